@@ -1,0 +1,56 @@
+"""The contract of an activity source, shared by every connector.
+
+A source turns what a platform or a folder holds into :class:`planner.models.Run`
+records. It is handed the cursor it returned last time (an opaque string it alone
+understands) and returns the runs completed since then plus the new cursor. ``sync``
+stores both in one transaction, so a pull cut short resumes without a gap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+
+from planner.models import Run
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something a source could not read; ``where`` names the file or request, ``why`` the cause."""
+
+    where: str
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.why}"
+
+
+@dataclass(frozen=True, slots=True)
+class PullResult:
+    runs: tuple[Run, ...]
+    cursor: str | None
+    problems: tuple[Problem, ...] = field(default=())
+    removed_run_ids: tuple[str, ...] = field(default=())
+    """Runs this source had delivered before and no longer holds (a deleted file)."""
+
+
+class SourceError(Exception):
+    """The whole source failed (network down, login expired); others carry on.
+
+    ``fix`` is the command or action that repairs it, shown to the runner.
+    """
+
+    def __init__(self, message: str, fix: str = "") -> None:
+        super().__init__(message)
+        self.fix = fix
+
+
+class ActivitySource(Protocol):
+    """What ``sync`` needs from a connector that provides completed activities."""
+
+    name: str
+
+    def pull(self, cursor: str | None, today: date) -> PullResult:
+        """Runs new or changed since ``cursor``; raise :class:`SourceError` if it all failed."""
+        ...

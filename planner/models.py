@@ -1,0 +1,193 @@
+"""The planner's vocabulary: runs, planned events, check-ins and sessions.
+
+Every record is a frozen dataclass so that a plan is a pure function of its inputs and
+two plans can be compared with ``==``. Connectors build these records; the planner reads
+them; ``sync`` stores and serialises them. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Literal
+
+
+class Sport(StrEnum):
+    """What kind of foot activity a run is; only runs count for the weekly dose (R5)."""
+
+    RUN = "run"
+    TRAIL_RUN = "trail_run"
+    HIKE = "hike"
+    OTHER = "other"
+
+
+DescentSource = Literal["device", "computed", "summary", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class Terrain:
+    """Figures measured from an altitude (and distance) series by :mod:`planner.terrain`."""
+
+    ascent_m: float
+    descent_m: float
+    longest_descent_m: float
+    """The largest drop without a climb of more than the hysteresis threshold in between."""
+    steep_descent_m: float
+    """Descent on stretches steeper than 10 % downhill (0 when no distance series exists)."""
+    descent_per_km: float
+    points: int
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A completed activity, as one record however many platforms saw it.
+
+    ``ascent_m``/``descent_m`` are the figures the planner uses; ``descent_from`` says
+    where they came from: the device's own session totals, our own measurement of the
+    altitude stream (``terrain``), the platform's summary, or nothing at all.
+    """
+
+    id: str
+    sources: tuple[str, ...]
+    start: datetime
+    sport: Sport
+    distance_m: float
+    moving_s: float
+    elapsed_s: float
+    ascent_m: float | None
+    descent_m: float | None
+    descent_from: DescentSource
+    terrain: Terrain | None = None
+    name: str = ""
+    platform_trail: bool = False
+    """The platform or the device says it is a trail run (FIT sub-sport, Strava TrailRun)."""
+
+    @property
+    def counts_for_dose(self) -> bool:
+        """Runs (road and trail) count for the weekly dose of R5; hikes do not."""
+        return self.sport in (Sport.RUN, Sport.TRAIL_RUN)
+
+
+@dataclass(frozen=True, slots=True)
+class RunFlags:
+    """What R1, R2 and R5 say about one run; each flag keeps the figure that set it."""
+
+    trail: bool
+    long: bool
+    heavy_descent: bool
+    very_heavy_descent: bool
+    hill: bool
+    unfamiliar: bool = False
+    """A heavy descent far above the previous weeks' largest (R2): counts as very heavy."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedEvent:
+    """A run or race the runner has planned: from their calendar or a habitual long-run day."""
+
+    uid: str
+    title: str
+    day: date
+    source: str
+    """Where it came from, readable: ``"calendar planned.ics"`` or ``"long_run_days"``."""
+    start: datetime | None = None
+    duration_s: float | None = None
+    distance_m: float | None = None
+    long: bool = False
+    hill: bool = False
+    race: bool = False
+    ultra: bool = False
+    habitual: bool = False
+    """Derived from ``long_run_days``: it stands in for a run the calendar does not hold."""
+
+
+class Feeling(StrEnum):
+    """How the hamstrings feel (R7)."""
+
+    FINE = "fine"
+    SENSITIVE = "sensitive"
+    PAIN = "pain"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckIn:
+    day: date
+    feeling: Feeling
+    note: str = ""
+    source: str = "cli"
+
+
+class SessionKind(StrEnum):
+    """The session kinds of the design; see DESIGN.md 'Session'."""
+
+    CONTROL = "control"
+    HEAVY = "heavy"
+    FOCUSED = "focused"
+    MAINTENANCE = "maintenance"
+    RECOVERY = "recovery"
+
+
+@dataclass(frozen=True, slots=True)
+class Dose:
+    """One exercise of a session with its dose: sets x reps, or sets x a hold in seconds."""
+
+    key: str
+    sets: int
+    reps: int | None = None
+    hold_s: int | None = None
+    per_side: bool = False
+    rest_s: int = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A hamstring session on one day, with the reasons for its place and content.
+
+    ``id`` is the ISO week plus the session's position in that week (``2026-W23-1``), so a
+    session that moves to another day or changes kind keeps its id (and its calendar UID).
+    """
+
+    id: str
+    day: date
+    kind: SessionKind
+    exercises: tuple[Dose, ...]
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def heavy(self) -> bool:
+        """True exactly when the session holds a Nordic variant (DESIGN.md)."""
+        return any(d.key in NORDIC_KEYS for d in self.exercises)
+
+
+NORDIC_KEYS = frozenset({"assisted_nordic", "nordic"})
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """A session that a re-plan moved, with the cause in words (R9)."""
+
+    session_id: str
+    from_day: date
+    to_day: date
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlannerState:
+    """What the planner remembers between plans (progression level, sessions done)."""
+
+    level: int = 1
+    """1-based rung of the guide's ladder that the runner has reached (1 = glute bridge)."""
+    done_session_ids: frozenset[str] = frozenset()
+    paused_until: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The planner's answer: sessions of the horizon, what moved, and what to tell the runner."""
+
+    sessions: tuple[Session, ...]
+    moved: tuple[Move, ...] = ()
+    notes: tuple[str, ...] = ()
+    state: PlannerState = field(default_factory=PlannerState)

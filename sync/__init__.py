@@ -1,0 +1,1 @@
+"""Orchestration: config, secrets, state, the sync engine, sinks, CLI and daemon."""

@@ -1,0 +1,113 @@
+"""JSON shapes of the planner's records, for the state database and ``--json`` output.
+
+The shapes are a public contract (DESIGN.md, "Command line contract"): keep keys stable.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from planner.models import Dose, Run, RunFlags, Session, SessionKind, Sport, Terrain
+
+
+def run_to_json(run: Run) -> dict[str, Any]:
+    terrain = run.terrain
+    return {
+        "id": run.id,
+        "sources": list(run.sources),
+        "start": run.start.isoformat(),
+        "sport": run.sport.value,
+        "name": run.name,
+        "distance_m": round(run.distance_m, 1),
+        "moving_s": round(run.moving_s, 1),
+        "elapsed_s": round(run.elapsed_s, 1),
+        "ascent_m": None if run.ascent_m is None else round(run.ascent_m, 1),
+        "descent_m": None if run.descent_m is None else round(run.descent_m, 1),
+        "descent_from": run.descent_from,
+        "platform_trail": run.platform_trail,
+        "terrain": None
+        if terrain is None
+        else {
+            "ascent_m": round(terrain.ascent_m, 1),
+            "descent_m": round(terrain.descent_m, 1),
+            "longest_descent_m": round(terrain.longest_descent_m, 1),
+            "steep_descent_m": round(terrain.steep_descent_m, 1),
+            "descent_per_km": round(terrain.descent_per_km, 2),
+            "points": terrain.points,
+        },
+    }
+
+
+def run_from_json(data: dict[str, Any]) -> Run:
+    terrain = data.get("terrain")
+    return Run(
+        id=data["id"],
+        sources=tuple(data["sources"]),
+        start=datetime.fromisoformat(data["start"]),
+        sport=Sport(data["sport"]),
+        name=data.get("name", ""),
+        distance_m=float(data["distance_m"]),
+        moving_s=float(data["moving_s"]),
+        elapsed_s=float(data["elapsed_s"]),
+        ascent_m=data["ascent_m"],
+        descent_m=data["descent_m"],
+        descent_from=data["descent_from"],
+        platform_trail=bool(data.get("platform_trail", False)),
+        terrain=None if terrain is None else Terrain(**terrain),
+    )
+
+
+def run_summary_json(run: Run, flags: RunFlags) -> dict[str, Any]:
+    """The ``runs --json`` shape: figures plus what the rules make of them."""
+    body = run_to_json(run)
+    body.update(
+        trail=flags.trail,
+        long=flags.long,
+        heavy_descent=flags.heavy_descent,
+        very_heavy_descent=flags.very_heavy_descent,
+        hill=flags.hill,
+    )
+    return body
+
+
+def dose_to_json(dose: Dose) -> dict[str, Any]:
+    body: dict[str, Any] = {"key": dose.key, "sets": dose.sets}
+    if dose.reps is not None:
+        body["reps"] = dose.reps
+    if dose.hold_s is not None:
+        body["hold_s"] = dose.hold_s
+    body["per_side"] = dose.per_side
+    body["rest_s"] = dose.rest_s
+    return body
+
+
+def session_to_json(session: Session) -> dict[str, Any]:
+    return {
+        "id": session.id,
+        "date": session.day.isoformat(),
+        "kind": session.kind.value,
+        "heavy": session.heavy,
+        "exercises": [dose_to_json(d) for d in session.exercises],
+        "reasons": list(session.reasons),
+    }
+
+
+def session_from_json(data: dict[str, Any]) -> Session:
+    return Session(
+        id=data["id"],
+        day=date.fromisoformat(data["date"]),
+        kind=SessionKind(data["kind"]),
+        exercises=tuple(
+            Dose(
+                key=e["key"],
+                sets=int(e["sets"]),
+                reps=e.get("reps"),
+                hold_s=e.get("hold_s"),
+                per_side=bool(e.get("per_side", False)),
+                rest_s=int(e.get("rest_s", 60)),
+            )
+            for e in data["exercises"]
+        ),
+        reasons=tuple(data.get("reasons", ())),
+    )

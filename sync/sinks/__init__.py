@@ -1,0 +1,1 @@
+"""Where the plan is written: calendars, workouts and activity notes."""

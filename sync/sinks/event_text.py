@@ -1,0 +1,56 @@
+"""What a session says in a calendar: a short title and a description a runner understands.
+
+Pure functions of the session alone (no clock, no state), so an unchanged session always
+renders to the same text and a second sync writes the same bytes.
+"""
+
+from __future__ import annotations
+
+from planner.exercises import EXERCISES
+from planner.models import Dose, Session, SessionKind
+
+KIND_TITLES = {
+    SessionKind.CONTROL: "light control",
+    SessionKind.HEAVY: "short heavier session",
+    SessionKind.FOCUSED: "focused session",
+    SessionKind.MAINTENANCE: "maintenance",
+    SessionKind.RECOVERY: "recovery",
+}
+
+DISCLAIMER = (
+    "hamsync plans training, it does not give medical advice: sharp pain, bruising, weakness "
+    "or recurring symptoms deserve a personal assessment."
+)
+
+
+def exercise_name(key: str) -> str:
+    exercise = EXERCISES.get(key)
+    return exercise.name if exercise else key.replace("_", " ")
+
+
+def dose_text(dose: Dose) -> str:
+    """``3 x 8 per side, rest 60 s`` or ``3 x 20 s hold``."""
+    amount = f"{dose.sets} x {dose.reps}" if dose.reps is not None else f"{dose.sets} x {dose.hold_s} s"
+    side = " per side" if dose.per_side else ""
+    return f"{amount}{side}, rest {dose.rest_s} s"
+
+
+def summary(session: Session) -> str:
+    names = ", ".join(exercise_name(d.key) for d in session.exercises)
+    return f"Hamstrings: {KIND_TITLES[session.kind]} ({names})"
+
+
+def description(session: Session) -> str:
+    lines = []
+    for number, dose in enumerate(session.exercises, start=1):
+        exercise = EXERCISES.get(dose.key)
+        lines.append(f"{number}. {exercise_name(dose.key)}: {dose_text(dose)}")
+        if exercise is not None and exercise.cue:
+            lines.append(f"   {exercise.cue}")
+    if session.reasons:
+        lines.append("")
+        lines.append("Why this day and this content:")
+        lines.extend(f"- {reason}" for reason in session.reasons)
+    lines.append("")
+    lines.append(DISCLAIMER)
+    return "\n".join(lines)

@@ -1,0 +1,103 @@
+"""The ICS file sink: the embedded default, importable by Google, Apple and Thunderbird.
+
+The file holds every session hamsync has written: past ones as they were (history is
+never rewritten), today's and later ones as the current plan says. It is rewritten
+atomically and only when its bytes change, so a sync with no new facts leaves it
+byte-identical.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from planner.models import Session
+
+from ..diff import ActionKind, diff
+from ..serialize import session_from_json, session_to_json
+from ..state import SinkItem, State
+from .base import SinkError, SinkResult
+from .vevent import EventTiming, build_event, calendar, content_hash
+
+
+class IcsFileSink:
+    def __init__(self, path: Path, timing: EventTiming, calendar_name: str, name: str = "ics"):
+        self.path = path
+        self.timing = timing
+        self.calendar_name = calendar_name
+        self.name = name
+
+    def sync(
+        self, desired: Sequence[Session], state: State, today: date, dry_run: bool
+    ) -> SinkResult:
+        recorded = state.sink_items(self.name)
+        actions = diff(desired, recorded, today, lambda s: content_hash(s, self.timing))
+        items = dict(recorded)
+        result = SinkResult()
+        for action in actions:
+            if action.kind is ActionKind.DELETE:
+                del items[action.session_id]
+                result.deleted += 1
+                continue
+            assert action.session is not None
+            items[action.session_id] = SinkItem(
+                sink=self.name,
+                session_id=action.session_id,
+                day=action.session.day,
+                remote_id=self.path.name,
+                etag="",
+                content_hash=action.content_hash,
+                sequence=action.sequence,
+                body=json.dumps(session_to_json(action.session), sort_keys=True),
+            )
+            if action.kind is ActionKind.CREATE:
+                result.created += 1
+            else:
+                result.updated += 1
+        if dry_run:
+            return result
+        self._write_if_changed(self.render(items.values()))
+        with state.transaction():
+            for action in actions:
+                if action.kind is ActionKind.DELETE:
+                    state.delete_sink_item(self.name, action.session_id)
+                else:
+                    state.put_sink_item(items[action.session_id])
+        return result
+
+    def render(self, items: object) -> bytes:
+        """The whole calendar from recorded items, ordered by day then session id."""
+        ordered = sorted(items, key=lambda i: (i.day, i.session_id))  # type: ignore[attr-defined]
+        events = [
+            build_event(session_from_json(json.loads(i.body)), i.sequence, self.timing)
+            for i in ordered
+        ]
+        return bytes(calendar(events, self.calendar_name).to_ical())
+
+    def _write_if_changed(self, content: bytes) -> None:
+        try:
+            if self.path.read_bytes() == content:
+                return
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise SinkError(f"{self.path}: cannot read the calendar file ({exc.strerror})") from exc
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".hamsync-", suffix=".ics")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(content)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                Path(tmp).chmod(0o644)
+                Path(tmp).replace(self.path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            raise SinkError(f"{self.path}: cannot write the calendar file ({exc.strerror})") from exc

@@ -1,0 +1,79 @@
+"""One session as an iCalendar VEVENT, shared by the ICS file, the feed and CalDAV.
+
+Everything in the event is a function of the session, the sequence number and the
+runner's time settings: DTSTAMP is derived from the session's day, not from "now", so
+re-rendering an unchanged session gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+
+from connectors.ics_calendar import OWN_UID_SUFFIX
+from planner.models import Session
+
+from .event_text import description, summary
+
+PRODID = "-//hamsync//hamstring sessions//EN"
+
+
+@dataclass(frozen=True, slots=True)
+class EventTiming:
+    """When sessions sit in the day: a local start time and a length, or all-day."""
+
+    tz: ZoneInfo
+    start: time | None
+    minutes: int
+
+    @classmethod
+    def from_config(cls, tz: ZoneInfo, session_time: str, minutes: int) -> EventTiming:
+        start = None if session_time == "all-day" else time.fromisoformat(session_time)
+        return cls(tz, start, minutes)
+
+
+def uid_for(session_id: str) -> str:
+    return f"{session_id}{OWN_UID_SUFFIX}"
+
+
+def build_event(session: Session, sequence: int, timing: EventTiming) -> Event:
+    event = Event()
+    event.add("uid", uid_for(session.id))
+    event.add("dtstamp", datetime.combine(session.day, time.min, UTC))
+    event.add("sequence", sequence)
+    event.add("summary", summary(session))
+    event.add("description", description(session))
+    if timing.start is None:
+        event.add("dtstart", session.day)
+        event.add("dtend", session.day + timedelta(days=1))
+    else:
+        local = datetime.combine(session.day, timing.start, timing.tz)
+        event.add("dtstart", local.astimezone(UTC))
+        event.add("dtend", (local + timedelta(minutes=timing.minutes)).astimezone(UTC))
+    event.add("transp", "TRANSPARENT")
+    event.add("categories", ["hamsync", "strength"])
+    event.add("x-hamsync-kind", session.kind.value)
+    return event
+
+
+def content_hash(session: Session, timing: EventTiming) -> str:
+    """A digest of what the event says, independent of its SEQUENCE."""
+    body = build_event(session, 0, timing).to_ical()
+    return hashlib.sha256(body).hexdigest()
+
+
+def calendar(events: list[Event], name: str) -> Calendar:
+    """A VCALENDAR without METHOD and without a calendar-level UID (servers refuse those)."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    for event in events:
+        cal.add_component(event)
+    return cal
+
