@@ -48,7 +48,9 @@ def read_ics_source(location: str) -> bytes:
         try:
             response = requests.get(location, timeout=FETCH_TIMEOUT_S)
         except requests.RequestException as exc:
-            raise SourceError(f"calendar {location}: cannot fetch it ({exc.__class__.__name__})")
+            raise SourceError(
+                f"calendar {location}: cannot fetch it ({exc.__class__.__name__})"
+            ) from None
         if response.status_code != 200:
             raise SourceError(f"calendar {location}: the server answered {response.status_code}")
         return response.content[:MAX_CALENDAR_BYTES]

@@ -32,7 +32,7 @@ class Terrain:
     ascent_m: float
     descent_m: float
     longest_descent_m: float
-    """The largest drop without a climb of more than the hysteresis threshold in between."""
+    """The largest drop without a climb of more than a few metres in between (see terrain)."""
     steep_descent_m: float
     """Descent on stretches steeper than 10 % downhill (0 when no distance series exists)."""
     descent_per_km: float

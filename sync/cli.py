@@ -20,7 +20,7 @@ from rich.console import Console
 from planner.models import CheckIn, Feeling
 
 from .config import Config, ConfigError, default_config_path, load_config
-from .engine import compute_plan, look_ahead, recent_flagged, run_once, SyncReport
+from .engine import SyncReport, compute_plan, look_ahead, recent_flagged, run_once
 from .lock import LockHeld, sync_lock
 from .present import plan_json, print_plan, print_sync_report, runs_json, runs_table, sync_json
 from .state import State, ensure_private_dir
@@ -163,11 +163,14 @@ def checkin(
     day = _today(on, config)
     with _state(config) as state, state.transaction():
         state.add_checkin(CheckIn(day, feeling, note))
-    out.print(f"check-in recorded: {feeling.value} on {day:%a %Y-%m-%d}; run `hamsync sync` "
-              "to re-plan.")
+    out.print(
+        f"check-in recorded: {feeling.value} on {day:%a %Y-%m-%d}; run `hamsync sync` to re-plan."
+    )
     if feeling is Feeling.PAIN:
-        out.print("Sharp pain, bruising, weakness or recurring symptoms deserve personal "
-                  "medical advice. hamsync pauses all loading until a 'fine' check-in.")
+        out.print(
+            "Sharp pain, bruising, weakness or recurring symptoms deserve personal "
+            "medical advice. hamsync pauses all loading until a 'fine' check-in."
+        )
 
 
 def main() -> None:

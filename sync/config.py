@@ -32,7 +32,7 @@ class _Section(BaseModel):
 
 
 class AthleteConfig(_Section):
-    long_run_days: list[Weekday] = Field(default_factory=lambda: ["sat"])
+    long_run_days: list[Weekday] = Field(default_factory=lambda: list[Weekday](["sat"]))
     preferred_days: list[Weekday] = Field(default_factory=list)
     blocked_days: list[Weekday] = Field(default_factory=list)
     session_time: str = "18:00"
@@ -117,8 +117,9 @@ class Config(_Section):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as "
-                             '"Europe/Zurich")') from None
+            raise ValueError(
+                f'unknown time zone {value!r} (use an IANA name such as "Europe/Zurich")'
+            ) from None
         return value
 
     @property
@@ -154,8 +155,9 @@ def load_config(path: Path) -> Config:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such config file (copy config.example.toml there, "
-                          "or pass --config PATH)") from None
+        raise ConfigError(
+            f"{path}: no such config file (copy config.example.toml there, or pass --config PATH)"
+        ) from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the config file: {exc.strerror}") from None
     try:

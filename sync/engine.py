@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from connectors.base import ActivitySource, Problem, SourceError
 from connectors.ics_calendar import read_planned_events
 from planner.classify import classify_run
-from planner.models import Move, PlannedEvent, Plan, Run, RunFlags, Session
+from planner.models import Move, Plan, PlannedEvent, Run, RunFlags, Session
 from planner.plan import plan as make_plan
 
 from .config import Config

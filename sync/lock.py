@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 LOCK_NAME = "sync.lock"
+DEFAULT_WAIT_S = 10.0
+"""How long a second sync waits for the first before it gives up (exit code 5)."""
 
 
 class LockHeld(Exception):
@@ -21,11 +23,11 @@ class LockHeld(Exception):
 
 
 @contextlib.contextmanager
-def sync_lock(state_dir: Path, wait_s: float = 10.0) -> Iterator[None]:
+def sync_lock(state_dir: Path, wait_s: float | None = None) -> Iterator[None]:
     path = state_dir / LOCK_NAME
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        deadline = time.monotonic() + wait_s
+        deadline = time.monotonic() + (DEFAULT_WAIT_S if wait_s is None else wait_s)
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -37,7 +37,9 @@ def move_json(move: Move) -> dict[str, Any]:
     }
 
 
-def plan_json(sessions: Sequence[Session], moved: Sequence[Move], notes: Sequence[str]) -> dict[str, Any]:
+def plan_json(
+    sessions: Sequence[Session], moved: Sequence[Move], notes: Sequence[str]
+) -> dict[str, Any]:
     return {
         "sessions": [session_to_json(s) for s in sessions],
         "moved": [move_json(m) for m in moved],

@@ -164,7 +164,9 @@ class State:
 
     # -- runs and cursors -------------------------------------------------------------
     def cursor(self, source: str) -> str | None:
-        row = self._conn.execute("SELECT cursor FROM cursors WHERE source = ?", (source,)).fetchone()
+        row = self._conn.execute(
+            "SELECT cursor FROM cursors WHERE source = ?", (source,)
+        ).fetchone()
         return None if row is None else row[0]
 
     def save_pull(
@@ -183,8 +185,8 @@ class State:
 
     def store_run(self, run: Run) -> Run:
         """Store ``run``, merged into the stored run it duplicates (same run, other source)."""
-        known = {self.run_id_for_source(s) for s in run.sources} - {None}
-        stored = [self.run(run_id) for run_id in sorted(known, key=str)]
+        known = {self.run_id_for_source(s) for s in run.sources}
+        stored = [self.run(run_id) for run_id in sorted(k for k in known if k is not None)]
         candidates = [r for r in stored if r is not None] or self.runs_near(run.start)
         twin = next((r for r in candidates if r.id == run.id), None) or find_same_run(
             run, candidates

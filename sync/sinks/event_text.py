@@ -30,7 +30,9 @@ def exercise_name(key: str) -> str:
 
 def dose_text(dose: Dose) -> str:
     """``3 x 8 per side, rest 60 s`` or ``3 x 20 s hold``."""
-    amount = f"{dose.sets} x {dose.reps}" if dose.reps is not None else f"{dose.sets} x {dose.hold_s} s"
+    amount = (
+        f"{dose.sets} x {dose.reps}" if dose.reps is not None else f"{dose.sets} x {dose.hold_s} s"
+    )
     side = " per side" if dose.per_side else ""
     return f"{amount}{side}, rest {dose.rest_s} s"
 

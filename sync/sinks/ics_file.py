@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -69,9 +69,9 @@ class IcsFileSink:
                     state.put_sink_item(items[action.session_id])
         return result
 
-    def render(self, items: object) -> bytes:
+    def render(self, items: Iterable[SinkItem]) -> bytes:
         """The whole calendar from recorded items, ordered by day then session id."""
-        ordered = sorted(items, key=lambda i: (i.day, i.session_id))  # type: ignore[attr-defined]
+        ordered = sorted(items, key=lambda i: (i.day, i.session_id))
         events = [
             build_event(session_from_json(json.loads(i.body)), i.sequence, self.timing)
             for i in ordered
@@ -100,4 +100,6 @@ class IcsFileSink:
                 Path(tmp).unlink(missing_ok=True)
                 raise
         except OSError as exc:
-            raise SinkError(f"{self.path}: cannot write the calendar file ({exc.strerror})") from exc
+            raise SinkError(
+                f"{self.path}: cannot write the calendar file ({exc.strerror})"
+            ) from exc

@@ -76,4 +76,3 @@ def calendar(events: list[Event], name: str) -> Calendar:
     for event in events:
         cal.add_component(event)
     return cal
-

@@ -56,7 +56,7 @@ def test_invalid_value_names_the_key(tmp_path: Path, body: str, key: str) -> Non
 
 def test_missing_file_says_what_to_do(tmp_path: Path) -> None:
     """A config that does not exist is named, with the fix."""
-    with pytest.raises(ConfigError, match="config.example.toml"):
+    with pytest.raises(ConfigError, match=r"config\.example\.toml"):
         load_config(tmp_path / "nope.toml")
 
 

@@ -29,9 +29,7 @@ def test_new_sessions_are_created_and_unchanged_ones_left_alone() -> None:
     b = session("2026-W48-2", date(2026, 11, 28))
     recorded = {a.id: item(a.id, a.day, digest(a))}
     actions = diff([a, b], recorded, TODAY, digest)
-    assert [(x.kind, x.session_id, x.sequence) for x in actions] == [
-        (ActionKind.CREATE, b.id, 0)
-    ]
+    assert [(x.kind, x.session_id, x.sequence) for x in actions] == [(ActionKind.CREATE, b.id, 0)]
 
 
 def test_moved_session_is_an_update_with_a_higher_sequence() -> None:

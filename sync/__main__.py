@@ -1,0 +1,5 @@
+"""``python -m sync`` is the ``hamsync`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,47 @@
+"""Fixtures shared by every test package: the real activity files and a cached FIT decoder."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from connectors.fit_reader import read_fit
+from connectors.recording import Recording
+
+DecodeFit = Callable[[Path], list[Recording]]
+
+
+@pytest.fixture(scope="session")
+def testdata_dir() -> Path:
+    """The shared, read-only ``testdata`` folder (``HAMSYNC_TESTDATA`` overrides its place)."""
+    override = os.environ.get("HAMSYNC_TESTDATA")
+    folder = (
+        Path(override)
+        if override
+        else Path(__file__).resolve().parents[1].parent / "shared" / "testdata"
+    )
+    if not (folder / "activities").is_dir():
+        pytest.skip(f"no real activity files at {folder} (set HAMSYNC_TESTDATA)")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def decode_fit() -> DecodeFit:
+    """``read_fit`` with a per-session cache keyed by file content.
+
+    The official FIT SDK is slow (about 1 s per 450 KB), so every real file is decoded at most
+    once per test session however many tests read it. A file with new content is decoded anew.
+    """
+    cache: dict[str, list[Recording]] = {}
+
+    def decode(path: Path) -> list[Recording]:
+        key = hashlib.sha256(path.read_bytes()).hexdigest()
+        if key not in cache:
+            cache[key] = read_fit(path)
+        return cache[key]
+
+    return decode
