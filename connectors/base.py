@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-from planner.models import Run
+from planner.models import PlannedEvent, Run
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,4 +53,14 @@ class ActivitySource(Protocol):
 
     def pull(self, cursor: str | None, today: date) -> PullResult:
         """Runs new or changed since ``cursor``; raise :class:`SourceError` if it all failed."""
+        ...
+
+
+class UpcomingSource(Protocol):
+    """A calendar that holds the runner's planned runs and races (look-ahead)."""
+
+    name: str
+
+    def planned(self, first_day: date, last_day: date) -> list[PlannedEvent]:
+        """Planned runs between the two days, inclusive; raise :class:`SourceError` on failure."""
         ...

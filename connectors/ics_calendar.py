@@ -154,3 +154,16 @@ def read_planned_events(
     where = location if "://" in location else Path(location).name
     entries = calendar_entries(ics, first_day, last_day, tz, where)
     return planned_events(entries, settings, f"calendar {where}")
+
+
+class IcsUpcoming:
+    """The runner's calendar as an ICS file or URL, as an :class:`UpcomingSource`."""
+
+    def __init__(self, location: str, tz: ZoneInfo, settings: Settings, name: str = "upcoming"):
+        self.location = location
+        self.tz = tz
+        self.settings = settings
+        self.name = name
+
+    def planned(self, first_day: date, last_day: date) -> list[PlannedEvent]:
+        return read_planned_events(self.location, first_day, last_day, self.tz, self.settings)

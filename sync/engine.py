@@ -13,15 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from connectors.base import ActivitySource, Problem, SourceError
-from connectors.ics_calendar import read_planned_events
 from planner.classify import classify_run
 from planner.models import Move, Plan, PlannedEvent, Run, RunFlags, Session
 from planner.plan import plan as make_plan
 
 from .config import Config
-from .sinks.base import SessionSink, SinkError, SinkResult
+from .sinks.base import SessionSink, SinkError, SinkResult, WriteContext
 from .state import State
-from .wiring import build_sinks, build_sources
+from .wiring import build_sinks, build_sources, build_upcoming
 
 log = logging.getLogger("hamsync")
 
@@ -78,17 +77,19 @@ def _problem_text(source: str, problem: Problem) -> str:
 
 
 def look_ahead(config: Config, today: date, report: SyncReport) -> list[PlannedEvent]:
-    location = config.upcoming.ics
-    if not location:
-        return []
+    """Planned runs from every configured calendar; a failing one is reported, others used."""
     last = today + timedelta(days=config.horizon_days + LOOKAHEAD_EXTRA_DAYS)
-    try:
-        events = read_planned_events(location, today, last, config.tz, config.settings())
-    except SourceError as exc:
-        report.errors.append(("upcoming", str(exc)))
-        return []
-    report.sources_ok += 1
-    return events
+    events: list[PlannedEvent] = []
+    for source in build_upcoming(config):
+        try:
+            events.extend(source.planned(today, last))
+        except SourceError as exc:
+            message = f"{exc} ({exc.fix})" if exc.fix else str(exc)
+            report.errors.append((source.name, message))
+            log.warning("%s: %s", source.name, message)
+            continue
+        report.sources_ok += 1
+    return sorted(events, key=lambda e: (e.day, e.title, e.uid))
 
 
 def compute_plan(
@@ -125,15 +126,14 @@ def recent_flagged(
 
 def write_all(
     sinks: Sequence[SessionSink],
-    sessions: Sequence[Session],
+    context: WriteContext,
     state: State,
-    today: date,
     report: SyncReport,
     dry_run: bool,
 ) -> None:
     for sink in sinks:
         try:
-            report.writes[sink.name] = sink.sync(sessions, state, today, dry_run)
+            report.writes[sink.name] = sink.sync(context, state, dry_run)
         except SinkError as exc:
             report.errors.append((sink.name, str(exc)))
             log.warning("%s: %s", sink.name, exc)
@@ -159,5 +159,12 @@ def run_once(config: Config, state: State, today: date, dry_run: bool = False) -
     with state.transaction():
         state.replace_plan_from(today, result.sessions)
         state.save_planner_state(result.state)
-    write_all(build_sinks(config), result.sessions, state, today, report, dry_run)
+    context = WriteContext(
+        today=today,
+        tz=config.tz,
+        sessions=result.sessions,
+        moved=result.moved,
+        runs=tuple(recent_flagged(history, config, today, days=config.horizon_days)),
+    )
+    write_all(build_sinks(config), context, state, report, dry_run)
     return report

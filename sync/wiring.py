@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from connectors.base import ActivitySource
+from connectors.base import ActivitySource, UpcomingSource
 from connectors.files import FilesSource
+from connectors.ics_calendar import IcsUpcoming
 
 from .config import Config
 from .sinks.base import SessionSink
@@ -33,3 +34,10 @@ def build_sinks(config: Config) -> list[SessionSink]:
     if ics is not None and ics.enabled:
         sinks.append(IcsFileSink(ics.path, event_timing(config), ics.name))
     return sinks
+
+
+def build_upcoming(config: Config) -> list[UpcomingSource]:
+    upcoming: list[UpcomingSource] = []
+    if config.upcoming.ics:
+        upcoming.append(IcsUpcoming(config.upcoming.ics, config.tz, config.settings()))
+    return upcoming

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
-from planner.models import Session
+from planner.models import Move, Run, RunFlags, Session
 
 from ..state import State
 
@@ -35,11 +36,26 @@ class SinkError(Exception):
     """The sink could not be written; its recorded state is unchanged, the next sync retries."""
 
 
+@dataclass(frozen=True, slots=True)
+class WriteContext:
+    """Everything a sink may write from: the plan, what moved, and the recent runs."""
+
+    today: date
+    tz: ZoneInfo
+    sessions: Sequence[Session]
+    """The desired sessions from today onwards."""
+    moved: Sequence[Move] = ()
+    runs: Sequence[tuple[Run, RunFlags]] = ()
+    """Runs of the last ``horizon`` days with their flags (for activity notes)."""
+
+
 class SessionSink(Protocol):
     name: str
 
-    def sync(
-        self, desired: Sequence[Session], state: State, today: date, dry_run: bool
-    ) -> SinkResult:
-        """Bring the sink in line with ``desired`` (today onwards) and record what was written."""
+    def sync(self, context: WriteContext, state: State, dry_run: bool) -> SinkResult:
+        """Bring the sink in line with the plan (today onwards) and record what was written.
+
+        Raise :class:`SinkError` when the sink cannot be written; record in ``state`` only
+        what was actually written, so the next sync repairs the rest.
+        """
         ...

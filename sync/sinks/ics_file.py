@@ -11,16 +11,13 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
-from datetime import date
+from collections.abc import Iterable
 from pathlib import Path
-
-from planner.models import Session
 
 from ..diff import ActionKind, diff
 from ..serialize import session_from_json, session_to_json
 from ..state import SinkItem, State
-from .base import SinkError, SinkResult
+from .base import SinkError, SinkResult, WriteContext
 from .vevent import EventTiming, build_event, calendar, content_hash
 
 
@@ -31,11 +28,11 @@ class IcsFileSink:
         self.calendar_name = calendar_name
         self.name = name
 
-    def sync(
-        self, desired: Sequence[Session], state: State, today: date, dry_run: bool
-    ) -> SinkResult:
+    def sync(self, context: WriteContext, state: State, dry_run: bool) -> SinkResult:
         recorded = state.sink_items(self.name)
-        actions = diff(desired, recorded, today, lambda s: content_hash(s, self.timing))
+        actions = diff(
+            context.sessions, recorded, context.today, lambda s: content_hash(s, self.timing)
+        )
         items = dict(recorded)
         result = SinkResult()
         for action in actions:
