@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-from planner.models import PlannedEvent, Run
+from planner.models import CheckIn, PlannedEvent, Run
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,17 +33,22 @@ class PullResult:
     problems: tuple[Problem, ...] = field(default=())
     removed_run_ids: tuple[str, ...] = field(default=())
     """Runs this source had delivered before and no longer holds (a deleted file)."""
+    checkins: tuple[CheckIn, ...] = field(default=())
+    """Check-ins the platform holds (opt-in; at most "sensitive", see DESIGN.md)."""
 
 
 class SourceError(Exception):
     """The whole source failed (network down, login expired); others carry on.
 
-    ``fix`` is the command or action that repairs it, shown to the runner.
+    ``fix`` is the command or action that repairs it, shown to the runner. ``retry_after_s``
+    is how long the server asked us to wait (HTTP 429/503 ``Retry-After``): the daemon does
+    not try this source again before then.
     """
 
-    def __init__(self, message: str, fix: str = "") -> None:
+    def __init__(self, message: str, fix: str = "", retry_after_s: float | None = None) -> None:
         super().__init__(message)
         self.fix = fix
+        self.retry_after_s = retry_after_s
 
 
 class ActivitySource(Protocol):

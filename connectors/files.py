@@ -19,6 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from connectors.base import Problem, PullResult
+from connectors.file_checks import check_before_decoding, clean_recording, implausible
 from connectors.fit_reader import read_fit
 from connectors.gpx_reader import read_gpx
 from connectors.recording import ReadError, Recording
@@ -119,6 +120,10 @@ class FilesSource:
             except ReadError as exc:
                 problems.append(Problem(where=self._where(rel), why=str(exc)))
                 continue
+            except Exception as exc:  # absurd values must not stop the other files
+                why = f"unusable values in the activity ({exc!r})"
+                problems.append(Problem(where=self._where(rel), why=why))
+                continue
             old_ids = run_ids(rel, old.runs.get(rel, 1)) if rel in old.files else []
             removed.extend(i for i in old_ids if i not in {r.id for r in file_runs})
             runs.extend(file_runs)
@@ -159,6 +164,7 @@ class FilesSource:
         for rel in sorted(rels):
             path = self.root / rel
             try:
+                check_before_decoding(path)
                 into[rel] = READERS[path.suffix.lower()](path)
             except ReadError as exc:
                 problems.append(Problem(where=self._where(rel), why=str(exc)))
@@ -188,6 +194,10 @@ class FilesSource:
         ]
 
     def _run(self, run_id: str, rec: Recording, shift: int, today: date) -> Run:
+        rec = clean_recording(rec)
+        why = implausible(rec)
+        if why is not None:
+            raise ReadError(why)
         if rec.start is None:
             raise ReadError("the activity has no timestamps")
         if rec.start < EARLIEST:

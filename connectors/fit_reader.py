@@ -1,23 +1,25 @@
-"""Decode a FIT file into :class:`~connectors.recording.Recording` objects, one per session.
+"""Turn a FIT file into :class:`~connectors.recording.Recording` objects, one per session.
 
-This module is the only place that knows the FIT decoder: the official ``garmin-fit-sdk`` is
-correct but slow (about 1 s for a 450 KB file), so a faster reader can replace it here alone.
+Decoding is :mod:`connectors.fit_fast`, which reads only the fields used here; the official
+``garmin-fit-sdk`` (about 30 times slower) stays the reference decoder in the tests, which
+check that both give identical recordings for every real file.
 Only sessions on foot are returned: running (trail sub-sport -> trail run), walking and hiking.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from bisect import bisect_left, bisect_right
+from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
-from typing import Any, cast
 
-from garmin_fit_sdk import Decoder, Stream
-
+from connectors.fit_fast import FIT_EPOCH_S, FitActivity, decode
 from connectors.recording import ReadError, Recording
 from planner.models import Sport
 
-_RUNNING = "running"
-_ON_FOOT = {"running": Sport.RUN, "walking": Sport.HIKE, "hiking": Sport.HIKE}
+_RUNNING = 1
+_TRAIL = 3
+_ON_FOOT = {1: Sport.RUN, 11: Sport.HIKE, 17: Sport.HIKE}  # running, walking, hiking
 
 
 def read_fit(path: Path) -> list[Recording]:
@@ -26,124 +28,109 @@ def read_fit(path: Path) -> list[Recording]:
         data = path.read_bytes()
     except OSError as exc:
         raise ReadError(f"cannot read the file ({exc.strerror or exc})") from exc
-    try:
-        stream = Stream.from_byte_array(bytearray(data))
-        decoder = Decoder(stream)
-        if not decoder.is_fit():
-            raise ReadError("not a FIT file (no FIT header)")
-        stream.reset()
-        # no check_integrity(): real files with a header size that disagrees with the data
-        # still decode cleanly; a truncated or corrupt file shows up as a read error below
-        decoded, errors = decoder.read(merge_heart_rates=False)
-    except ReadError:
-        raise
-    except Exception as exc:  # the SDK raises many kinds on damaged input
-        raise ReadError(f"damaged FIT file ({exc})") from exc
-    if errors:
-        raise ReadError(f"damaged or truncated FIT file ({errors[0]})")
-    messages = cast(dict[str, Any], decoded)
-    records: list[dict[str, Any]] = [
-        r for r in messages.get("record_mesgs", []) if isinstance(r.get("timestamp"), datetime)
-    ]
-    sessions: list[dict[str, Any]] = messages.get("session_mesgs", [])
-    if not sessions:
-        only = _from_records_only(records, messages) if records else None
+    return recordings(decode(data))
+
+
+def recordings(fit: FitActivity) -> list[Recording]:
+    """The sessions on foot of a decoded FIT file (a file without sessions: its records)."""
+    if not fit.sessions:
+        only = _from_records_only(fit) if fit.times else None
         return [only] if only is not None else []
     out = []
-    for session in sessions:
+    for session in fit.sessions:
         sport = _sport(session.get("sport"), session.get("sub_sport"))
         if sport is None:
             continue
-        out.append(_from_session(session, records, *sport))
+        out.append(_from_session(session, fit, *sport))
     return out
 
 
-def _sport(sport: object, sub_sport: object) -> tuple[Sport, bool] | None:
-    mapped = _ON_FOOT.get(str(sport)) if sport is not None else None
+def _sport(sport: float | None, sub_sport: float | None) -> tuple[Sport, bool] | None:
+    mapped = _ON_FOOT.get(int(sport)) if sport is not None else None
     if mapped is None:
         return None
-    trail = sport == _RUNNING and sub_sport == "trail"
+    trail = sport == _RUNNING and sub_sport == _TRAIL
     return (Sport.TRAIL_RUN if trail else mapped), trail
 
 
-def _utc(value: object) -> datetime | None:
-    if not isinstance(value, datetime):
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _num(value: object) -> float | None:
-    return float(value) if isinstance(value, int | float) else None
+def _datetime(fit_seconds: float) -> datetime:
+    """A FIT timestamp as an aware UTC datetime, computed as the official SDK does."""
+    return datetime.fromtimestamp((fit_seconds if fit_seconds else 0) + FIT_EPOCH_S, UTC)
 
 
 def _from_session(
-    session: dict[str, Any], records: list[dict[str, Any]], sport: Sport, trail: bool
+    session: dict[str, float], fit: FitActivity, sport: Sport, trail: bool
 ) -> Recording:
-    start = _utc(session.get("start_time"))
-    elapsed = _num(session.get("total_elapsed_time"))
-    end = _utc(session.get("timestamp"))
+    start = session.get("start_time")
+    elapsed = session.get("total_elapsed_time")
+    end = session.get("timestamp")
     if start is not None and elapsed is not None:
-        end = start + timedelta(seconds=elapsed)
-    inside = records
-    if start is not None and end is not None:
-        inside = [r for r in records if start <= r["timestamp"] <= end]
-    altitudes, distances = _streams(inside)
-    distance = _num(session.get("total_distance"))
+        end = start + elapsed
+    return _recording(session, fit, sport, trail, _inside(fit.times, start, end))
+
+
+def _inside(times: list[float], start: float | None, end: float | None) -> range | list[int]:
+    """Indices of the records from ``start`` to ``end`` (all of them when either is unknown)."""
+    if start is None or end is None:
+        return range(len(times))
+    if all(a <= b for a, b in pairwise(times)):
+        return range(bisect_left(times, start), bisect_right(times, end))
+    return [i for i, t in enumerate(times) if start <= t <= end]  # the clock jumped back
+
+
+def _recording(
+    session: dict[str, float],
+    fit: FitActivity,
+    sport: Sport,
+    trail: bool,
+    picked: range | list[int],
+) -> Recording:
+    altitudes = [fit.altitudes[i] for i in picked]
+    distances = [fit.distances[i] for i in picked]
+    distance = session.get("total_distance")
     if distance is None:
         distance = _span([d for d in distances if d is not None])
+    start = session.get("start_time")
+    if start is None and picked:
+        start = fit.times[picked[0]]
     return Recording(
         sport=sport,
-        start=start if start is not None else _first_time(inside),
-        elapsed_s=elapsed,
-        moving_s=_num(session.get("total_timer_time")),
-        distance_m=distance,
-        device_ascent_m=_num(session.get("total_ascent")),
-        device_descent_m=_num(session.get("total_descent")),
+        start=_datetime(start) if start is not None else None,
+        elapsed_s=_float(session.get("total_elapsed_time")),
+        moving_s=_float(session.get("total_timer_time")),
+        distance_m=_float(distance),
+        device_ascent_m=_float(session.get("total_ascent")),
+        device_descent_m=_float(session.get("total_descent")),
         altitudes=altitudes,
         distances=distances,
         trail=trail,
     )
 
 
-def _from_records_only(records: list[dict[str, Any]], messages: dict[str, Any]) -> Recording | None:
+def _from_records_only(fit: FitActivity) -> Recording | None:
     """A file without a session message: sport from a sport message if any, else a run."""
-    sport_mesgs: list[dict[str, Any]] = messages.get("sport_mesgs", [])
     mapped: tuple[Sport, bool] | None = (Sport.RUN, False)
-    if sport_mesgs:
-        mapped = _sport(sport_mesgs[0].get("sport"), sport_mesgs[0].get("sub_sport"))
+    if fit.sports:
+        mapped = _sport(fit.sports[0].get("sport"), fit.sports[0].get("sub_sport"))
     if mapped is None:
         return None
     sport, trail = mapped
-    altitudes, distances = _streams(records)
-    start = _first_time(records)
-    last = _utc(records[-1]["timestamp"])
-    elapsed = (last - start).total_seconds() if start and last else None
+    start = _datetime(fit.times[0])
+    elapsed = (_datetime(fit.times[-1]) - start).total_seconds()
     return Recording(
         sport=sport,
         start=start,
         elapsed_s=elapsed,
         moving_s=elapsed,
-        distance_m=_span([d for d in distances if d is not None]),
-        altitudes=altitudes,
-        distances=distances,
+        distance_m=_span([d for d in fit.distances if d is not None]),
+        altitudes=list(fit.altitudes),
+        distances=list(fit.distances),
         trail=trail,
     )
 
 
-def _streams(records: list[dict[str, Any]]) -> tuple[list[float | None], list[float | None]]:
-    altitudes: list[float | None] = []
-    distances: list[float | None] = []
-    for r in records:
-        alt = r.get("enhanced_altitude")
-        if alt is None:
-            alt = r.get("altitude")
-        altitudes.append(_num(alt))
-        distances.append(_num(r.get("distance")))
-    return altitudes, distances
-
-
-def _first_time(records: list[dict[str, Any]]) -> datetime | None:
-    return _utc(records[0]["timestamp"]) if records else None
+def _float(value: float | None) -> float | None:
+    return float(value) if value is not None else None
 
 
 def _span(values: list[float]) -> float | None:

@@ -1,21 +1,28 @@
-"""Decode a GPX file into one :class:`~connectors.recording.Recording` (all tracks joined)."""
+"""Decode a GPX file into one :class:`~connectors.recording.Recording` (all tracks joined).
+
+``gpxpy`` is imported on the first GPX file, not with the module: most syncs read no GPX and
+every command would pay for it at start-up.
+"""
 
 from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
 from pathlib import Path
-
-import gpxpy
-import gpxpy.gpx
+from typing import TYPE_CHECKING
 
 from connectors.recording import ReadError, Recording, sport_from_label
+
+if TYPE_CHECKING:
+    import gpxpy.gpx
 
 _EARTH_RADIUS_M = 6_371_000.0
 
 
 def read_gpx(path: Path) -> list[Recording]:
     """The activity of the GPX file at ``path`` (empty if not on foot); raise ReadError."""
+    import gpxpy
+
     try:
         with path.open(encoding="utf-8", errors="replace") as handle:
             gpx = gpxpy.parse(handle)

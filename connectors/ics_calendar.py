@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -45,21 +46,59 @@ class CalendarEntry:
 def read_ics_source(location: str) -> bytes:
     """The calendar's bytes from a path or an http(s) URL; :class:`SourceError` if unreadable."""
     if location.startswith(("https://", "http://")):
-        try:
-            response = requests.get(location, timeout=FETCH_TIMEOUT_S)
-        except requests.RequestException as exc:
-            raise SourceError(
-                f"calendar {location}: cannot fetch it ({exc.__class__.__name__})"
-            ) from None
-        if response.status_code != 200:
-            raise SourceError(f"calendar {location}: the server answered {response.status_code}")
-        return response.content[:MAX_CALENDAR_BYTES]
+        return _fetch(location)
     path = Path(location)
     try:
         with path.open("rb") as handle:
             return handle.read(MAX_CALENDAR_BYTES)
     except OSError as exc:
         raise SourceError(f"calendar {path}: cannot read it ({exc.strerror})") from None
+
+
+def _fetch(url: str) -> bytes:
+    """GET the calendar, streamed and capped (a hostile server cannot fill the memory)."""
+    try:
+        with requests.get(url, timeout=FETCH_TIMEOUT_S, stream=True) as response:
+            if response.status_code != 200:
+                raise _status_error(url, response)
+            body = bytearray()
+            for chunk in response.iter_content(64 * 1024):
+                body.extend(chunk)
+                if len(body) > MAX_CALENDAR_BYTES:
+                    raise SourceError(
+                        f"calendar {url}: larger than {MAX_CALENDAR_BYTES // 2**20} MB, not read"
+                    )
+            return bytes(body)
+    except requests.RequestException as exc:
+        raise SourceError(f"calendar {url}: cannot fetch it ({exc.__class__.__name__})") from None
+
+
+def _status_error(url: str, response: requests.Response) -> SourceError:
+    code = response.status_code
+    if code in (401, 403):
+        return SourceError(
+            f"calendar {url}: the server refused access ({code})",
+            fix="check the calendar's address in [upcoming] ics (a private link may have "
+            "been reset)",
+        )
+    retry_after = retry_after_s(response.headers.get("Retry-After")) if code in (429, 503) else None
+    return SourceError(f"calendar {url}: the server answered {code}", retry_after_s=retry_after)
+
+
+def retry_after_s(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header (a number of seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        return None
+    return max(0.0, (moment - datetime.now(moment.tzinfo)).total_seconds())
 
 
 def calendar_entries(

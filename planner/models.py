@@ -181,6 +181,11 @@ class PlannerState:
     """1-based rung of the guide's ladder that the runner has reached (1 = glute bridge)."""
     done_session_ids: frozenset[str] = frozenset()
     paused_until: date | None = None
+    level_up_on: date | None = None
+    """The day of the last step up the ladder: one step a week at most (R6)."""
+    stepped_back_for: date | None = None
+    """The day of the 'sensitive' or 'pain' check-in that last cost a rung (R7), so that one
+    check-in steps the level back once, however often the plan is recomputed."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,11 @@ class Board:
     """Days of a long trail or race: allowed, but only when nothing better is free."""
     taken: dict[date, str] = field(default_factory=dict)
     heavy: dict[date, str] = field(default_factory=dict)
+    reserved: dict[date, str] = field(default_factory=dict)
+    """Days the previous plan gave to sessions not placed yet: taking one would move two (R9)."""
+    strict: Sequence[Window] = ()
+    """R3 windows at their full 72 h, for a Nordic rung reached less than a week ago."""
+    new_nordic_until: date | None = None
 
     @property
     def spacing_days(self) -> int:
@@ -33,6 +38,8 @@ class Board:
 
     def add(self, session: Session) -> None:
         self.taken[session.day] = session.id
+        if self.reserved.get(session.day) == session.id:
+            del self.reserved[session.day]
         if session.heavy:
             self.heavy[session.day] = session.id
 
@@ -52,6 +59,8 @@ class Board:
     def heavy_blockers(self, day: date) -> list[str]:
         """Why ``day`` cannot hold a Nordic: R4 and R3 windows, then R5 spacing."""
         found = covering(self.windows, day, Limit.NO_HEAVY)
+        if self.new_nordic_until is not None and day <= self.new_nordic_until:
+            found += [w for w in covering(self.strict, day, Limit.NO_HEAVY) if w not in found]
         out = [w.blocked() for w in sorted(found, key=lambda w: (w.rule != "R4", w.first))]
         for other, sid in sorted(self.heavy.items()):
             if abs((other - day).days) < self.spacing_days:
@@ -79,8 +88,9 @@ class Board:
             return None
         preferred = self.settings.preferred_days
 
-        def key(d: date) -> tuple[bool, bool, int, bool, date]:
+        def key(d: date) -> tuple[bool, bool, bool, int, bool, date]:
             return (
+                d in self.reserved,
                 d in self.soft_avoid,
                 bool(preferred) and d.weekday() not in preferred,
                 abs((d - previous).days) if previous is not None else 0,

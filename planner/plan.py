@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from planner.classify import classify_run
 from planner.content import nordic_for, session_content, swap_exercise, wants_nordic
 from planner.dose import DayRuns, WeekDose, median_weekly_runs, monday_of, week_dose
 from planner.exercises import EXERCISES
+from planner.inputs import done_ids, effective_checkins, expand_habitual, is_adapted, latest_checkin
 from planner.models import (
     CheckIn,
     Feeling,
@@ -32,53 +33,19 @@ from planner.models import (
     SessionKind,
 )
 from planner.place import Board, unique, week_days
+from planner.progress import (
+    ECCENTRIC_KEYS,
+    eccentric_gap_note,
+    fresh_reason,
+    lighter_fresh,
+    progress,
+)
 from planner.reasons import MEDICAL_NOTE, day_label, iso_week
 from planner.settings import Settings
 from planner.windows import Limit, build_windows
 
 _ID = re.compile(r"^(\d{4}-W\d{2})-(\d+)$")
-_SEVERITY = {Feeling.FINE: 0, Feeling.SENSITIVE: 1, Feeling.PAIN: 2}
 _LOOKAHEAD_DAYS = 3  # habitual long runs just past the horizon still set R3 windows
-
-
-def latest_checkin(checkins: Sequence[CheckIn], today: date) -> CheckIn | None:
-    """The check-in that decides R7: the latest up to today, the most severe on that day."""
-    known = [c for c in checkins if c.day <= today]
-    return max(known, key=lambda c: (c.day, _SEVERITY[c.feeling]), default=None)
-
-
-def expand_habitual(
-    settings: Settings, today: date, last: date, events: Sequence[PlannedEvent], run_days: set[date]
-) -> list[PlannedEvent]:
-    """Habitual long-run days as planned long trails, where no planned or done run holds the day."""
-    held = {e.day for e in events} | run_days
-    out = []
-    day = today
-    while day <= last:
-        if day.weekday() in settings.long_run_days and day not in held:
-            out.append(
-                PlannedEvent(
-                    uid=f"long_run_days-{day.isoformat()}",
-                    title="Long run",
-                    day=day,
-                    source="long_run_days",
-                    long=True,
-                    habitual=True,
-                )
-            )
-        day += timedelta(1)
-    return out
-
-
-def is_adapted(past: Sequence[Session], today: date, settings: Settings) -> bool:
-    """R3: a Nordic session in each of the last four ISO weeks before this one."""
-    this_monday = monday_of(today)
-    weeks = {iso_week(s.day) for s in past if s.heavy and s.day < this_monday}
-    wanted = {
-        iso_week(this_monday - timedelta(weeks=k))
-        for k in range(1, settings.rules.adapted_weeks + 1)
-    }
-    return wanted <= weeks
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +87,13 @@ def plan(
     settings: Settings,
     today: date,
     tz: ZoneInfo,
+    strength_days: Sequence[date] = (),
 ) -> Plan:
-    """The sessions of today and the following ``horizon_days - 1`` days, with their reasons."""
+    """The sessions of today and the following ``horizon_days - 1`` days, with their reasons.
+
+    ``strength_days``: local days on which the platforms logged a strength activity; a
+    session on such a day counts as done (R8), like one marked with ``hamsync done``.
+    """
     end = today + timedelta(settings.horizon_days - 1)
     runs = sorted(history, key=lambda r: (r.start, r.id))
     classified: list[tuple[Run, RunFlags, date]] = [
@@ -138,31 +110,48 @@ def plan(
     )
     past = sorted((s for s in previous_plan if s.day < today), key=lambda s: (s.day, s.id))
     previous = {s.id: s for s in previous_plan if s.day >= today}
+    held = done_ids(state.done_session_ids, list(previous_plan), set(strength_days))
+    state = replace(state, done_session_ids=held)
 
+    effective = effective_checkins(checkins)
     checkin = latest_checkin(checkins, today)
+    prog = progress(state, past, held, set(done), effective, checkin, events, today, settings)
+    state = prog.state
     if checkin is not None and checkin.feeling is Feeling.PAIN:
         removed = [
             f"session {s.id} ({s.kind.value}) on {day_label(s.day)} removed: pain check-in on "
             f"{day_label(checkin.day)} (R7)"
             for s in sorted(previous.values(), key=lambda s: (s.day, s.id))
         ]
-        return Plan(sessions=(), moved=(), notes=(MEDICAL_NOTE, *removed), state=state)
+        return Plan(sessions=(), moved=(), notes=(MEDICAL_NOTE, *prog.notes, *removed), state=state)
     recovery = checkin is not None and checkin.feeling is Feeling.SENSITIVE
 
-    windows = build_windows(classified, events, settings, is_adapted(past, today, settings))
+    adapted = is_adapted(past, held, today, settings)
+    windows = build_windows(classified, events, settings, adapted)
+    strict = build_windows(classified, events, settings, False) if adapted else ()
     long_days = {e.day for e in events if e.long or e.race} | {
         d for _, f, d in classified if f.long
     }
     board = Board(today, end, settings, windows, state.paused_until, frozenset(long_days))
+    board.strict = tuple(w for w in strict if w.before)
+    board.new_nordic_until = prog.new_nordic_until
+    board.reserved = {s.day: s.id for s in previous.values()}
     for s in past:
-        board.add(s)
-    level = max(1, min(state.level, 8))
+        if s.id in held:
+            board.add(s)
+    level = prog.level
     median = median_weekly_runs(done, today)
     sessions: list[Session] = []
     moves: list[Move] = []
-    notes: list[str] = []
+    notes: list[str] = list(prog.notes)
     if state.paused_until is not None and state.paused_until >= today:
         notes.append(f"sessions paused until {day_label(state.paused_until)}")
+    notes.extend(
+        f"session {s.id} ({s.kind.value}) on {day_label(s.day)} passed without being marked done: "
+        "not made up on the next days; the rest of the week is planned without it (R8)"
+        for s in past
+        if s.id not in held and monday_of(s.day) == monday_of(today)
+    )
 
     monday = monday_of(today)
     placed_ids: set[str] = set()
@@ -186,6 +175,11 @@ def plan(
                     notes.append(result)
                 continue
             session, move = result
+            if slot.kind is not SessionKind.RECOVERY:
+                lighter, changed = lighter_fresh(session.exercises, prog.fresh_key)
+                if changed and prog.fresh_key is not None:
+                    reasons = (*session.reasons, fresh_reason(prog.fresh_key))
+                    session = replace(session, exercises=lighter, reasons=reasons)
             board.add(session)
             sessions.append(session)
             placed_ids.add(session.id)
@@ -197,6 +191,12 @@ def plan(
         if sid not in placed_ids:
             notes.append(f"session {sid} ({old.kind.value}) on {day_label(old.day)} removed")
     sessions.sort(key=lambda s: (s.day, s.id))
+    eccentric_done = [
+        s.day for s in past if s.id in held and {d.key for d in s.exercises} & ECCENTRIC_KEYS
+    ]
+    gap = eccentric_gap_note(eccentric_done, sessions, today, end, settings)
+    if gap is not None:
+        notes.append(gap)
     return Plan(tuple(sessions), tuple(moves), tuple(unique(notes)), state)
 
 
@@ -252,6 +252,10 @@ def _place(
             w.cleared(day) for w in board.windows if w.limit is Limit.NO_QUAD and w.covers(day)
         )
     move = None
+    if prev is not None and prev.day == day:
+        # The last move stays told while the session stays put, so a re-plan with no new
+        # facts rewrites nothing in the calendars (R9).
+        reasons.extend(r for r in prev.reasons if r.startswith("moved from "))
     if prev is not None and prev.day != day:
         causes = board.base_blockers(prev.day, slot.kind)
         if nordic:

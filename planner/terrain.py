@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import pairwise
 
 from planner.models import Terrain
 
@@ -106,15 +107,18 @@ def _usable(
     altitudes: Sequence[float | None], distances: Sequence[float | None] | None
 ) -> tuple[list[float], list[float | None]]:
     """Points with a finite, plausible altitude, paired with their distance (or None)."""
-    alts: list[float] = []
-    dists: list[float | None] = []
-    have_d = distances is not None and len(distances) == len(altitudes)
-    for i, a in enumerate(altitudes):
-        if a is None or not math.isfinite(a) or not MIN_ALTITUDE_M <= a <= MAX_ALTITUDE_M:
-            continue
-        alts.append(float(a))
-        d = distances[i] if have_d and distances is not None else None
-        dists.append(float(d) if d is not None and math.isfinite(d) else None)
+    # NaN and infinities fail the range test, so it is the only test an altitude needs
+    low, high = MIN_ALTITUDE_M, MAX_ALTITUDE_M
+    if distances is None or len(distances) != len(altitudes):
+        alts = [float(a) for a in altitudes if a is not None and low <= a <= high]
+        return alts, [None] * len(alts)
+    kept = [
+        (a, d)
+        for a, d in zip(altitudes, distances, strict=True)
+        if a is not None and low <= a <= high
+    ]
+    alts = [float(a) for a, _ in kept]
+    dists = [float(d) if d is not None and math.isfinite(d) else None for _, d in kept]
     return alts, dists
 
 
@@ -123,6 +127,9 @@ def _despike(
 ) -> tuple[list[float], list[float | None]]:
     """Remove short excursions that jump away and come back, and glitches at either end."""
     n = len(alts)
+    jump = SPIKE_JUMP_M
+    if all(abs(b - a) <= jump for a, b in pairwise(alts)):  # the usual case: no jump
+        return alts, dists
     keep = [True] * n
     i = 1
     while i < n:
@@ -167,12 +174,20 @@ def _running_median(values: list[float], window: int) -> list[float]:
     """Centred running median; the window shrinks at the ends."""
     half = window // 2
     n = len(values)
-    out: list[float] = []
-    for i in range(n):
+
+    def at(i: int) -> float:
         part = sorted(values[max(0, i - half) : min(n, i + half + 1)])
         m = len(part)
-        out.append(part[m // 2] if m % 2 else (part[m // 2 - 1] + part[m // 2]) / 2)
-    return out
+        return part[m // 2] if m % 2 else (part[m // 2 - 1] + part[m // 2]) / 2
+
+    if n <= 2 * half:
+        return [at(i) for i in range(n)]
+    # the full windows, all of odd length 2 * half + 1, in one pass over shifted copies
+    inner = [
+        sorted(w)[half]
+        for w in zip(*(values[k : n - 2 * half + k] for k in range(2 * half + 1)), strict=True)
+    ]
+    return [*(at(i) for i in range(half)), *inner, *(at(i) for i in range(n - half, n))]
 
 
 def _hysteresis_totals(values: list[float], threshold: float) -> tuple[float, float]:

@@ -124,6 +124,8 @@ def event_windows(event: PlannedEvent, settings: Settings, adapted: bool) -> lis
         hours = rules.heavy_clear_before_adapted_h if adapted else rules.heavy_clear_before_h
         out.append(_before(event.day, hours, Limit.NO_HEAVY, "R3", cause))
     if event.race or event.ultra:
+        taper = 24 * rules.race_no_heavy_days
+        out.append(_before(event.day, taper, Limit.NO_HEAVY, "R3, race taper", cause))
         out.append(
             _after(event.day, 24 * rules.race_recovery_days, Limit.RECOVERY_ONLY, "R4", cause)
         )

@@ -18,6 +18,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from .config import Config, ConfigError, default_config_path, load_config
 from .state import State, ensure_private_dir
@@ -34,6 +35,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+login_app = typer.Typer(help="Sign in to a platform once; the tokens go to the keyring.")
+app.add_typer(login_app, name="login")
+"""``hamsync login <platform>``: each connector's command module adds its platform here."""
 out = Console()
 err = Console(stderr=True)
 
@@ -49,7 +53,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 
 def fail(message: str, code: int) -> NoReturn:
     """Print a one-line error (no traceback) and exit with ``code``."""
-    err.print(f"[red]hamsync:[/] {message}", highlight=False)
+    err.print(Text("hamsync: ", style="red") + Text(message), highlight=False)
     raise typer.Exit(code)
 
 

@@ -22,9 +22,11 @@ from .cli_app import (
     print_json,
     today_for,
 )
-from .engine import SyncReport, compute_plan, look_ahead, recent_flagged, run_once
+from .commands_progress import snapshot
+from .engine import SyncReport, look_ahead, recent_flagged, run_once
 from .lock import LockHeld, sync_lock
-from .present import plan_json, print_plan, print_sync_report, runs_json, runs_table, sync_json
+from .plan_table import print_days
+from .present import plan_json, print_sync_report, runs_json, runs_table, sync_json
 
 
 @app.command()
@@ -33,6 +35,9 @@ def sync(
     today: TodayOption = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite calendar events you edited or deleted.")
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -43,7 +48,7 @@ def sync(
     with open_state(config) as state:
         try:
             with sync_lock(config.state_dir):
-                report: SyncReport = run_once(config, state, day, dry_run=dry_run)
+                report: SyncReport = run_once(config, state, day, dry_run=dry_run, force=force)
         except LockHeld as exc:
             fail(str(exc), EXIT_LOCKED)
     if as_json:
@@ -65,11 +70,11 @@ def plan(
     report = SyncReport(today=day)
     upcoming = look_ahead(config, day, report)
     with open_state(config) as state:
-        result, _history = compute_plan(config, state, day, upcoming)
+        snap = snapshot(config, state, day, upcoming)
     if as_json:
-        print_json(plan_json(result.sessions, result.moved, result.notes))
+        print_json(plan_json(snap.sessions, snap.moved, snap.notes))
     else:
-        print_plan(out, result.sessions, result.moved, result.notes, upcoming)
+        print_days(out, snap.rows, snap.sessions, snap.moved, snap.notes)
     for connector, message in report.errors:
         err.print(f"[yellow]warning:[/] {connector}: {message}")
 

@@ -7,6 +7,7 @@ config file, so the same file works from any working directory.
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from datetime import time
 from pathlib import Path
@@ -14,7 +15,14 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from planner.settings import Rules, Settings
 
@@ -60,13 +68,61 @@ class FilesSourceConfig(_Section):
     """Demo only: shift the sample runs by whole weeks so the newest is in the last 7 days."""
 
 
+class StravaSourceConfig(_Section):
+    """Your own Strava API application; its secret and the tokens live in the keyring."""
+
+    enabled: bool = True
+    client_id: Annotated[int, Field(gt=0)]
+    sports: list[str] = Field(default_factory=lambda: ["Run", "TrailRun"])
+    """Strava sport types to pull (Run, TrailRun; also e.g. VirtualRun, Hike, Walk)."""
+    overlap_hours: Annotated[int, Field(ge=0, le=24 * 14)] = 48
+    """Each sync looks this far back before the newest run seen (late uploads, edits)."""
+    history_days: Annotated[int, Field(ge=1, le=3650)] = 90
+    """How far back the first sync reads; a long history completes over several syncs."""
+    max_requests_per_sync: Annotated[int, Field(ge=1, le=1000)] = 90
+    """A cap below Strava's 100 reads per 15 minutes, whatever the usage headers say."""
+    timeout_s: Annotated[float, Field(gt=0, le=300)] = 30
+
+
+class GarminSourceConfig(_Section):
+    """Garmin Connect activities; the tokens come from `hamsync login garmin`, never a password."""
+
+    enabled: bool = True
+    overlap_days: Annotated[int, Field(ge=0, le=30)] = 3
+    """Each sync reads again the activities of these last days (late uploads, edits)."""
+    initial_days: Annotated[int, Field(ge=1, le=730)] = 56
+    """The first sync reads this far back."""
+    checkins_from_feel: bool = False
+    """Opt-in: a weak post-run feel or an extreme perceived effort counts as "sensitive"."""
+    min_interval_s: Annotated[float, Field(ge=1.0, le=60.0)] = 1.0
+    """Pause between two calls to Garmin Connect (at least one second)."""
+
+
 class SourcesConfig(_Section):
     files: FilesSourceConfig | None = None
+    garmin: GarminSourceConfig | None = None
+    strava: StravaSourceConfig | None = None
+
+
+class CalDavConfig(_Section):
+    """A CalDAV calendar; the password comes from the keyring or HAMSYNC_CALDAV_PASSWORD."""
+
+    enabled: bool = True
+    url: str
+    """The server's CalDAV address (Nextcloud: https://host/remote.php/dav)."""
+    username: str
+    calendar: str
+    """The calendar's display name, or its full URL."""
+    timeout_s: Annotated[float, Field(gt=0, le=300)] = 30
 
 
 class UpcomingConfig(_Section):
     ics: str | None = None
     """A path (relative to the config file) or an https URL of the runner's own calendar."""
+    garmin: bool = False
+    """Planned runs and races on the Garmin Connect calendar (needs `hamsync login garmin`)."""
+    caldav: CalDavConfig | None = None
+    """Its password: HAMSYNC_CALDAV_UPCOMING_PASSWORD, else the [sinks.caldav] one."""
 
 
 class IcsSinkConfig(_Section):
@@ -75,8 +131,72 @@ class IcsSinkConfig(_Section):
     name: str = "hamsync hamstring sessions"
 
 
+class StravaNotesConfig(_Section):
+    """A marked block in the Strava description of long trails and heavy descents."""
+
+    enabled: bool = False
+    """Off by default: descriptions can be public."""
+
+
+class GarminSinkConfig(_Section):
+    """Strength workouts on the Garmin Connect calendar (and so on the watch)."""
+
+    enabled: bool = True
+    name_prefix: Annotated[str, Field(min_length=3, max_length=20)] = "hamsync:"
+    """Starts every workout name; only workouts with it (and a recorded id) are touched."""
+
+
+class GarminNotesConfig(_Section):
+    """hamsync's marked block in Garmin activity descriptions (they can be public)."""
+
+    enabled: bool = False
+
+
 class SinksConfig(_Section):
     ics: IcsSinkConfig | None = None
+    garmin: GarminSinkConfig | None = None
+    garmin_notes: GarminNotesConfig | None = None
+    caldav: CalDavConfig | None = None
+    strava_notes: StravaNotesConfig | None = None
+
+
+class FeedConfig(_Section):
+    """The ICS feed of ``hamsync serve`` (and of the daemon when enabled)."""
+
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=0, le=65535)] = 8765
+
+
+class DaemonConfig(_Section):
+    """``hamsync daemon``: how often it syncs, when it re-plans, how failing parts back off."""
+
+    interval_minutes: Annotated[int, Field(ge=1, le=1440)] = 30
+    replan_at: str = "05:00"
+    """Local time (in ``timezone``) of the daily re-plan."""
+    backoff_max_minutes: Annotated[int, Field(ge=1, le=10080)] = 360
+    """A failing source or sink is retried after 1, 2, 4... intervals, at most this long."""
+    log_file: Path | None = None
+    """JSON log lines, rotated; default ``hamsync.log`` in the state directory."""
+
+    @field_validator("replan_at")
+    @classmethod
+    def _valid_replan(cls, value: str) -> str:
+        try:
+            time.fromisoformat(value)
+        except ValueError:
+            raise ValueError('expected a local time as "HH:MM"') from None
+        return value[:5]
+
+
+class RaceConfig(_Section):
+    """A race from the config (``[[races]]``): taper before it, recovery after it."""
+
+    date: dt.date
+    name: str = "Race"
+    distance_km: Annotated[float, Field(gt=0)] | None = None
+    ultra: bool | None = None
+    """Default: an ultra when longer than a marathon (42.2 km)."""
 
 
 class RulesConfig(_Section):
@@ -95,6 +215,8 @@ class RulesConfig(_Section):
     quad_eccentric_after_descent_h: int | None = None
     race_recovery_days: int | None = None
     ultra_no_heavy_days: int | None = None
+    race_no_progression_days: int | None = None
+    race_no_heavy_days: int | None = None
     hill_vert_m_per_km: float | None = None
     max_loading_sessions_per_week: Annotated[int, Field(ge=1, le=3)] | None = None
     heavy_spacing_h: int | None = None
@@ -109,7 +231,10 @@ class Config(_Section):
     sources: SourcesConfig = Field(default_factory=SourcesConfig)
     upcoming: UpcomingConfig = Field(default_factory=UpcomingConfig)
     sinks: SinksConfig = Field(default_factory=SinksConfig)
+    feed: FeedConfig = Field(default_factory=FeedConfig)
+    daemon: DaemonConfig = Field(default_factory=DaemonConfig)
     rules: RulesConfig = Field(default_factory=RulesConfig)
+    races: list[RaceConfig] = Field(default_factory=list)
 
     @field_validator("timezone")
     @classmethod
@@ -121,6 +246,13 @@ class Config(_Section):
                 f'unknown time zone {value!r} (use an IANA name such as "Europe/Zurich")'
             ) from None
         return value
+
+    @model_validator(mode="after")
+    def _notes_need_strava(self) -> Config:
+        notes = self.sinks.strava_notes
+        if notes is not None and notes.enabled and self.sources.strava is None:
+            raise ValueError("[sinks.strava_notes] needs [sources.strava] (its client_id)")
+        return self
 
     @property
     def tz(self) -> ZoneInfo:
@@ -214,5 +346,8 @@ def _resolve_paths(config: Config, base: Path) -> Config:
     upcoming = config.upcoming
     if upcoming.ics and not upcoming.ics.startswith(("https://", "http://")):
         upcoming = upcoming.model_copy(update={"ics": str(resolve(Path(upcoming.ics)))})
-    update.update(sources=sources, sinks=sinks, upcoming=upcoming)
+    daemon = config.daemon
+    if daemon.log_file is not None:
+        daemon = daemon.model_copy(update={"log_file": resolve(daemon.log_file)})
+    update.update(sources=sources, sinks=sinks, upcoming=upcoming, daemon=daemon)
     return config.model_copy(update=update)

@@ -17,7 +17,12 @@ from planner.classify import classify_run
 from planner.models import Move, Plan, PlannedEvent, Run, RunFlags, Session
 from planner.plan import plan as make_plan
 
+from . import upcoming_cache
 from .config import Config
+from .faults import checkpoint
+from .health import Health
+from .plan_inputs import config_races, strength_activity_days
+from .secrets import redact
 from .sinks.base import SessionSink, SinkError, SinkResult, WriteContext
 from .state import State
 from .wiring import build_sinks, build_sources, build_upcoming
@@ -37,6 +42,8 @@ class SyncReport:
     runs_total: int = 0
     warnings: list[str] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    """Parts the daemon left alone this time because they are backing off after failures."""
     sources_ok: int = 0
     sinks_ok: int = 0
     recent: list[tuple[Run, RunFlags]] = field(default_factory=list)
@@ -54,41 +61,105 @@ class SyncReport:
         return 3 if (self.sources_ok + self.sinks_ok) > 0 else 4
 
 
-def pull_all(
-    sources: Sequence[ActivitySource], state: State, today: date, report: SyncReport
+def _backing_off(health: Health, state: State, part: str, name: str, report: SyncReport) -> bool:
+    waiting = health.waiting(state, part)
+    if waiting is not None:
+        report.skipped.append((name, f"backing off after {waiting.failures} failures"))
+    return waiting is not None
+
+
+def _failed(
+    health: Health, state: State, part: str, name: str, exc: Exception, report: SyncReport
 ) -> None:
+    """Report and record a failed part; an unexpected exception is a bug, logged in full."""
+    fix = getattr(exc, "fix", "") or ""
+    if isinstance(exc, SourceError | SinkError):
+        message = redact(str(exc))
+    else:
+        message = redact(f"unexpected error: {exc!r}")
+        log.error("%s: %s", name, message, exc_info=exc)
+    shown = f"{message} ({fix})" if fix else message
+    report.errors.append((name, shown))
+    log.warning("%s: %s", name, shown)
+    with state.transaction():
+        health.record(state, part, False, message, fix, getattr(exc, "retry_after_s", None))
+
+
+def pull_all(
+    sources: Sequence[ActivitySource],
+    state: State,
+    today: date,
+    report: SyncReport,
+    health: Health | None = None,
+) -> None:
+    health = health or Health()
     for source in sources:
+        part = f"source:{source.name}"
+        if _backing_off(health, state, part, source.name, report):
+            continue
         try:
             result = source.pull(state.cursor(source.name), today)
-        except SourceError as exc:
-            message = f"{exc} ({exc.fix})" if exc.fix else str(exc)
-            report.errors.append((source.name, message))
-            log.warning("%s: %s", source.name, message)
+        except Exception as exc:  # one connector's failure (or bug) never stops the others
+            _failed(health, state, part, source.name, exc, report)
             continue
         report.sources_ok += 1
         report.warnings.extend(_problem_text(source.name, p) for p in result.problems)
         report.runs_pulled += len(result.runs)
         with state.transaction():
             state.save_pull(source.name, result.runs, result.cursor, result.removed_run_ids)
+            for checkin in result.checkins:
+                state.add_checkin(checkin)
+            health.record(state, part, True, f"{len(result.runs)} runs pulled")
+            checkpoint("pull-transaction", source.name)
 
 
 def _problem_text(source: str, problem: Problem) -> str:
     return f"{source}: skipped {problem.where}: {problem.why}"
 
 
-def look_ahead(config: Config, today: date, report: SyncReport) -> list[PlannedEvent]:
-    """Planned runs from every configured calendar; a failing one is reported, others used."""
+def look_ahead(
+    config: Config,
+    today: date,
+    report: SyncReport,
+    state: State | None = None,
+    health: Health | None = None,
+) -> list[PlannedEvent]:
+    """Planned runs from every configured calendar; a failing one is reported, others used.
+
+    With ``state``, each good read is kept, and a calendar that fails (or backs off) is
+    planned from its last good read, so a flaky server does not move sessions back and forth.
+    """
+    health = health or Health()
     last = today + timedelta(days=config.horizon_days + LOOKAHEAD_EXTRA_DAYS)
     events: list[PlannedEvent] = []
     for source in build_upcoming(config):
-        try:
-            events.extend(source.planned(today, last))
-        except SourceError as exc:
-            message = f"{exc} ({exc.fix})" if exc.fix else str(exc)
-            report.errors.append((source.name, message))
-            log.warning("%s: %s", source.name, message)
+        if state is None:  # `hamsync plan`: read what is there, nothing recorded
+            try:
+                events.extend(source.planned(today, last))
+                report.sources_ok += 1
+            except SourceError as exc:
+                message = f"{exc} ({exc.fix})" if exc.fix else str(exc)
+                report.errors.append((source.name, redact(message)))
             continue
-        report.sources_ok += 1
+        part = f"upcoming:{source.name}"
+        if not _backing_off(health, state, part, source.name, report):
+            try:
+                found = source.planned(today, last)
+            except Exception as exc:
+                _failed(health, state, part, source.name, exc, report)
+            else:
+                events.extend(found)
+                report.sources_ok += 1
+                with state.transaction():
+                    upcoming_cache.save(state, part, found, health.now().isoformat())
+                    health.record(state, part, True, f"{len(found)} planned runs")
+                continue
+        cached = upcoming_cache.load(state, part, today, last)
+        if cached is not None:
+            events.extend(cached[1])
+            report.warnings.append(
+                f"{source.name}: planning with the calendar as read at {cached[0][:16]} UTC"
+            )
     return sorted(events, key=lambda e: (e.day, e.title, e.uid))
 
 
@@ -100,13 +171,14 @@ def compute_plan(
     history = state.runs()
     result = make_plan(
         history=history,
-        upcoming=upcoming,
+        upcoming=config_races(config, upcoming),
         previous_plan=state.plan_sessions(),
         checkins=state.checkins(),
         state=state.planner_state(settings.starting_level),
         settings=settings,
         today=today,
         tz=config.tz,
+        strength_days=strength_activity_days(state),
     )
     return result, history
 
@@ -130,28 +202,50 @@ def write_all(
     state: State,
     report: SyncReport,
     dry_run: bool,
+    health: Health | None = None,
 ) -> None:
+    health = health or Health()
     for sink in sinks:
+        part = f"sink:{sink.name}"
+        if _backing_off(health, state, part, sink.name, report):
+            continue
         try:
             report.writes[sink.name] = sink.sync(context, state, dry_run)
-        except SinkError as exc:
-            report.errors.append((sink.name, str(exc)))
-            log.warning("%s: %s", sink.name, exc)
+        except Exception as exc:  # one sink's failure (or bug) never stops the others
+            _failed(health, state, part, sink.name, exc, report)
             continue
         report.sinks_ok += 1
+        with state.transaction():
+            health.record(state, part, True, _writes_text(report.writes[sink.name]))
+        checkpoint("after-sink", sink.name)
 
 
-def run_once(config: Config, state: State, today: date, dry_run: bool = False) -> SyncReport:
+def _writes_text(result: SinkResult) -> str:
+    return f"{result.created} created, {result.updated} updated, {result.deleted} deleted"
+
+
+def run_once(
+    config: Config,
+    state: State,
+    today: date,
+    dry_run: bool = False,
+    force: bool = False,
+    health: Health | None = None,
+) -> SyncReport:
     """One full sync. The caller holds the sync lock.
 
     A dry run works on an in-memory copy of the state and asks the sinks not to write, so
-    it shows exactly what a real sync would do and changes nothing.
+    it shows exactly what a real sync would do and changes nothing. ``force`` lets sinks
+    overwrite events the runner edited or deleted by hand (``sync --force``). ``health``
+    carries the clock and the backoff policy (the daemon's honours backoff).
     """
+    health = health or Health()
     if dry_run:
         state = state.scratch_copy()
     report = SyncReport(today=today)
-    pull_all(build_sources(config), state, today, report)
-    report.upcoming = look_ahead(config, today, report)
+    pull_all(build_sources(config), state, today, report, health)
+    checkpoint("after-pull")
+    report.upcoming = look_ahead(config, today, report, state, health)
     result, history = compute_plan(config, state, today, report.upcoming)
     report.runs_total = len(history)
     report.recent = recent_flagged(history, config, today)
@@ -159,12 +253,18 @@ def run_once(config: Config, state: State, today: date, dry_run: bool = False) -
     with state.transaction():
         state.replace_plan_from(today, result.sessions)
         state.save_planner_state(result.state)
+        checkpoint("plan-transaction")
+    checkpoint("after-plan")
     context = WriteContext(
         today=today,
         tz=config.tz,
         sessions=result.sessions,
         moved=result.moved,
         runs=tuple(recent_flagged(history, config, today, days=config.horizon_days)),
+        force=force,
     )
-    write_all(build_sinks(config), context, state, report, dry_run)
+    write_all(build_sinks(config), context, state, report, dry_run, health)
+    with state.transaction():
+        summary = f"{report.runs_pulled} runs pulled, {len(report.errors)} errors"
+        health.record(state, "sync", not report.errors, summary)
     return report

@@ -92,4 +92,6 @@ def redact(text: str, extra: Iterable[str] = ()) -> str:
     return _BEARER.sub(r"\1***", text)
 
 
-_BEARER = re.compile(r"((?:Bearer|access_token=|refresh_token=|code=)\s*)[A-Za-z0-9._~+/=-]+")
+_BEARER = re.compile(
+    r"((?:Bearer|[A-Za-z_]*token=|code=|key=|secret=|password=)\s*)[A-Za-z0-9._~+/=%-]+"
+)

@@ -78,7 +78,35 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    (
+        "part health: backoff and fixes; last good look-ahead",
+        """
+        ALTER TABLE sync_log ADD COLUMN fix TEXT NOT NULL DEFAULT '';
+        ALTER TABLE sync_log ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sync_log ADD COLUMN retry_at TEXT NOT NULL DEFAULT '';
+        CREATE TABLE upcoming_cache (
+            source TEXT PRIMARY KEY,
+            fetched_at TEXT NOT NULL,
+            body TEXT NOT NULL
+        );
+        """,
+    ),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class PartLog:
+    """The last outcome of one part of a sync (``source:files``, ``sink:ics``, ``sync``)."""
+
+    part: str
+    finished_at: str
+    ok: bool
+    message: str = ""
+    fix: str = ""
+    failures: int = 0
+    """Failures in a row; 0 once it works again."""
+    retry_at: str = ""
+    """UTC ISO time before which the daemon leaves a failing part alone (backoff)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,11 +293,16 @@ class State:
         values = dict(self._conn.execute("SELECT key, value FROM planner_state").fetchall())
         if not values:
             return PlannerState(level=starting_level)
-        paused = values.get("paused_until")
+        def day(key: str) -> date | None:
+            value = values.get(key)
+            return date.fromisoformat(value) if value else None
+
         return PlannerState(
             level=int(values.get("level", starting_level)),
             done_session_ids=frozenset(json.loads(values.get("done_session_ids", "[]"))),
-            paused_until=date.fromisoformat(paused) if paused else None,
+            paused_until=day("paused_until"),
+            level_up_on=day("level_up_on"),
+            stepped_back_for=day("stepped_back_for"),
         )
 
     def save_planner_state(self, state: PlannerState) -> None:
@@ -277,6 +310,10 @@ class State:
             "level": str(state.level),
             "done_session_ids": json.dumps(sorted(state.done_session_ids)),
             "paused_until": state.paused_until.isoformat() if state.paused_until else "",
+            "level_up_on": state.level_up_on.isoformat() if state.level_up_on else "",
+            "stepped_back_for": (
+                state.stepped_back_for.isoformat() if state.stepped_back_for else ""
+            ),
         }
         self._conn.executemany(
             "INSERT INTO planner_state(key, value) VALUES (?, ?) "
@@ -334,13 +371,48 @@ class State:
         )
 
     # -- sync log ----------------------------------------------------------------------
-    def log_part(self, part: str, finished_at: str, ok: bool, message: str = "") -> None:
+    def log_part(
+        self,
+        part: str,
+        finished_at: str,
+        ok: bool,
+        message: str = "",
+        *,
+        fix: str = "",
+        failures: int = 0,
+        retry_at: str = "",
+    ) -> None:
         self._conn.execute(
-            "INSERT INTO sync_log(part, finished_at, ok, message) VALUES (?, ?, ?, ?) "
+            "INSERT INTO sync_log(part, finished_at, ok, message, fix, failures, retry_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(part) DO UPDATE SET finished_at = excluded.finished_at, "
-            "ok = excluded.ok, message = excluded.message",
-            (part, finished_at, int(ok), message),
+            "ok = excluded.ok, message = excluded.message, fix = excluded.fix, "
+            "failures = excluded.failures, retry_at = excluded.retry_at",
+            (part, finished_at, int(ok), message, fix, failures, retry_at),
         )
+
+    def part_logs(self) -> dict[str, PartLog]:
+        rows = self._conn.execute(
+            "SELECT part, finished_at, ok, message, fix, failures, retry_at FROM sync_log "
+            "ORDER BY part"
+        ).fetchall()
+        return {r[0]: PartLog(r[0], r[1], bool(r[2]), r[3], r[4], r[5], r[6]) for r in rows}
+
+    def cache_upcoming(self, source: str, fetched_at: str, body: str) -> None:
+        """Keep the last good read of a look-ahead calendar (used while it is unreachable)."""
+        self._conn.execute(
+            "INSERT INTO upcoming_cache(source, fetched_at, body) VALUES (?, ?, ?) "
+            "ON CONFLICT(source) DO UPDATE SET fetched_at = excluded.fetched_at, "
+            "body = excluded.body",
+            (source, fetched_at, body),
+        )
+
+    def cached_upcoming(self, source: str) -> tuple[str, str] | None:
+        """``(fetched_at, body)`` of the last good read of ``source``, if any."""
+        row = self._conn.execute(
+            "SELECT fetched_at, body FROM upcoming_cache WHERE source = ?", (source,)
+        ).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]))
 
     def sync_log(self) -> list[tuple[str, str, bool, str]]:
         rows = self._conn.execute(

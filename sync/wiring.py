@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from connectors.base import ActivitySource, UpcomingSource
+from connectors.caldav_calendar import CalDavAccount, CalDavUpcoming
 from connectors.files import FilesSource
 from connectors.ics_calendar import IcsUpcoming
 
-from .config import Config
+from . import strava_tokens
+from .config import CalDavConfig, Config
+from .garmin_wiring import garmin_sinks, garmin_sources, garmin_upcoming
+from .secrets import get_secret
 from .sinks.base import SessionSink
+from .sinks.caldav import CalDavSink
 from .sinks.ics_file import IcsFileSink
+from .sinks.strava_notes import StravaNotesSink
 from .sinks.vevent import EventTiming
 
 
@@ -19,6 +25,10 @@ def build_sources(config: Config) -> list[ActivitySource]:
         sources.append(
             FilesSource(files.path, config.tz, relative_to_today=files.relative_to_today)
         )
+    strava = config.sources.strava
+    if strava is not None and strava.enabled:
+        sources.append(strava_tokens.build_source(strava))
+    sources.extend(garmin_sources(config))
     return sources
 
 
@@ -33,11 +43,38 @@ def build_sinks(config: Config) -> list[SessionSink]:
     ics = config.sinks.ics
     if ics is not None and ics.enabled:
         sinks.append(IcsFileSink(ics.path, event_timing(config), ics.name))
+    caldav = config.sinks.caldav
+    if caldav is not None and caldav.enabled:
+        account = caldav_account(caldav, get_secret("caldav", "password"), "caldav")
+        sinks.append(CalDavSink(account, event_timing(config)))
+    notes = config.sinks.strava_notes
+    if notes is not None and notes.enabled and config.sources.strava is not None:
+        sinks.append(StravaNotesSink(strava_tokens.build_api(config.sources.strava)))
+    sinks.extend(garmin_sinks(config))
     return sinks
+
+
+def caldav_account(section: CalDavConfig, password: str | None, secret: str) -> CalDavAccount:
+    hint = f"the keyring entry {secret}.password or HAMSYNC_{secret.upper()}_PASSWORD"
+    return CalDavAccount(
+        url=section.url,
+        username=section.username,
+        password=password,
+        calendar=section.calendar,
+        timeout_s=section.timeout_s,
+        password_hint=hint,
+    )
 
 
 def build_upcoming(config: Config) -> list[UpcomingSource]:
     upcoming: list[UpcomingSource] = []
     if config.upcoming.ics:
         upcoming.append(IcsUpcoming(config.upcoming.ics, config.tz, config.settings()))
+    caldav = config.upcoming.caldav
+    if caldav is not None and caldav.enabled:
+        # Its own password if set, else the one of [sinks.caldav] (often the same account).
+        password = get_secret("caldav_upcoming", "password") or get_secret("caldav", "password")
+        account = caldav_account(caldav, password, "caldav_upcoming")
+        upcoming.append(CalDavUpcoming(account, config.tz, config.settings()))
+    upcoming.extend(garmin_upcoming(config))
     return upcoming

@@ -47,6 +47,8 @@ class WriteContext:
     moved: Sequence[Move] = ()
     runs: Sequence[tuple[Run, RunFlags]] = ()
     """Runs of the last ``horizon`` days with their flags (for activity notes)."""
+    force: bool = False
+    """``sync --force``: overwrite what the runner edited, restore what they deleted."""
 
 
 class SessionSink(Protocol):

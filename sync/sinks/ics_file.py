@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..diff import ActionKind, diff
+from ..faults import checkpoint
 from ..serialize import session_from_json, session_to_json
 from ..state import SinkItem, State
 from .base import SinkError, SinkResult, WriteContext
@@ -58,12 +59,14 @@ class IcsFileSink:
         if dry_run:
             return result
         self._write_if_changed(self.render(items.values()))
+        checkpoint("sink-written", self.name)
         with state.transaction():
             for action in actions:
                 if action.kind is ActionKind.DELETE:
                     state.delete_sink_item(self.name, action.session_id)
                 else:
                     state.put_sink_item(items[action.session_id])
+            checkpoint("sink-transaction", self.name)
         return result
 
     def render(self, items: Iterable[SinkItem]) -> bytes:

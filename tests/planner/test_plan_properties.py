@@ -11,7 +11,19 @@ from hypothesis import strategies as st
 from planner_builders import MON, QUAD_KEYS, TZ, event, keys, make_plan, run
 
 from planner.classify import classify_run
-from planner.models import Plan, PlannedEvent, Run, Session, SessionKind, Sport
+from planner.inputs import latest_checkin
+from planner.models import (
+    CheckIn,
+    Feeling,
+    Plan,
+    PlannedEvent,
+    PlannerState,
+    Run,
+    Session,
+    SessionKind,
+    Sport,
+)
+from planner.plan import plan
 from planner.settings import Settings
 
 TODAY = MON + timedelta(days=2)  # a Wednesday, so the first week has past days
@@ -108,6 +120,7 @@ def _forbidden(
             no_heavy |= _days(e.day - timedelta(days=2), e.day)
         if e.race:
             recovery_only |= _days(e.day, e.day + timedelta(days=2))
+            no_heavy |= _days(e.day - timedelta(days=3), e.day)  # taper: 4 days
         if e.ultra:
             no_heavy |= _days(e.day, e.day + timedelta(days=6))
     return no_heavy, no_quad, recovery_only
@@ -170,3 +183,48 @@ def test_next_days_plan_respects_the_sessions_already_held(
     held = [s for s in first.sessions if s.day < today]
     assert all(s.day >= today for s in second.sessions)
     _check_invariants(held + list(second.sessions), cfg)
+
+
+checkins_st = st.lists(
+    st.builds(
+        lambda off, feeling, source: CheckIn(TODAY + timedelta(days=off), feeling, source=source),
+        st.integers(-10, 0),
+        st.sampled_from(list(Feeling)),
+        st.sampled_from(["cli", "strava"]),
+    ),
+    max_size=3,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    runs_st, events_st, checkins_st, st.integers(1, 8), st.integers(0, 3),
+    st.lists(st.booleans(), min_size=6, max_size=6),
+)  # fmt: skip
+def test_checkins_and_done_sessions_keep_the_rules_and_a_stable_state(
+    history: list[Run],
+    upcoming: list[PlannedEvent],
+    checkins: list[CheckIn],
+    level: int,
+    past_days: int,
+    did: list[bool],
+) -> None:
+    """With check-ins and sessions done or missed, the hard rules hold, the level moves one rung
+    at most, pain means no session, and re-planning with the returned state changes nothing."""
+    cfg = Settings(long_run_days=(5,))
+    start = TODAY - timedelta(days=past_days + 7)
+    earlier = make_plan(history, upcoming, level=level, settings=cfg, today=start)
+    done = frozenset(s.id for s, yes in zip(earlier.sessions, did, strict=False) if yes)
+    state = PlannerState(level=level, done_session_ids=done)
+    p = plan(history, upcoming, earlier.sessions, checkins, state, cfg, TODAY, TZ)
+    _check_windows(p, history, upcoming, cfg)
+    held = [s for s in earlier.sessions if s.day < TODAY]
+    _check_invariants(held + list(p.sessions), cfg)
+    assert abs(p.state.level - level) <= 1
+    decisive = latest_checkin(checkins, TODAY)
+    if decisive is not None and decisive.feeling is Feeling.PAIN:
+        assert p.sessions == () and decisive.source == "cli"
+    if decisive is not None and decisive.feeling is Feeling.SENSITIVE:
+        assert all(s.kind is SessionKind.RECOVERY for s in p.sessions)
+    again = plan(history, upcoming, [*held, *p.sessions], checkins, p.state, cfg, TODAY, TZ)
+    assert (again.sessions, again.state, again.moved) == (p.sessions, p.state, ())

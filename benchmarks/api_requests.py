@@ -1,0 +1,153 @@
+"""API requests per sync against the minimum, counted on recorded responses.
+
+The real client libraries (stravalib, garminconnect) run against the project's recorded
+responses, served in-process by ``responses`` through the test suite's fakes
+(``tests/strava_fake.py``, ``tests/connectors/garmin_server.py``), so every request a sync
+makes is counted. Three syncs each: idle (nothing new), one new run, and a first sync that
+reaches back a year (300 runs).
+
+Minimums: Strava lists up to 200 activities per request and needs one streams request per run
+for its altitude; Garmin's activity list already holds the device's climb and descent, so only
+list pages are needed, at the page size the Garmin Connect web app uses (20), plus the two
+profile reads ``garminconnect`` makes when it signs in from stored tokens.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import tempfile
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from benchmarks.corpus import ROOT
+from benchmarks.table import Row
+
+TESTDATA = ROOT.parent / "shared" / "testdata"
+YEAR = 300
+
+
+def _row(platform: str, what: str, made: int, minimum: int, note: str = "") -> Row:
+    ratio = f"x{made / minimum:.2f} of min" if minimum else ""
+    count = f"{made} request" + ("s" if made != 1 else "")
+    return Row("requests", f"{platform}: {what}", count, f"minimum {minimum}", ratio, note)
+
+
+def strava_rows() -> list[Row]:
+    import responses
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from strava_fake import FakeStrava, load, shifted, year_of_runs
+
+    from connectors.strava import StravaApi, StravaSource, Tokens
+    from connectors.strava.tokens import MemoryTokenStore
+
+    now = datetime(2025, 10, 19, 8, 0, tzinfo=UTC)
+    today = now.date()
+    recorded: list[dict[str, Any]] = list(load(TESTDATA, "athlete_activities_2025-10.json"))
+    streams = dict(load(TESTDATA, "vmpy_streams_1202065_1299011495.keyed_by_type.DERIVED.json"))
+
+    def source(history_days: int) -> StravaSource:
+        tokens = MemoryTokenStore(Tokens("refresh-1", "access-1", int(now.timestamp()) + 3600))
+        api = StravaApi(1234, "client-secret", tokens, clock=now.timestamp)
+        return StravaSource(api, history_days=history_days)
+
+    out: list[Row] = []
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        year = year_of_runs(recorded[0], YEAR, now - timedelta(hours=3))
+        fake = FakeStrava(year, default_streams=streams, read_limit=(10**6, 10**6))
+        fake.install(rsps)
+        first = source(366).pull(None, today)
+        made = len(rsps.calls)
+        minimum = math.ceil((YEAR + 1) / 200) + YEAR
+        note = f"{len(first.runs)} runs; at 100 reads/15 min this spans several syncs"
+        out.append(_row("Strava", f"first sync of a year ({YEAR} runs)", made, minimum, note))
+        rsps.calls.reset()
+        idle = source(366).pull(first.cursor, today)
+        out.append(_row("Strava", "idle sync", len(rsps.calls), 1))
+        fake.activities.append(shifted(recorded[0], 777, now - timedelta(hours=1)))
+        rsps.calls.reset()
+        source(366).pull(idle.cursor, today)
+        out.append(_row("Strava", "one new run", len(rsps.calls), 2))
+    return out
+
+
+def garmin_rows() -> list[Row]:
+    import responses
+
+    sys.path.insert(0, str(ROOT / "tests" / "connectors"))
+    from garmin_server import API, Clock, add_login, recorded, session_for, write_tokens
+
+    from connectors.garmin.activities import PAGE_SIZE, GarminActivities
+
+    list_url = f"{API}/activitylist-service/activities/search/activities"
+    template = recorded(TESTDATA, "test_activity_list__0_GET")[0]
+    now = datetime(2026, 1, 10, 8, tzinfo=UTC)
+    today = date(2026, 1, 10)
+
+    def activity(i: int, start: datetime) -> dict[str, Any]:
+        item = dict(template)
+        item["activityId"] = 50_000_000 + i
+        item["startTimeGMT"] = start.strftime("%Y-%m-%d %H:%M:%S")
+        item["startTimeLocal"] = item["startTimeGMT"]
+        item.pop("beginTimestamp", None)
+        return item
+
+    step = timedelta(days=365) / YEAR
+    items = [activity(i, now - timedelta(hours=3) - i * step) for i in range(YEAR)]
+
+    def page(request: Any) -> tuple[int, dict[str, str], str]:
+        import json
+        from urllib.parse import parse_qs, urlsplit
+
+        query = parse_qs(urlsplit(str(request.url)).query)
+        start, limit = int(query["start"][0]), int(query["limit"][0])
+        return 200, {}, json.dumps(items[start : start + limit])
+
+    out: list[Row] = []
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        responses.RequestsMock(assert_all_requests_are_fired=False) as rsps,
+    ):
+        folder = Path(tmp) / "garmin"
+        write_tokens(folder)
+        add_login(rsps)
+        rsps.add_callback(responses.GET, list_url, callback=page)
+
+        def source(days: int) -> GarminActivities:
+            return GarminActivities(
+                session_for(folder, Clock()), ZoneInfo("UTC"), initial_days=days
+            )
+
+        first = source(366).pull(None, today)
+        pages = math.ceil((YEAR + 1) / PAGE_SIZE)
+        note = f"{len(first.runs)} runs; incl. 2 sign-in profile reads"
+        out.append(
+            _row("Garmin", f"first sync of a year ({YEAR} runs)", len(rsps.calls), 2 + pages, note)
+        )
+        rsps.calls.reset()
+        idle = source(366).pull(first.cursor, today)
+        out.append(_row("Garmin", "idle sync", len(rsps.calls), 3, "incl. 2 sign-in reads"))
+        items.insert(0, activity(999, now - timedelta(hours=1)))
+        rsps.calls.reset()
+        source(366).pull(idle.cursor, today)
+        out.append(_row("Garmin", "one new run", len(rsps.calls), 3, "incl. 2 sign-in reads"))
+    return out
+
+
+def rows() -> list[Row]:
+    out: list[Row] = []
+    for platform, module, build in (
+        ("Strava", "strava", strava_rows),
+        ("Garmin", "garmin", garmin_rows),
+    ):
+        if not (ROOT / "connectors" / module).is_dir():
+            out.append(Row("requests", platform, "n/a", note="connector not in the repo yet"))
+            continue
+        try:
+            out.extend(build())
+        except Exception as exc:  # a connector mid-change must not hide the other figures
+            out.append(Row("requests", platform, "error", note=repr(exc)[:120]))
+    return out

@@ -1,0 +1,177 @@
+"""Planned runs and races from a CalDAV calendar, and the CalDAV plumbing hamsync shares.
+
+The ``caldav`` library speaks the protocol; this module opens a client, finds the calendar
+by its display name (or takes its URL as given), and turns every way a server can fail
+(unreachable, too slow, 401/403, 5xx) into one readable message. The calendar sink of
+``sync`` builds on the same functions, so both directions fail the same way.
+
+Reading planned runs reuses the ICS reader: the events of the window are fetched with one
+calendar-query REPORT, joined into one iCalendar document, then expanded and classified
+exactly like an ICS file; hamsync's own events (their UIDs) are never read back as runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
+
+from caldav.davclient import DAVClient
+from caldav.lib import error as dav_error
+from caldav.lib.http_sync import requests as http
+from icalendar import Calendar
+
+from planner.models import PlannedEvent
+from planner.settings import Settings
+
+from .base import SourceError
+from .ics_calendar import calendar_entries, planned_events
+
+
+@dataclass(frozen=True, slots=True)
+class CalDavAccount:
+    """Where a CalDAV calendar lives and how to log in (the password is never logged)."""
+
+    url: str
+    username: str
+    password: str | None
+    calendar: str
+    """The calendar's display name, or its full URL."""
+    timeout_s: float = 30
+    password_hint: str = "the keyring entry caldav.password or HAMSYNC_CALDAV_PASSWORD"  # noqa: S105
+    """Where the password comes from, named in messages (the value never is)."""
+
+    def __repr__(self) -> str:
+        return f"CalDavAccount(url={self.url!r}, username={self.username!r}, ...)"
+
+
+class CalDavFailure(Exception):
+    """The server could not be reached or refused; the message says which and what to do."""
+
+
+def connect(account: CalDavAccount) -> DAVClient:
+    """A client with Basic auth set up front (no extra negotiation round trip)."""
+    if not account.password:
+        raise CalDavFailure(
+            f"no password for CalDAV user {account.username!r} on {account.url}: set "
+            f"{account.password_hint}"
+        )
+    return DAVClient(
+        url=account.url,
+        username=account.username,
+        password=account.password,
+        auth_type="basic",
+        timeout=account.timeout_s,  # type: ignore[arg-type]  # niquests takes float seconds
+    )
+
+
+def explain(exc: BaseException, account: CalDavAccount) -> str:
+    """One line for a failed CalDAV exchange: what happened and what the runner can do."""
+    where = f"CalDAV server {account.url}"
+    if isinstance(exc, dav_error.AuthorizationError):
+        status = getattr(exc, "status", None) or "401/403"
+        return (
+            f"{where} refused user {account.username!r} ({status}): check the user name and "
+            f"the password ({account.password_hint}); iCloud and Fastmail need an app password"
+        )
+    if isinstance(exc, http.exceptions.Timeout):
+        return f"{where} did not answer within {account.timeout_s:g} s; the next sync retries"
+    if isinstance(exc, http.exceptions.RequestException | OSError):
+        return f"{where} is unreachable ({exc.__class__.__name__}); the next sync retries"
+    if isinstance(exc, dav_error.RateLimitError):
+        return f"{where} asks to slow down (429/503); the next sync retries"
+    if isinstance(exc, dav_error.DAVError):
+        return f"{where} answered with an error ({_short(exc)}); the next sync retries"
+    return f"{where}: {exc.__class__.__name__}"
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:200]
+
+
+FAILURES: tuple[type[BaseException], ...] = (
+    dav_error.DAVError,
+    http.exceptions.RequestException,
+    OSError,
+)
+"""Everything a CalDAV exchange may raise that is the server's or the network's fault."""
+
+
+def resource_name(href: str) -> str:
+    """The last path segment of ``href``, unquoted: how resources are matched across servers."""
+    path = urlsplit(href).path
+    return unquote(path.rstrip("/").rsplit("/", 1)[-1]) if not path.endswith("/") else ""
+
+
+def find_calendar_url(client: DAVClient, account: CalDavAccount) -> str:
+    """The calendar's collection URL: the configured one, or found by its display name."""
+    if account.calendar.startswith(("https://", "http://")):
+        return account.calendar.rstrip("/") + "/"
+    calendars = client.principal().calendars()  # type: ignore[no-untyped-call]
+    names: list[str] = []
+    for candidate in calendars:
+        name = candidate.get_display_name() or resource_name(str(candidate.url).rstrip("/"))
+        names.append(str(name))
+        if name == account.calendar:
+            return str(candidate.url).rstrip("/") + "/"
+    known = ", ".join(sorted(names)) or "none"
+    raise CalDavFailure(
+        f"CalDAV server {account.url}: user {account.username!r} has no calendar named "
+        f"{account.calendar!r} (calendars found: {known}); create it or fix [..caldav] calendar"
+    )
+
+
+def events_between(
+    client: DAVClient, calendar_url: str, first_day: date, last_day: date, tz: ZoneInfo
+) -> bytes:
+    """The VEVENTs overlapping the window (server-side filter), joined into one calendar."""
+    start = datetime.combine(first_day, time.min, tz)
+    end = datetime.combine(last_day + timedelta(days=1), time.min, tz)
+    collection = client.calendar(url=calendar_url)  # type: ignore[no-untyped-call]
+    found = collection.search(event=True, start=start, end=end, expand=False)
+    joined = Calendar()
+    joined.add("prodid", "-//hamsync//look-ahead//EN")
+    joined.add("version", "2.0")
+    seen: set[str] = set()
+    for item in found:
+        parsed = Calendar.from_ical(item.data)
+        for component in parsed.subcomponents:
+            if component.name == "VTIMEZONE":
+                tzid = str(component.get("TZID", ""))
+                if tzid in seen:
+                    continue
+                seen.add(tzid)
+            joined.add_component(component)
+    return bytes(joined.to_ical())
+
+
+class CalDavUpcoming:
+    """The runner's CalDAV calendar of planned runs, as an :class:`UpcomingSource`."""
+
+    def __init__(
+        self,
+        account: CalDavAccount,
+        tz: ZoneInfo,
+        settings: Settings,
+        name: str = "upcoming.caldav",
+    ) -> None:
+        self.account = account
+        self.tz = tz
+        self.settings = settings
+        self.name = name
+
+    def planned(self, first_day: date, last_day: date) -> list[PlannedEvent]:
+        where = f"{self.account.calendar} on {self.account.url}"
+        try:
+            client = connect(self.account)
+            with client:
+                url = find_calendar_url(client, self.account)
+                ics = events_between(client, url, first_day, last_day, self.tz)
+        except CalDavFailure as exc:
+            raise SourceError(str(exc)) from None
+        except FAILURES as exc:
+            raise SourceError(explain(exc, self.account)) from None
+        entries = calendar_entries(ics, first_day, last_day, self.tz, where)
+        return planned_events(entries, self.settings, f"calendar {self.account.calendar}")

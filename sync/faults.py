@@ -1,0 +1,42 @@
+"""A testing aid: kill the process at a named point of a sync, to prove crash safety.
+
+Set ``HAMSYNC_FAULT_AT=<checkpoint>`` (or ``<checkpoint>:<part>``, e.g. ``sink-written:ics``)
+and the process sends itself SIGKILL when a sync reaches that point: no cleanup, no
+``finally``, exactly like a power cut or the OOM killer. The crash tests run the real
+``hamsync sync`` this way, then run it again and compare the calendar and the state with an
+uninterrupted sync. Unset (always, outside tests), a checkpoint costs one dictionary lookup.
+
+Checkpoints, in the order a sync meets them:
+
+- ``pull-transaction``: inside a source's pull transaction, before it commits;
+- ``after-pull``: every source pulled and stored, nothing planned yet;
+- ``plan-transaction``: inside the plan transaction, before it commits;
+- ``after-plan``: the plan stored, no sink written;
+- ``sink-written``: a sink wrote (a file, a remote item) but has not recorded it in the state;
+- ``sink-transaction``: inside a sink's state transaction, before it commits;
+- ``after-sink``: one sink done, the next not started (between two writes).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+ENV = "HAMSYNC_FAULT_AT"
+
+CHECKPOINTS = (
+    "pull-transaction",
+    "after-pull",
+    "plan-transaction",
+    "after-plan",
+    "sink-written",
+    "sink-transaction",
+    "after-sink",
+)
+
+
+def checkpoint(name: str, part: str = "") -> None:
+    """SIGKILL this process if ``HAMSYNC_FAULT_AT`` names this point (optionally this part)."""
+    wanted = os.environ.get(ENV)
+    if wanted and wanted in (name, f"{name}:{part}"):
+        os.kill(os.getpid(), signal.SIGKILL)

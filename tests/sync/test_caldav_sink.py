@@ -1,0 +1,307 @@
+"""The CalDAV sink against a real Radicale on 127.0.0.1, request by request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from caldav.davclient import DAVClient
+from icalendar import Calendar
+from radicale_server import Radicale
+
+from connectors.caldav_calendar import CalDavAccount, connect
+from planner.models import Dose, Session, SessionKind
+from sync.sinks.base import SinkError, WriteContext
+from sync.sinks.caldav import CalDavSink
+from sync.sinks.vevent import EventTiming
+from sync.state import State
+
+TZ = ZoneInfo("Europe/Zurich")
+TODAY = date(2026, 11, 25)
+TIMING = EventTiming.from_config(TZ, "18:00", 20)
+
+FOREIGN = (
+    b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//runner//phone//EN\r\n"
+    b"BEGIN:VEVENT\r\nUID:dentist-42@phone\r\nDTSTAMP:20261101T090000Z\r\n"
+    b"DTSTART:20261127T080000Z\r\nDTEND:20261127T090000Z\r\nSUMMARY:Dentist\r\n"
+    b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+def session(sid: str, day: date, kind: SessionKind = SessionKind.CONTROL) -> Session:
+    return Session(sid, day, kind, (Dose("glute_bridge", 3, reps=10),), ("test reason",))
+
+
+PLAN = (
+    session("2026-W48-1", TODAY + timedelta(days=1)),
+    session("2026-W48-2", TODAY + timedelta(days=3), SessionKind.HEAVY),
+    session("2026-W49-1", TODAY + timedelta(days=6)),
+)
+
+
+@dataclass
+class Wire:
+    """Every request the sink's caldav client sent; optionally the server dies after N PUTs."""
+
+    requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+    kill_after_puts: int | None = None
+    server: Radicale | None = None
+
+    def methods(self) -> list[str]:
+        return [method for method, _url, _headers in self.requests]
+
+    def factory(self, account: CalDavAccount) -> DAVClient:
+        client = connect(account)
+        send = client.session.request
+
+        def request(method: str, url: str, **kwargs: Any) -> Any:
+            self.requests.append((method, url, dict(kwargs.get("headers") or {})))
+            response = send(method, url, **kwargs)
+            puts = self.methods().count("PUT")
+            if method == "PUT" and self.kill_after_puts == puts and self.server is not None:
+                self.server.kill()
+            return response
+
+        client.session.request = request  # type: ignore[method-assign]
+        return client
+
+
+@pytest.fixture
+def radicale(tmp_path: Path) -> Iterator[Radicale]:
+    """A Radicale without authentication, stopped after the test."""
+    server = Radicale(tmp_path / "radicale")
+    server.folder.mkdir()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> Iterator[State]:
+    opened = State.open(tmp_path / "state")
+    yield opened
+    opened.close()
+
+
+SyncFn = Callable[..., Any]
+
+
+def make_sink(server: Radicale, wire: Wire, password: str | None = "x") -> CalDavSink:  # noqa: S107
+    account = CalDavAccount(server.url, server.user, password, "Training", timeout_s=5)
+    return CalDavSink(account, TIMING, client_factory=wire.factory)
+
+
+def write(
+    sink: CalDavSink,
+    state: State,
+    sessions: tuple[Session, ...] = PLAN,
+    force: bool = False,
+    today: date = TODAY,
+) -> Any:
+    return sink.sync(WriteContext(today, TZ, sessions, force=force), state, dry_run=False)
+
+
+def server_events(server: Radicale, calendar_url: str) -> dict[str, tuple[str, bytes]]:
+    """Resource name -> (etag, exact bytes) of everything in the calendar."""
+    out: dict[str, tuple[str, bytes]] = {}
+    with server.client() as client:
+        listing = client.propfind(calendar_url, ["getetag"], depth=1)
+        for entry in listing.results or []:
+            href = entry.href
+            if href.endswith("/"):
+                continue
+            response = client.request(server.url.rstrip("/") + href, "GET")
+            name = href.rsplit("/", 1)[-1].replace("%40", "@")
+            out[name] = (str(entry.properties["{DAV:}getetag"]), bytes(response._raw))
+    return out
+
+
+def vevent(raw: bytes) -> Any:
+    return next(iter(Calendar.from_ical(raw).walk("VEVENT")))
+
+
+def put_raw(server: Radicale, url: str, body: bytes, headers: dict[str, str]) -> int:
+    with server.client() as client:
+        response = client.put(url, body.decode(), {"Content-Type": "text/calendar", **headers})
+        return int(response.status)
+
+
+def test_first_sync_creates_each_session_with_if_none_match(
+    radicale: Radicale, state: State
+) -> None:
+    """Three sessions become three events named by their UID, created with If-None-Match: *."""
+    calendar_url = radicale.make_calendar("Training")
+    wire = Wire()
+    result = write(make_sink(radicale, wire), state, PLAN)
+    assert (result.created, result.updated, result.deleted) == (3, 0, 0)
+    puts = [headers for method, _url, headers in wire.requests if method == "PUT"]
+    assert len(puts) == 3
+    assert all(h.get("If-None-Match") == "*" and "If-Match" not in h for h in puts)
+    events = server_events(radicale, calendar_url)
+    assert set(events) == {f"{s.id}@hamsync.ics" for s in PLAN}
+    for _etag, raw in events.values():
+        assert b"METHOD" not in raw and b"DTEND" in raw
+        assert "UID" not in Calendar.from_ical(raw)  # no calendar-level UID
+        assert int(vevent(raw)["SEQUENCE"]) == 0
+    recorded = state.sink_items("caldav")
+    assert {i.etag for i in recorded.values()} == {etag for etag, _raw in events.values()}
+
+
+def test_second_sync_sends_one_listing_and_no_write(radicale: Radicale, state: State) -> None:
+    """With nothing new, the only request is one PROPFIND, and the events keep their ETags."""
+    calendar_url = radicale.make_calendar("Training")
+    write(make_sink(radicale, Wire()), state)
+    before = server_events(radicale, calendar_url)
+    wire = Wire()
+    result = write(make_sink(radicale, wire), state)
+    assert wire.methods() == ["PROPFIND"]
+    assert (result.created, result.updated, result.deleted, result.conflicts) == (0, 0, 0, 0)
+    assert server_events(radicale, calendar_url) == before
+
+
+def test_move_updates_in_place_and_drop_deletes(radicale: Radicale, state: State) -> None:
+    """A moved session keeps its UID and href with SEQUENCE 1; a dropped one is deleted."""
+    calendar_url = radicale.make_calendar("Training")
+    write(make_sink(radicale, Wire()), state)
+    old = state.sink_items("caldav")
+    moved = replace(PLAN[0], day=PLAN[0].day + timedelta(days=1))
+    wire = Wire()
+    result = write(make_sink(radicale, wire), state, (moved, PLAN[1]))
+    assert (result.created, result.updated, result.deleted) == (0, 1, 1)
+    put = next(h for m, _u, h in wire.requests if m == "PUT")
+    delete = next(h for m, _u, h in wire.requests if m == "DELETE")
+    assert put["If-Match"] == old[moved.id].etag
+    assert delete["If-Match"] == old[PLAN[2].id].etag
+    events = server_events(radicale, calendar_url)
+    assert set(events) == {f"{PLAN[0].id}@hamsync.ics", f"{PLAN[1].id}@hamsync.ics"}
+    event = vevent(events[f"{moved.id}@hamsync.ics"][1])
+    assert str(event["UID"]) == f"{moved.id}@hamsync"
+    assert int(event["SEQUENCE"]) == 1
+    assert event.decoded("DTSTART").astimezone(TZ).date() == moved.day
+    assert state.sink_items("caldav")[moved.id].remote_id == old[moved.id].remote_id
+
+
+def test_foreign_event_survives_every_sync_byte_for_byte(
+    radicale: Radicale, state: State
+) -> None:
+    """The runner's own event is never requested, changed or deleted, whatever the plan does."""
+    calendar_url = radicale.make_calendar("Training")
+    assert put_raw(radicale, calendar_url + "dentist.ics", FOREIGN, {}) == 201
+    before = server_events(radicale, calendar_url)["dentist.ics"]
+    wire = Wire()
+    sink = make_sink(radicale, wire)
+    write(sink, state)
+    write(sink, state, (replace(PLAN[0], day=PLAN[0].day + timedelta(days=1)),))
+    write(sink, state, ())
+    write(sink, state, (), force=True)
+    assert server_events(radicale, calendar_url)["dentist.ics"] == before
+    assert not [url for _m, url, _h in wire.requests if "dentist" in url]
+    assert set(server_events(radicale, calendar_url)) == {"dentist.ics"}
+
+
+def test_hand_edited_event_is_a_conflict_until_forced(radicale: Radicale, state: State) -> None:
+    """An event of ours edited by the runner is reported and kept; --force puts ours back."""
+    calendar_url = radicale.make_calendar("Training")
+    sink = make_sink(radicale, Wire())
+    write(sink, state)
+    name = f"{PLAN[0].id}@hamsync.ics"
+    etag, raw = server_events(radicale, calendar_url)[name]
+    edited = raw.replace(b"SUMMARY:Hamstrings", b"SUMMARY:Moved by me! Hamstrings")
+    assert put_raw(radicale, state.sink_items("caldav")[PLAN[0].id].remote_id, edited,
+                   {"If-Match": etag}) in (201, 204)  # fmt: skip
+    runner_version = server_events(radicale, calendar_url)[name]
+    moved = (replace(PLAN[0], day=PLAN[0].day + timedelta(days=2)), *PLAN[1:])
+    result = write(sink, state, moved)
+    assert (result.updated, result.conflicts) == (0, 1)
+    assert any("edited in the calendar" in m and "--force" in m for m in result.messages)
+    assert server_events(radicale, calendar_url)[name] == runner_version
+    forced = write(sink, state, moved, force=True)
+    assert (forced.updated, forced.conflicts) == (1, 0)
+    event = vevent(server_events(radicale, calendar_url)[name][1])
+    assert str(event["SUMMARY"]).startswith("Hamstrings")
+    assert int(event["SEQUENCE"]) == 1
+    assert write(sink, state, moved).conflicts == 0
+
+
+def test_hand_deleted_event_is_not_recreated_until_forced(
+    radicale: Radicale, state: State
+) -> None:
+    """A deleted event is reported once, stays deleted on later syncs, and --force restores it."""
+    calendar_url = radicale.make_calendar("Training")
+    write(make_sink(radicale, Wire()), state)
+    href = state.sink_items("caldav")[PLAN[1].id].remote_id
+    with radicale.client() as client:
+        assert client.delete(href).status in (200, 204)
+    first = write(make_sink(radicale, Wire()), state)
+    assert (first.created, first.conflicts) == (0, 1)
+    assert any("deleted in the calendar" in m and "--force" in m for m in first.messages)
+    wire = Wire()
+    changed = (PLAN[0], replace(PLAN[1], kind=SessionKind.FOCUSED), PLAN[2])
+    again = write(make_sink(radicale, wire), state, changed)
+    assert "PUT" not in wire.methods()
+    assert (again.created, again.updated, again.conflicts) == (0, 0, 0)
+    assert f"{PLAN[1].id}@hamsync.ics" not in server_events(radicale, calendar_url)
+    restored = write(make_sink(radicale, Wire()), state, changed, force=True)
+    assert restored.created == 1
+    event = vevent(server_events(radicale, calendar_url)[f"{PLAN[1].id}@hamsync.ics"][1])
+    assert int(event["SEQUENCE"]) == 1
+    assert write(make_sink(radicale, Wire()), state, changed).conflicts == 0
+
+
+def test_wrong_password_is_a_sink_error_and_records_nothing(tmp_path: Path, state: State) -> None:
+    """A 401 becomes a readable SinkError naming the password, and nothing is recorded."""
+    server = Radicale(tmp_path / "auth", password="right-secret")
+    server.folder.mkdir()
+    server.start()
+    try:
+        server.make_calendar("Training")
+        with pytest.raises(SinkError) as caught:
+            write(make_sink(server, Wire(), password="wrong-secret"), state)
+        message = str(caught.value)
+        assert "refused user 'runner'" in message and "password" in message
+        assert "wrong-secret" not in message
+        assert state.sink_items("caldav") == {}
+        result = write(make_sink(server, Wire(), password="right-secret"), state)
+        assert result.created == len(PLAN)
+    finally:
+        server.stop()
+
+
+def test_server_killed_mid_sync_then_next_sync_repairs(radicale: Radicale, state: State) -> None:
+    """A server gone after two writes: SinkError, two recorded; the next sync does the rest."""
+    calendar_url = radicale.make_calendar("Training")
+    wire = Wire(kill_after_puts=2, server=radicale)
+    with pytest.raises(SinkError) as caught:
+        write(make_sink(radicale, wire), state)
+    assert "unreachable" in str(caught.value)
+    assert len(state.sink_items("caldav")) == 2
+    radicale.start()
+    result = write(make_sink(radicale, Wire()), state)
+    assert result.created == 1
+    events = server_events(radicale, calendar_url)
+    assert set(events) == {f"{s.id}@hamsync.ics" for s in PLAN}
+    assert {i.etag for i in state.sink_items("caldav").values()} == {
+        etag for etag, _raw in events.values()
+    }
+    wire = Wire()
+    write(make_sink(radicale, wire), state)
+    assert wire.methods() == ["PROPFIND"]
+
+
+def test_lost_answer_to_a_create_is_adopted_not_doubled(radicale: Radicale, state: State) -> None:
+    """An event at our href that we never recorded (answer lost) is overwritten with If-Match."""
+    calendar_url = radicale.make_calendar("Training")
+    write(make_sink(radicale, Wire()), state, PLAN[:1])
+    with state.transaction():
+        state.delete_sink_item("caldav", PLAN[0].id)  # as if the PUT's answer never came
+    wire = Wire()
+    result = write(make_sink(radicale, wire), state, PLAN[:1])
+    assert result.created == 1 and result.conflicts == 0
+    put = next(h for m, _u, h in wire.requests if m == "PUT")
+    assert "If-Match" in put
+    assert set(server_events(radicale, calendar_url)) == {f"{PLAN[0].id}@hamsync.ics"}

@@ -1,0 +1,26 @@
+"""The benchmarks still run (on a handful of small files): no timings are checked here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks import descent, files, plan_bench
+from benchmarks.corpus import Corpus, generate
+from benchmarks.table import render
+
+
+def test_benchmark_sections_run_on_small_inputs(testdata_dir: Path, tmp_path: Path) -> None:
+    """Import, descent and planner benchmarks produce a table row for every comparison."""
+    real = testdata_dir / "activities"
+    small = Corpus(
+        [real / "sportslib_2067489619_vivoactivehr_run_4k.fit"],
+        [real / "gpxpy_mojstrovka_mountain_3k.gpx"],
+        [],
+    )
+    made = generate(tmp_path, 2, exports=1)
+    assert len(made.fit) == 2 and len(made.gpx) == len(made.tcx) == 1
+    rows = files.rows("real", small, 1, quick=True) + files.rows("made", made, 1, quick=True)
+    rows += descent.rows(small) + plan_bench.rows(quick=True)
+    assert [r.ratio != "" for r in rows].count(True) == 3 + 1 + 3 + 1 + 1 + 1
+    table = render(rows)
+    assert "garmin-fit-sdk" in table and "gpxpy" in table and "re-plan" in table
