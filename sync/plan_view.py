@@ -78,9 +78,14 @@ def _run_items(
         words = flag_words(flags) or ["road run" if run.counts_for_dose else str(run.sport)]
         day = run.start.astimezone(tz).date()
         out.setdefault(day, []).append(
-            RunItem(run.name or str(run.sport), True, run.descent_m, run.distance_m,
-                    ", ".join(words))
-        )  # fmt: skip
+            RunItem(
+                run.name or run.sport.value.replace("_", " "),
+                True,
+                run.descent_m,
+                run.distance_m,
+                ", ".join(words),
+            )
+        )
     return out
 
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from planner.models import Move, PlannedEvent, Run, RunFlags, Session
 
@@ -95,19 +96,24 @@ def runs_table(runs: Sequence[tuple[Run, RunFlags]], tz: ZoneInfo, title: str) -
     return table
 
 
-def sessions_table(sessions: Sequence[Session]) -> Table:
-    table = Table(title="Hamstring sessions", title_justify="left", show_lines=True)
-    table.add_column("day")
-    table.add_column("session")
-    table.add_column("exercises")
-    table.add_column("why")
-    for session in sessions:
-        exercises = "\n".join(f"{exercise_name(d.key)} {dose_text(d)}" for d in session.exercises)
-        kind = KIND_TITLES[session.kind] + (" (Nordic)" if session.heavy else "")
-        table.add_row(
-            session.day.strftime("%a %Y-%m-%d"), kind, exercises, "\n".join(session.reasons)
-        )
-    return table
+def run_line(run: Run, flags: RunFlags, tz: ZoneInfo) -> str:
+    """One line per run: day, what, distance, descent and whose figure, what the rules see."""
+    what = run.name or run.sport.value.replace("_", " ")
+    descent = "no altitude" if run.descent_m is None else f"{run.descent_m:,.0f} m descent"
+    words = flag_words(flags)
+    return (
+        f"{run.start.astimezone(tz):%a %d %b}  {what}, {_km(run.distance_m)}, {descent} "
+        f"({run.descent_from})" + (f": {words}" if words else "")
+    )
+
+
+def session_lines(session: Session) -> list[str]:
+    """A session as a heading line, its exercises, and its reasons (readable at 80 columns)."""
+    kind = KIND_TITLES[session.kind] + (" with a Nordic" if session.heavy else "")
+    lines = [f"{session.day:%a %d %b}  {kind} ({session.id})"]
+    lines += [f"    {exercise_name(d.key)}: {dose_text(d)}" for d in session.exercises]
+    lines += [f"    why: {reason}" for reason in session.reasons]
+    return lines
 
 
 def print_plan(
@@ -120,15 +126,18 @@ def print_plan(
     if upcoming:
         console.print("Planned runs ahead:")
         for event in upcoming:
-            console.print(f"  {event.day:%a %Y-%m-%d}  {event.title}  ({event.source})")
+            console.print(Text(f"  {event.day:%a %d %b}  {event.title} ({event.source})"))
     if sessions:
-        console.print(sessions_table(sessions))
+        console.print("Hamstring sessions:")
+        for session in sessions:
+            for line in session_lines(session):
+                console.print(Text(line))
     else:
         console.print("No hamstring session in the next days.")
     for move in moved:
-        console.print(f"[yellow]moved[/] {move.session_id}: {move.reason}")
+        console.print(Text("moved: ", style="yellow") + Text(f"{move.session_id}: {move.reason}"))
     for note in notes:
-        console.print(f"[bold]note:[/] {note}")
+        console.print(Text("note: ", style="bold") + Text(note))
 
 
 def print_sync_report(console: Console, report: SyncReport, tz: ZoneInfo) -> None:
@@ -137,10 +146,12 @@ def print_sync_report(console: Console, report: SyncReport, tz: ZoneInfo) -> Non
         f"activities read, {report.runs_total} stored."
     )
     spotted = [(r, f) for r, f in report.recent if f.long or f.heavy_descent or f.hill]
-    if report.recent:
-        console.print(runs_table(report.recent, tz, "Runs of the last 14 days"))
     if spotted:
-        console.print(f"Spotted: {len(spotted)} long trail / heavy descent / hill runs.")
+        console.print(f"Spotted in the last 14 days ({len(spotted)} of {len(report.recent)} runs):")
+        for run, flags in spotted:
+            console.print(Text("  " + run_line(run, flags, tz)))
+    elif report.recent:
+        console.print(f"{len(report.recent)} runs in the last 14 days, none long or heavy.")
     print_plan(console, report.sessions, report.moved, report.notes, report.upcoming)
     for name, result in report.writes.items():
         console.print(
@@ -148,8 +159,8 @@ def print_sync_report(console: Console, report: SyncReport, tz: ZoneInfo) -> Non
             f"{result.deleted} deleted, {result.conflicts} conflicts"
         )
         for message in result.messages:
-            console.print(f"  {message}")
+            console.print(Text(f"  {message}"))
     for warning in report.warnings:
-        console.print(f"[yellow]warning:[/] {warning}")
+        console.print(Text("warning: ", style="yellow") + Text(warning))
     for connector, message in report.errors:
-        console.print(f"[red]error:[/] {connector}: {message}")
+        console.print(Text("error: ", style="red") + Text(f"{connector}: {message}"))
