@@ -35,6 +35,12 @@ class PullResult:
     """Runs this source had delivered before and no longer holds (a deleted file)."""
     checkins: tuple[CheckIn, ...] = field(default=())
     """Check-ins the platform holds (opt-in; at most "sensitive", see DESIGN.md)."""
+    notices: tuple[str, ...] = field(default=())
+    """Things the runner should know about runs that *were* read (a descent taken from a
+    summary instead of a recording); shown in the sync report, unlike ``problems``, which
+    are activities that were skipped."""
+    strength_days: tuple[date, ...] = field(default=())
+    """Local days on which the platform logged a strength activity (marks a session done, R8)."""
 
 
 class SourceError(Exception):

@@ -90,7 +90,10 @@ class FitActivity:
 
 @dataclass(frozen=True, slots=True)
 class Definition:
+    """A definition message compiled for its data messages: what to unpack, and how."""
+
     kind: int
+    """The global message number (RECORD, SESSION, SPORT, or another one read for its time)."""
     size: int
     """Bytes of a data message after its header, developer fields included."""
     unpack: Callable[[Any, int], tuple[Any, ...]] | None

@@ -1,8 +1,8 @@
 """Turn a FIT file into :class:`~connectors.recording.Recording` objects, one per session.
 
 Decoding is :mod:`connectors.fit_fast`, which reads only the fields used here; the official
-``garmin-fit-sdk`` (about 30 times slower) stays the reference decoder in the tests, which
-check that both give identical recordings for every real file.
+``garmin-fit-sdk`` (60 times slower on the real test files) stays the reference decoder in the
+tests, which check that both give identical recordings for every real file.
 Only sessions on foot are returned: running (trail sub-sport -> trail run), walking and hiking.
 """
 
@@ -28,7 +28,16 @@ def read_fit(path: Path) -> list[Recording]:
         data = path.read_bytes()
     except OSError as exc:
         raise ReadError(f"cannot read the file ({exc.strerror or exc})") from exc
-    return recordings(decode(data))
+    return read_fit_bytes(data)
+
+
+def read_fit_bytes(data: bytes) -> list[Recording]:
+    """All sessions on foot of a FIT file's content; raise :class:`ReadError` if unreadable."""
+    fit = decode(data)
+    try:
+        return recordings(fit)
+    except (OverflowError, ValueError, OSError) as exc:  # a date no calendar holds
+        raise ReadError(f"damaged FIT file (timestamp out of range: {exc})") from exc
 
 
 def recordings(fit: FitActivity) -> list[Recording]:

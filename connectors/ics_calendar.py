@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,6 +23,7 @@ from planner.models import PlannedEvent
 from planner.settings import Settings
 
 from .base import SourceError
+from .http_retry import retry_after_s
 
 OWN_UID_SUFFIX = "@hamsync"
 FETCH_TIMEOUT_S = 20
@@ -83,22 +83,6 @@ def _status_error(url: str, response: requests.Response) -> SourceError:
         )
     retry_after = retry_after_s(response.headers.get("Retry-After")) if code in (429, 503) else None
     return SourceError(f"calendar {url}: the server answered {code}", retry_after_s=retry_after)
-
-
-def retry_after_s(value: str | None) -> float | None:
-    """Seconds from a ``Retry-After`` header (a number of seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if moment.tzinfo is None:
-        return None
-    return max(0.0, (moment - datetime.now(moment.tzinfo)).total_seconds())
 
 
 def calendar_entries(

@@ -9,6 +9,7 @@ from . import (
     commands_garmin,  # noqa: F401
     commands_progress,  # noqa: F401
     commands_strava,  # noqa: F401
+    commands_undo,  # noqa: F401
 )
 from .cli_app import app
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from planner.models import CheckIn, Feeling
 
@@ -37,7 +38,11 @@ def sync(
         bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
     ] = False,
     force: Annotated[
-        bool, typer.Option("--force", help="Overwrite calendar events you edited or deleted.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Overwrite calendar events you edited or deleted; pass the safety valves.",
+        ),
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -68,8 +73,8 @@ def plan(
     config = load(config_path)
     day = today_for(today, config)
     report = SyncReport(today=day)
-    upcoming = look_ahead(config, day, report)
     with open_state(config) as state:
+        upcoming = look_ahead(config, day, report, cached=state)
         snap = snapshot(config, state, day, upcoming)
     if as_json:
         print_json(plan_json(snap.sessions, snap.moved, snap.notes))
@@ -77,6 +82,8 @@ def plan(
         print_days(out, snap.rows, snap.sessions, snap.moved, snap.notes)
     for connector, message in report.errors:
         err.print(f"[yellow]warning:[/] {connector}: {message}")
+    for warning in report.warnings:
+        err.print(Text("warning: ", style="yellow") + Text(warning))
 
 
 @app.command()

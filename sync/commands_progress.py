@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from planner.inputs import expand_habitual
 from planner.models import Move, PlannedEvent, Run, Session
@@ -73,10 +74,12 @@ def snapshot(config: Config, state: State, today: date, upcoming: list[PlannedEv
 
 def load_snapshot(config: Config, today: date) -> Snapshot:
     report = SyncReport(today=today)
-    upcoming = look_ahead(config, today, report)
-    for connector, message in report.errors:
-        err.print(f"[yellow]warning:[/] {connector}: {message}")
     with open_state(config) as state:
+        upcoming = look_ahead(config, today, report, cached=state)
+        for connector, message in report.errors:
+            err.print(f"[yellow]warning:[/] {connector}: {message}")
+        for warning in report.warnings:
+            err.print(f"[yellow]warning:[/] {escape(warning)}")
         return snapshot(config, state, today, upcoming)
 
 

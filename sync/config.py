@@ -82,6 +82,8 @@ class StravaSourceConfig(_Section):
     max_requests_per_sync: Annotated[int, Field(ge=1, le=1000)] = 90
     """A cap below Strava's 100 reads per 15 minutes, whatever the usage headers say."""
     timeout_s: Annotated[float, Field(gt=0, le=300)] = 30
+    checkins_from_exertion: bool = False
+    """Opt-in: a perceived exertion of 9/10 or more counts as "sensitive" (never "pain")."""
 
 
 class GarminSourceConfig(_Section):

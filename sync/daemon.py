@@ -219,7 +219,9 @@ def log_sync(report: SyncReport, why: str) -> None:
         text += "; failed: " + "; ".join(f"{c}: {m}" for c, m in report.errors)
     if report.skipped:
         text += "; backing off: " + ", ".join(c for c, _ in report.skipped)
-    level = logging.WARNING if report.errors else logging.INFO
+    if report.refused:  # the daemon never forces: the runner decides (`hamsync sync --force`)
+        text += "; refused: " + "; ".join(f"{c}: {m}" for c, m in report.refused)
+    level = logging.WARNING if report.errors or report.refused else logging.INFO
     log.log(
         level, "%s", text,
         extra={

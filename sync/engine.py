@@ -25,6 +25,7 @@ from .plan_inputs import config_races, strength_activity_days
 from .secrets import redact
 from .sinks.base import SessionSink, SinkError, SinkResult, WriteContext
 from .state import State
+from .valves import Refused, deletes_expected, vanished_pull
 from .wiring import build_sinks, build_sources, build_upcoming
 
 log = logging.getLogger("hamsync")
@@ -44,6 +45,8 @@ class SyncReport:
     errors: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     """Parts the daemon left alone this time because they are backing off after failures."""
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    """Parts a safety valve stopped (:mod:`sync.valves`): nothing written, nothing stored."""
     sources_ok: int = 0
     sinks_ok: int = 0
     recent: list[tuple[Run, RunFlags]] = field(default_factory=list)
@@ -55,7 +58,10 @@ class SyncReport:
 
     @property
     def exit_code(self) -> int:
-        """0 all well, 3 some parts failed while others worked, 4 everything failed."""
+        """0 all well, 3 some parts failed while others worked, 4 everything failed; 6 (first:
+        it needs the runner) a safety valve refused a write."""
+        if self.refused:
+            return 6
         if not self.errors:
             return 0
         return 3 if (self.sources_ok + self.sinks_ok) > 0 else 4
@@ -91,6 +97,7 @@ def pull_all(
     today: date,
     report: SyncReport,
     health: Health | None = None,
+    force: bool = False,
 ) -> None:
     health = health or Health()
     for source in sources:
@@ -102,13 +109,20 @@ def pull_all(
         except Exception as exc:  # one connector's failure (or bug) never stops the others
             _failed(health, state, part, source.name, exc, report)
             continue
+        refusal = None if force else vanished_pull(source.name, result, state)
+        if refusal is not None:  # nothing stored: runs and cursor stay as they were
+            report.refused.append((source.name, refusal))
+            continue
         report.sources_ok += 1
         report.warnings.extend(_problem_text(source.name, p) for p in result.problems)
+        report.warnings.extend(f"{source.name}: {notice}" for notice in result.notices)
         report.runs_pulled += len(result.runs)
         with state.transaction():
             state.save_pull(source.name, result.runs, result.cursor, result.removed_run_ids)
             for checkin in result.checkins:
                 state.add_checkin(checkin)
+            for day in result.strength_days:
+                state.add_strength_day(day, source.name)
             health.record(state, part, True, f"{len(result.runs)} runs pulled")
             checkpoint("pull-transaction", source.name)
 
@@ -123,16 +137,20 @@ def look_ahead(
     report: SyncReport,
     state: State | None = None,
     health: Health | None = None,
+    cached: State | None = None,
 ) -> list[PlannedEvent]:
     """Planned runs from every configured calendar; a failing one is reported, others used.
 
     With ``state``, each good read is kept, and a calendar that fails (or backs off) is
     planned from its last good read, so a flaky server does not move sessions back and forth.
+    With ``cached`` only (``hamsync plan``), nothing is recorded but a calendar that fails is
+    still shown from its last good read, so ``plan`` shows what ``sync`` would plan.
     """
     health = health or Health()
     last = today + timedelta(days=config.horizon_days + LOOKAHEAD_EXTRA_DAYS)
     events: list[PlannedEvent] = []
     for source in build_upcoming(config):
+        part = f"upcoming:{source.name}"
         if state is None:  # `hamsync plan`: read what is there, nothing recorded
             try:
                 events.extend(source.planned(today, last))
@@ -140,8 +158,9 @@ def look_ahead(
             except SourceError as exc:
                 message = f"{exc} ({exc.fix})" if exc.fix else str(exc)
                 report.errors.append((source.name, redact(message)))
+                if cached is not None:
+                    _from_cache(cached, part, source.name, today, last, events, report)
             continue
-        part = f"upcoming:{source.name}"
         if not _backing_off(health, state, part, source.name, report):
             try:
                 found = source.planned(today, last)
@@ -154,13 +173,24 @@ def look_ahead(
                     upcoming_cache.save(state, part, found, health.now().isoformat())
                     health.record(state, part, True, f"{len(found)} planned runs")
                 continue
-        cached = upcoming_cache.load(state, part, today, last)
-        if cached is not None:
-            events.extend(cached[1])
-            report.warnings.append(
-                f"{source.name}: planning with the calendar as read at {cached[0][:16]} UTC"
-            )
+        _from_cache(state, part, source.name, today, last, events, report)
     return sorted(events, key=lambda e: (e.day, e.title, e.uid))
+
+
+def _from_cache(
+    state: State,
+    part: str,
+    name: str,
+    today: date,
+    last: date,
+    events: list[PlannedEvent],
+    report: SyncReport,
+) -> None:
+    """Add the last good read of a calendar that could not be read now, and say so."""
+    found = upcoming_cache.load(state, part, today, last)
+    if found is not None:
+        events.extend(found[1])
+        report.warnings.append(f"{name}: planning with the calendar as read at {found[0][:16]} UTC")
 
 
 def compute_plan(
@@ -211,6 +241,9 @@ def write_all(
             continue
         try:
             report.writes[sink.name] = sink.sync(context, state, dry_run)
+        except Refused as exc:  # a safety valve: nothing was written or recorded
+            report.refused.append((sink.name, str(exc)))
+            continue
         except Exception as exc:  # one sink's failure (or bug) never stops the others
             _failed(health, state, part, sink.name, exc, report)
             continue
@@ -243,7 +276,7 @@ def run_once(
     if dry_run:
         state = state.scratch_copy()
     report = SyncReport(today=today)
-    pull_all(build_sources(config), state, today, report, health)
+    pull_all(build_sources(config), state, today, report, health, force)
     checkpoint("after-pull")
     report.upcoming = look_ahead(config, today, report, state, health)
     result, history = compute_plan(config, state, today, report.upcoming)
@@ -262,6 +295,7 @@ def run_once(
         moved=result.moved,
         runs=tuple(recent_flagged(history, config, today, days=config.horizon_days)),
         force=force,
+        deletes_expected=deletes_expected(result, today),
     )
     write_all(build_sinks(config), context, state, report, dry_run, health)
     with state.transaction():

@@ -1,6 +1,7 @@
 """A testing aid: kill the process at a named point of a sync, to prove crash safety.
 
-Set ``HAMSYNC_FAULT_AT=<checkpoint>`` (or ``<checkpoint>:<part>``, e.g. ``sink-written:ics``)
+Set ``HAMSYNC_FAULT_AT=<checkpoint>`` (or ``<checkpoint>:<part>``, e.g. ``sink-written:ics``;
+add ``#<n>`` to stop the n-th time, e.g. at the third remote write: ``sink-written:caldav#3``)
 and the process sends itself SIGKILL when a sync reaches that point: no cleanup, no
 ``finally``, exactly like a power cut or the OOM killer. The crash tests run the real
 ``hamsync sync`` this way, then run it again and compare the calendar and the state with an
@@ -35,8 +36,18 @@ CHECKPOINTS = (
 )
 
 
+_reached: dict[str, int] = {}
+"""How often each point was reached in this process (for ``#<n>``)."""
+
+
 def checkpoint(name: str, part: str = "") -> None:
     """SIGKILL this process if ``HAMSYNC_FAULT_AT`` names this point (optionally this part)."""
     wanted = os.environ.get(ENV)
-    if wanted and wanted in (name, f"{name}:{part}"):
+    if not wanted:
+        return
+    point, _, nth = wanted.partition("#")
+    if point not in (name, f"{name}:{part}"):
+        return
+    _reached[point] = _reached.get(point, 0) + 1
+    if _reached[point] >= (int(nth) if nth.isdigit() else 1):
         os.kill(os.getpid(), signal.SIGKILL)

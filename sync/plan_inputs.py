@@ -51,8 +51,8 @@ def config_races(config: Config, upcoming: Sequence[PlannedEvent]) -> list[Plann
 def strength_activity_days(state: State) -> list[date]:
     """Local days on which a platform logged a strength activity: such a day's session is done.
 
-    The activity sources do not report strength activities yet; when they do, they store
-    them and this returns their days. Until then sessions are marked with ``hamsync done``.
+    Garmin (``strength_training``) and Strava (``WeightTraining``, ``Workout``) report them
+    with each pull (``PullResult.strength_days``); the engine stores them, this reads them.
+    They are days, not runs, so they never count toward the weekly dose (R5).
     """
-    del state
-    return []
+    return state.strength_days()

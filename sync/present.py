@@ -26,6 +26,7 @@ def sync_json(report: SyncReport) -> dict[str, Any]:
         "warnings": list(report.warnings),
         "writes": {name: result.as_json() for name, result in report.writes.items()},
         "errors": [{"connector": c, "message": m} for c, m in report.errors],
+        "refused": [{"part": c, "message": m} for c, m in report.refused],
     }
 
 
@@ -164,3 +165,7 @@ def print_sync_report(console: Console, report: SyncReport, tz: ZoneInfo) -> Non
         console.print(Text("warning: ", style="yellow") + Text(warning))
     for connector, message in report.errors:
         console.print(Text("error: ", style="red") + Text(f"{connector}: {message}"))
+    for part, message in report.refused:
+        console.print(Text("refused: ", style="red") + Text(f"{part}: {message}"))
+    if report.refused:
+        console.print("Nothing was changed for these; if it was intended, rerun with --force.")

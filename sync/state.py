@@ -91,6 +91,16 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    (
+        "strength activities logged on the platforms (R8: a session's day done)",
+        """
+        CREATE TABLE strength_days (
+            day TEXT NOT NULL,
+            source TEXT NOT NULL,
+            PRIMARY KEY (day, source)
+        );
+        """,
+    ),
 )
 
 
@@ -273,6 +283,17 @@ class State:
     def runs(self) -> list[Run]:
         rows = self._conn.execute("SELECT body FROM runs ORDER BY start, id").fetchall()
         return [run_from_json(json.loads(body)) for (body,) in rows]
+
+    def add_strength_day(self, day: date, source: str) -> None:
+        """A strength activity ``source`` logged on local ``day`` (idempotent)."""
+        self._conn.execute(
+            "INSERT OR IGNORE INTO strength_days(day, source) VALUES (?, ?)",
+            (day.isoformat(), source),
+        )
+
+    def strength_days(self) -> list[date]:
+        rows = self._conn.execute("SELECT DISTINCT day FROM strength_days ORDER BY day")
+        return [date.fromisoformat(d) for (d,) in rows.fetchall()]
 
     # -- check-ins and planner state ---------------------------------------------------
     def add_checkin(self, checkin: CheckIn) -> None:

@@ -87,4 +87,5 @@ def build_source(section: StravaSourceConfig) -> StravaSource:
         sports=section.sports,
         overlap=timedelta(hours=section.overlap_hours),
         history_days=section.history_days,
+        checkins=section.checkins_from_exertion,
     )

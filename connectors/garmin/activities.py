@@ -20,7 +20,7 @@ from garminconnect import Garmin
 from planner.models import CheckIn, Run
 
 from ..base import Problem, PullResult, SourceError
-from .mapping import feel_checkin, start_of, to_run
+from .mapping import feel_checkin, start_of, strength_day, to_run
 from .session import GarminSession
 
 PAGE_SIZE = 20
@@ -68,7 +68,12 @@ class GarminActivities:
         runs: dict[str, Run] = {}
         checkins: list[CheckIn] = []
         problems: list[Problem] = []
+        strength: set[date] = set()
         for payload in payloads:
+            lifted = strength_day(payload)
+            if lifted is not None:
+                strength.add(lifted)
+                continue
             try:
                 run = to_run(payload)
             except (KeyError, TypeError, ValueError) as exc:
@@ -87,6 +92,7 @@ class GarminActivities:
             cursor=newest.isoformat() if newest else cursor,
             problems=tuple(problems),
             checkins=tuple(checkins),
+            strength_days=tuple(sorted(strength)),
         )
 
     def _since(self, cursor: str | None, today: date) -> datetime:

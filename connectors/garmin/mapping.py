@@ -20,6 +20,12 @@ HIKE_TYPE_KEYS = frozenset(
 )
 """Foot activities that load descents (R2, R4) but do not count for the weekly dose (R5)."""
 
+STRENGTH_TYPE_KEYS = frozenset({"strength_training"})
+"""Garmin's strength training (``typeId`` 13, under ``fitness_equipment``, ``parentTypeId``
+29): logged on a session's day, it marks that session done (R8). Other fitness-equipment
+types (elliptical, stair stepper, indoor rowing) are cardio, not hamstring work."""
+STRENGTH_TYPE_ID = 13
+
 WEAK_FEEL_MAX = 25
 """Garmin's feel scale runs 0 (very weak) .. 100 (very strong); 25 is "weak"."""
 HARD_RPE_MIN = 90
@@ -37,6 +43,24 @@ def sport_of(payload: dict[str, Any]) -> Sport | None:
     if key in HIKE_TYPE_KEYS:
         return Sport.HIKE
     return None
+
+
+def strength_day(payload: dict[str, Any]) -> date | None:
+    """The local day of a strength-training activity, or None for any other activity.
+
+    ``startTimeLocal`` ("2026-01-08 08:10:21") is already in the runner's zone as the watch
+    recorded it, so no time zone is needed to know which day's session it was.
+    """
+    kind = payload.get("activityType") or payload.get("activityTypeDTO") or {}
+    if kind.get("typeKey") not in STRENGTH_TYPE_KEYS and kind.get("typeId") != STRENGTH_TYPE_ID:
+        return None
+    text = payload.get("startTimeLocal")
+    if not isinstance(text, str) or len(text) < 10:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
 
 
 def start_of(payload: dict[str, Any]) -> datetime | None:

@@ -8,7 +8,8 @@ fail with a :class:`~connectors.base.SourceError` that names the command to run.
 Every call goes through :meth:`GarminSession.call`, which waits at least
 ``min_interval_s`` since the previous call (the pause is injectable so tests do not sleep)
 and turns the library's exceptions into ``SourceError``. A 429 or a dropped connection puts
-the session in a cool-down: later calls fail at once, without a request, until the next sync.
+the session in a cool-down: later calls fail at once, without a request, until the next sync
+(or until the server's ``Retry-After`` has passed, which the error carries for the daemon).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from garminconnect import (
 )
 
 from ..base import SourceError
+from ..http_retry import retry_after_of
 
 TOKEN_FILE = "garmin_tokens.json"  # noqa: S105  (a file name, not a secret)
 LOGIN_FIX = "run `hamsync login garmin`"
@@ -119,8 +121,8 @@ class GarminSession:
             raise self._block(
                 SourceError("Garmin Connect: the stored sign-in no longer works", LOGIN_FIX)
             ) from None
-        except GarminConnectTooManyRequestsError:
-            raise self._block(_rate_limited()) from None
+        except GarminConnectTooManyRequestsError as exc:
+            raise self._block(_rate_limited(exc)) from None
         except (GarminConnectConnectionError, requests.RequestException) as exc:
             raise self._block(self._translate(exc, "sign-in")) from None
         self._client = garmin
@@ -141,8 +143,8 @@ class GarminSession:
             raise self._block(
                 SourceError(f"Garmin Connect {what}: the sign-in was refused", LOGIN_FIX)
             ) from None
-        except GarminConnectTooManyRequestsError:
-            raise self._block(_rate_limited()) from None
+        except GarminConnectTooManyRequestsError as exc:
+            raise self._block(_rate_limited(exc)) from None
         except (GarminConnectConnectionError, requests.RequestException) as exc:
             if status_of(exc) == 404:
                 raise NotFound(what) from None
@@ -151,7 +153,7 @@ class GarminSession:
     def _translate(self, exc: BaseException, what: str) -> SourceError:
         status = status_of(exc)
         if status == 429:
-            return self._block(_rate_limited())
+            return self._block(_rate_limited(exc))
         if status in (401, 403):
             return self._block(
                 SourceError(f"Garmin Connect {what}: the sign-in was refused", LOGIN_FIX)
@@ -166,9 +168,11 @@ class GarminSession:
         return SourceError(f"Garmin Connect {what}: the server answered {status}")
 
     def _block(self, error: SourceError) -> SourceError:
-        """Remember ``error``: no request is made for ``cooldown_s`` or until a new sign-in."""
+        """Remember ``error``: no request is made for ``cooldown_s`` (or as long as the server
+        asked, if longer) or until a new sign-in."""
         self._blocked = error
-        self._blocked_until = self.pacer.clock() + self.cooldown_s
+        wait = max(self.cooldown_s, error.retry_after_s or 0.0)
+        self._blocked_until = self.pacer.clock() + wait
         self._blocked_tokens = self._token_mtime()
         return error
 
@@ -179,9 +183,13 @@ class GarminSession:
             return None
 
 
-def _rate_limited() -> SourceError:
+def _rate_limited(exc: BaseException) -> SourceError:
+    """A 429, carrying the server's ``Retry-After`` so the daemon waits as long as asked."""
+    wait = retry_after_of(exc)
+    when = f"in {wait / 60:.0f} min or later" if wait is not None else "on the next sync"
     return SourceError(
-        "Garmin Connect: too many requests (429); hamsync waits and retries on the next sync"
+        f"Garmin Connect: too many requests (429); hamsync waits and retries {when}",
+        retry_after_s=wait,
     )
 
 

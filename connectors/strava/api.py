@@ -22,6 +22,7 @@ from stravalib import exc as strava_exc
 from stravalib.client import Client
 
 from ..base import SourceError
+from ..http_retry import retry_after_of
 from .tokens import LOGIN_FIX, Tokens, TokenStore
 
 T = TypeVar("T")
@@ -296,12 +297,24 @@ def _translate(error: strava_exc.Fault, api: StravaApi) -> SourceError:
         return SourceError(
             f"Strava's rate limit is reached ({api.usage_text()}); nothing was lost, the "
             f"sync resumes where it stopped: {RETRY_LATER}",
-            retry_after_s=900 - api.clock() % 900,  # the 15-minute windows start at :00/:15..
+            retry_after_s=_wait_after_429(error, api),
         )
     if status is not None and status >= 500:
         return SourceError(f"Strava had a server error ({status}); {RETRY_LATER}")
     detail = text[:200].replace("[", "(").replace("]", ")")  # no markup in terminal output
     return SourceError(f"Strava refused the request ({status}): {detail}")
+
+
+def _wait_after_429(error: strava_exc.Fault, api: StravaApi) -> float:
+    """How long to leave Strava alone: its ``Retry-After`` if it sent one, else until the
+    window that is full resets (15-minute windows start at :00, :15...; days at 00:00 UTC)."""
+    asked = retry_after_of(error)
+    now = api.clock()
+    window = 900 - now % 900
+    usages = [u for u in (api.meter.read, api.meter.overall) if u is not None]
+    if any(u.day_used >= u.day_limit for u in usages):
+        window = 86400 - now % 86400
+    return max(window, asked or 0.0)
 
 
 def _network(error: requests.RequestException, timeout_s: float) -> SourceError:

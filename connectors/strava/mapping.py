@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from planner.models import Run, Sport, Terrain
+from planner.models import CheckIn, Feeling, Run, Sport, Terrain
 from planner.terrain import measure
 
 DEFAULT_SPORTS = ("Run", "TrailRun")
@@ -32,6 +32,13 @@ SPORTS: dict[str, Sport] = {
     "Snowshoe": Sport.HIKE,
 }
 """How Strava's sport types map to the planner's; any other type pulled becomes ``other``."""
+
+STRENGTH_SPORTS = frozenset({"WeightTraining", "Workout"})
+"""Strava sport types that, logged on a session's day, mark that session done (R8)."""
+
+HARD_EXERTION_MIN = 9.0
+"""Strava's perceived exertion runs 1..10; 9 or more is beyond "hard" (hamsync default, as
+for Garmin's effort): at most a "sensitive" check-in, never "pain" (DESIGN.md)."""
 
 STREAM_TYPES = ["distance", "altitude"]
 """The only streams the planner needs: fewer types, a smaller answer."""
@@ -52,6 +59,37 @@ def start_of(payload: Mapping[str, Any]) -> datetime:
     if start.tzinfo is None:
         raise ValueError(f"start_date {payload['start_date']!r} has no time zone")
     return start
+
+
+def local_day(payload: Mapping[str, Any]) -> date:
+    """The runner's local day: ``start_date_local`` is local time written with a "Z"."""
+    local = payload.get("start_date_local")
+    if isinstance(local, str) and len(local) >= 10:
+        try:
+            return date.fromisoformat(local[:10])
+        except ValueError:
+            pass
+    return start_of(payload).date()
+
+
+def strength_day(payload: Mapping[str, Any]) -> date | None:
+    """The local day of a strength activity (``WeightTraining``, ``Workout``), else None."""
+    return local_day(payload) if sport_type(payload) in STRENGTH_SPORTS else None
+
+
+def exertion_checkin(detail: Mapping[str, Any], day: date) -> CheckIn | None:
+    """A "sensitive" check-in when the runner rated the run 9/10 or harder, else None.
+
+    ``perceived_exertion`` is only in the detailed activity and only when the runner set it.
+    It measures effort, not hamstring symptoms: never "pain", and an easy rating is not
+    taken as a "fine" that would lift a pause the runner asked for.
+    """
+    exertion = _number(detail.get("perceived_exertion"))
+    if exertion is None or exertion < HARD_EXERTION_MIN:
+        return None
+    name = detail.get("name") or "activity"
+    note = f"perceived exertion {exertion:.0f}/10 after {name}"
+    return CheckIn(day, Feeling.SENSITIVE, note, source="strava")
 
 
 def is_manual(payload: Mapping[str, Any]) -> bool:

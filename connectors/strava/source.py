@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from planner.models import Run
+from planner.models import CheckIn, Run
 
 from ..base import Problem, PullResult, SourceError
 from .api import StravaApi
@@ -31,9 +31,12 @@ from .mapping import (
     DEFAULT_SPORTS,
     STREAM_TYPES,
     altitude_usable,
+    exertion_checkin,
     is_manual,
+    local_day,
     sport_type,
     start_of,
+    strength_day,
     to_run,
 )
 
@@ -84,6 +87,15 @@ def fingerprint(payload: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+@dataclass(slots=True)
+class _Found:
+    """What one pull collects besides runs: report notices, check-ins, strength days."""
+
+    notices: list[str] = field(default_factory=list)
+    checkins: list[CheckIn] = field(default_factory=list)
+    strength_days: set[date] = field(default_factory=set)
+
+
 class StravaSource:
     """The runner's Strava activities of the configured sport types, as planner runs."""
 
@@ -95,6 +107,7 @@ class StravaSource:
         history_days: int = 90,
         per_page: int = PER_PAGE,
         name: str = "strava",
+        checkins: bool = False,
     ) -> None:
         self.api = api
         self.sports = frozenset(sports)
@@ -102,6 +115,9 @@ class StravaSource:
         self.history_days = history_days
         self.per_page = per_page
         self.name = name
+        self.checkins = checkins
+        """Opt-in: a perceived exertion of 9/10 or more is a "sensitive" check-in (costs the
+        detail request of each new run, so a new run still costs at most two more)."""
 
     def pull(self, cursor: str | None, today: date) -> PullResult:
         """New or changed activities since ``cursor``, oldest first (see the module docstring)."""
@@ -119,11 +135,12 @@ class StravaSource:
             problems.append(self._stopped(len(listed), "listing"))
             return PullResult((), new.dump(self.overlap), tuple(problems))
         runs = []
+        found = _Found()
         todo = self._todo(listed, old)
         for index, payload in enumerate(todo):
             aid = str(payload["id"])
             try:
-                run = self._process(payload)
+                run = self._process(payload, found)
             except SourceError as error:
                 if index == 0:
                     raise  # nothing done: the whole source failed, retried next sync
@@ -139,7 +156,14 @@ class StravaSource:
             new.seen[aid] = [start_of(payload).isoformat(), fingerprint(payload)]
             start = start_of(payload)
             new.newest = start if new.newest is None else max(new.newest, start)
-        return PullResult(tuple(runs), new.dump(self.overlap), tuple(problems))
+        return PullResult(
+            tuple(runs),
+            new.dump(self.overlap),
+            tuple(problems),
+            checkins=tuple(found.checkins),
+            notices=tuple(found.notices),
+            strength_days=tuple(sorted(found.strength_days)),
+        )
 
     def _list(self, after: datetime) -> tuple[list[dict[str, Any]], bool, bool]:
         """Every activity after ``after`` (complete), or the pages the budget allowed."""
@@ -171,8 +195,15 @@ class StravaSource:
         ordered = sorted(unique.values(), key=lambda p: (start_of(p), str(p["id"])))
         return [p for p in ordered if old.seen.get(str(p["id"]), ["", ""])[1] != fingerprint(p)]
 
-    def _process(self, payload: dict[str, Any]) -> Run | None:
-        """The run of one activity (None for a sport not pulled); may cost 0-2 requests."""
+    def _process(self, payload: dict[str, Any], found: _Found) -> Run | None:
+        """The run of one activity (None for a sport not pulled); may cost 0-2 requests.
+
+        A run without a usable altitude recording adds a notice for the sync report; a
+        strength activity adds its day (from the list alone: no request).
+        """
+        lifted = strength_day(payload)
+        if lifted is not None:
+            found.strength_days.add(lifted)
         if sport_type(payload) not in self.sports:
             return None
         activity_id = int(payload["id"])
@@ -182,7 +213,7 @@ class StravaSource:
             if not self.api.can_read(1):
                 raise _OutOfBudget
             streams = self.api.streams(activity_id, STREAM_TYPES)
-            if not altitude_usable(streams) and self.api.can_read(1):
+            if (not altitude_usable(streams) or self.checkins) and self.api.can_read(1):
                 detail = self.api.activity(activity_id)
             if not altitude_usable(streams):
                 log.warning(
@@ -191,10 +222,17 @@ class StravaSource:
                     activity_id,
                 )
         try:
-            return to_run(payload, streams, detail)
+            run = to_run(payload, streams, detail)
         except (KeyError, ValueError, TypeError) as error:
             log.warning("strava: activity %s could not be read: %s", activity_id, error)
             return None
+        if run.descent_from != "computed":
+            found.notices.append(summary_notice(run, manual=is_manual(payload)))
+        if self.checkins and detail is not None:
+            checkin = exertion_checkin(detail, local_day(payload))
+            if checkin is not None:
+                found.checkins.append(checkin)
+        return run
 
     def _stopped(self, count: int, stage: str) -> Problem:
         return Problem(
@@ -202,6 +240,16 @@ class StravaSource:
             f"stopped {stage} before Strava's rate limit ({self.api.usage_text()}); the next "
             "sync continues from here",
         )
+
+
+def summary_notice(run: Run, manual: bool = False) -> str:
+    """What the sync report says about a run not measured from a recording (issue 3)."""
+    why = "was entered by hand" if manual else "has no usable altitude recording"
+    if run.descent_m is None:
+        figure = "descent unknown (Strava gives no climb for it)"
+    else:
+        figure = f"descent {run.descent_m:,.0f} m taken from Strava's summary"
+    return f"{run.name or 'activity'} on {run.start:%Y-%m-%d} ({run.id}) {why}: {figure}"
 
 
 class _OutOfBudget(Exception):

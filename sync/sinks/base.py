@@ -8,6 +8,7 @@ from datetime import date
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from connectors.base import SourceError
 from planner.models import Move, Run, RunFlags, Session
 
 from ..state import State
@@ -33,7 +34,21 @@ class SinkResult:
 
 
 class SinkError(Exception):
-    """The sink could not be written; its recorded state is unchanged, the next sync retries."""
+    """The sink could not be written; its recorded state is unchanged, the next sync retries.
+
+    ``retry_after_s`` is how long the server asked us to wait (a 429's ``Retry-After``): the
+    daemon leaves the sink alone until then, as it does for a source.
+    """
+
+    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+    @classmethod
+    def from_source(cls, exc: SourceError, prefix: str = "") -> SinkError:
+        """The connector's error as a sink error: same text, fix and requested wait."""
+        text = f"{exc} ({exc.fix})" if exc.fix else str(exc)
+        return cls(prefix + text, retry_after_s=exc.retry_after_s)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +63,11 @@ class WriteContext:
     runs: Sequence[tuple[Run, RunFlags]] = ()
     """Runs of the last ``horizon`` days with their flags (for activity notes)."""
     force: bool = False
-    """``sync --force``: overwrite what the runner edited, restore what they deleted."""
+    """``sync --force``: overwrite what the runner edited, restore what they deleted, and
+    delete many sessions at once (see :mod:`sync.valves`)."""
+    deletes_expected: bool = False
+    """The runner emptied the plan on purpose (``hamsync pause``, a pain check-in): many
+    deletes at once are what they asked for, not an accident."""
 
 
 class SessionSink(Protocol):

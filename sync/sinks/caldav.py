@@ -49,9 +49,12 @@ from connectors.caldav_calendar import (
 from planner.models import Session
 
 from ..diff import Action, ActionKind, diff
+from ..faults import checkpoint
 from ..serialize import session_to_json
 from ..state import SinkItem, State
+from ..valves import check_deletes
 from .base import SinkError, SinkResult, WriteContext
+from .caldav_adopt import same_event
 from .vevent import EventTiming, build_event, calendar, content_hash, uid_for
 
 DISMISSED = "!dismissed"
@@ -95,6 +98,7 @@ class CalDavSink:
         actions = diff(
             context.sessions, recorded, context.today, lambda s: content_hash(s, self.timing)
         )
+        check_deletes(self.name, actions, recorded, context)
         live = [i for i in recorded.values() if i.day >= context.today]
         result = SinkResult()
         if not actions and not live:
@@ -108,7 +112,8 @@ class CalDavSink:
         except CalDavFailure as exc:
             raise SinkError(str(exc)) from None
         except FAILURES as exc:
-            raise SinkError(explain(exc, self.account)) from None
+            wait = getattr(exc, "retry_after_seconds", None)  # caldav's RateLimitError
+            raise SinkError(explain(exc, self.account), retry_after_s=wait) from None
         return result
 
     def _dry_run(
@@ -209,6 +214,12 @@ class CalDavSink:
                     f"{when}: dismissed in the calendar, left out (--force restores it)"
                 )
             return
+        edited = remote != item.etag and not force
+        if edited and session is not None and self._lost_answer(run, item, session):
+            # our own update whose answer was lost (a crash between PUT and record)
+            self._record(state, session, item.remote_id, remote, digest, item.sequence + 1)
+            result.updated += 1
+            return
         if remote != item.etag and not force:
             result.conflicts += 1
             result.messages.append(
@@ -221,6 +232,7 @@ class CalDavSink:
                 self._delete(run, item, remote)
                 with state.transaction():
                     state.delete_sink_item(self.name, item.session_id)
+                    checkpoint("sink-transaction", self.name)
                 result.deleted += 1
             elif action is not None or remote != item.etag:
                 sequence = item.sequence + 1
@@ -230,6 +242,12 @@ class CalDavSink:
         except _Refused:
             result.conflicts += 1
             result.messages.append(f"{when}: changed in the calendar during the sync; left alone")
+
+    def purge(self, state: State, dry_run: bool) -> SinkResult:
+        """``hamsync purge``: delete every recorded event (see :mod:`.caldav_purge`)."""
+        from .caldav_purge import purge  # here: that module imports this one
+
+        return purge(self, state, dry_run)
 
     # -- doing ---------------------------------------------------------------------------
     def _create(
@@ -267,8 +285,17 @@ class CalDavSink:
                 f"CalDAV server {self.account.url}: writing {resource_name(href)} answered "
                 f"{response.status}; the next sync retries"
             )
+        checkpoint("sink-written", self.name)
         etag = response.headers.get("ETag") if response.headers else None
         return str(etag) if etag else self._etag_of(run, href)
+
+    def _lost_answer(self, run: _Run, item: SinkItem, session: Session) -> bool:
+        """Does the event hold our next version of ``session`` (see :mod:`.caldav_adopt`)?"""
+        response = run.client.request(item.remote_id, "GET")
+        if response.status != 200:
+            return False
+        ours = calendar([build_event(session, item.sequence + 1, self.timing)], "hamsync")
+        return same_event(response.raw, ours.to_ical())
 
     def _etag_of(self, run: _Run, href: str) -> str:
         """Servers that change what they store send no ETag with the PUT: ask for it."""
@@ -290,6 +317,7 @@ class CalDavSink:
                 f"CalDAV server {self.account.url}: deleting {resource_name(item.remote_id)} "
                 f"answered {response.status}; the next sync retries"
             )
+        checkpoint("sink-written", self.name)
 
     def _record(
         self, state: State, session: Session, href: str, etag: str, digest: str, sequence: int
@@ -307,3 +335,4 @@ class CalDavSink:
                     body=json.dumps(session_to_json(session), sort_keys=True),
                 )
             )
+            checkpoint("sink-transaction", self.name)

@@ -15,9 +15,10 @@ from connectors.base import SourceError
 from connectors.garmin.session import GarminSession, NotFound
 from planner.models import Run
 
+from ..faults import checkpoint
 from ..state import SinkItem, State
 from .base import SinkError, SinkResult, WriteContext
-from .note_block import note_for_run, upsert_block
+from .note_block import note_for_run, remove_block, upsert_block
 
 SOURCE_PREFIX = "garmin:"
 
@@ -46,10 +47,11 @@ class GarminNotesSink:
             try:
                 changed = self._write(activity_id, text)
             except SourceError as exc:
-                raise SinkError(f"{exc} ({exc.fix})" if exc.fix else str(exc)) from None
+                raise SinkError.from_source(exc) from None
             except NotFound:
                 result.messages.append(f"activity {activity_id} is gone from Garmin Connect")
                 continue
+            checkpoint("sink-written", self.name)
             with state.transaction():
                 state.put_sink_item(
                     SinkItem(
@@ -58,10 +60,46 @@ class GarminNotesSink:
                         etag="", content_hash=digest, sequence=0, body=text,
                     )
                 )  # fmt: skip
+                checkpoint("sink-transaction", self.name)
             if changed:
                 result.created += before is None
                 result.updated += before is not None
         return result
+
+    def purge(self, state: State, dry_run: bool) -> SinkResult:
+        """``hamsync purge``: take our block out of every description we wrote it in.
+
+        The runner's text stays as it is; an activity deleted on Garmin is simply forgotten.
+        Each note is forgotten once removed, so a purge cut short is finished by the next one.
+        """
+        items = sorted(state.sink_items(self.name).values(), key=lambda i: (i.day, i.session_id))
+        if dry_run:
+            return SinkResult(deleted=len(items))
+        result = SinkResult()
+        for item in items:
+            try:
+                self._remove(item.remote_id)
+            except SourceError as exc:
+                raise SinkError.from_source(exc) from None
+            except NotFound:
+                pass  # the activity is gone, and our note with it
+            with state.transaction():
+                state.delete_sink_item(self.name, item.session_id)
+            result.deleted += 1
+        return result
+
+    def _remove(self, activity_id: str) -> None:
+        """Read the description, write it back without our block if it holds one."""
+        activity = self.session.call(
+            f"read activity {activity_id}", lambda g: g.get_activity(activity_id)
+        )
+        current = activity.get("description") if isinstance(activity, dict) else None
+        kept = remove_block(current)
+        if kept != (current or ""):
+            self.session.call(
+                f"update activity {activity_id}",
+                lambda g: g.set_activity_description(activity_id, kept),
+            )
 
     def _write(self, activity_id: str, text: str) -> bool:
         """Read the description, put our block in, write it back only if it differs."""

@@ -26,8 +26,10 @@ from planner.models import Session
 from planner.settings import Settings
 
 from ..diff import Action, ActionKind, diff
+from ..faults import checkpoint
 from ..serialize import session_from_json, session_to_json
 from ..state import SinkItem, State
+from ..valves import check_deletes
 from .base import SinkError, SinkResult, WriteContext
 from .garmin_workout_map import build_workout, payload_hash, workout_name
 
@@ -45,6 +47,7 @@ class GarminWorkoutSink:
     def sync(self, context: WriteContext, state: State, dry_run: bool) -> SinkResult:
         recorded = state.sink_items(self.name)
         actions = diff(context.sessions, recorded, context.today, self._digest)
+        check_deletes(self.name, actions, recorded, context)
         result = SinkResult()
         for action in actions:
             if dry_run:
@@ -58,8 +61,25 @@ class GarminWorkoutSink:
                     assert action.session is not None
                     self._write(action, action.session, state, result)
             except SourceError as exc:
-                message = f"{exc} ({exc.fix})" if exc.fix else str(exc)
-                raise SinkError(message) from None
+                raise SinkError.from_source(exc) from None
+        return result
+
+    def purge(self, state: State, dry_run: bool) -> SinkResult:
+        """``hamsync purge``: unschedule and delete every workout hamsync recorded.
+
+        Past and future alike, each as a dropped session is: only workouts whose name still
+        carries the prefix are touched (a renamed one is left, reported), and each is forgotten
+        once gone, so a purge cut short by Garmin is finished by the next one.
+        """
+        items = sorted(state.sink_items(self.name).values(), key=lambda i: (i.day, i.session_id))
+        if dry_run:
+            return SinkResult(deleted=len(items))
+        result = SinkResult()
+        try:
+            for item in items:
+                self._delete(item, state, result)
+        except SourceError as exc:
+            raise SinkError.from_source(exc) from None
         return result
 
     # -- create and update --------------------------------------------------------------
@@ -75,6 +95,7 @@ class GarminWorkoutSink:
                 workout_id = schedule_id = ""
             else:
                 self.session.call("update workout", lambda g: g.update_workout(workout_id, payload))
+                checkpoint("sink-written", self.name)
         if not workout_id:
             workout_id = self._upload(payload)
             item = self._record(session, item.day, workout_id, "", "", state)
@@ -94,6 +115,7 @@ class GarminWorkoutSink:
         workout_id = answer.get("workoutId") if isinstance(answer, dict) else None
         if not workout_id:
             raise SourceError("Garmin Connect upload workout: no workout id in the answer")
+        checkpoint("sink-written", self.name)
         return str(workout_id)
 
     def _read_back(self, workout_id: str, payload: dict[str, Any], result: SinkResult) -> None:
@@ -113,6 +135,7 @@ class GarminWorkoutSink:
         schedule_id = _schedule_id(answer)
         if not schedule_id:
             raise SourceError("Garmin Connect schedule workout: no schedule id in the answer")
+        checkpoint("sink-written", self.name)
         return schedule_id
 
     def _reschedule(self, workout_id: str, schedule_id: str, day: date) -> str:
@@ -122,6 +145,7 @@ class GarminWorkoutSink:
             )
         except NotFound:  # the runner removed it from the calendar: schedule it again
             return self._schedule(workout_id, day)
+        checkpoint("sink-written", self.name)
         return schedule_id
 
     def _changed(self, item: SinkItem, payload: dict[str, Any]) -> bool:
@@ -141,11 +165,13 @@ class GarminWorkoutSink:
             self._forget_not_found("delete workout", lambda g: g.delete_workout(workout_id))
         with state.transaction():
             state.delete_sink_item(self.name, item.session_id)
+            checkpoint("sink-transaction", self.name)
         result.deleted += 1
 
     def _forget_not_found(self, what: str, fn: Any) -> None:
         with contextlib.suppress(NotFound):  # already gone: the goal is reached
             self.session.call(what, fn)
+        checkpoint("sink-written", self.name)
 
     # -- helpers --------------------------------------------------------------------------
     def _get_own(self, workout_id: str, result: SinkResult | None = None) -> Any:
@@ -205,6 +231,7 @@ class GarminWorkoutSink:
         )  # fmt: skip
         with state.transaction():
             state.put_sink_item(item)
+            checkpoint("sink-transaction", self.name)
         return item
 
 

@@ -18,6 +18,7 @@ from ..diff import ActionKind, diff
 from ..faults import checkpoint
 from ..serialize import session_from_json, session_to_json
 from ..state import SinkItem, State
+from ..valves import check_deletes
 from .base import SinkError, SinkResult, WriteContext
 from .vevent import EventTiming, build_event, calendar, content_hash
 
@@ -34,6 +35,7 @@ class IcsFileSink:
         actions = diff(
             context.sessions, recorded, context.today, lambda s: content_hash(s, self.timing)
         )
+        check_deletes(self.name, actions, recorded, context)
         items = dict(recorded)
         result = SinkResult()
         for action in actions:
@@ -67,6 +69,25 @@ class IcsFileSink:
                 else:
                     state.put_sink_item(items[action.session_id])
             checkpoint("sink-transaction", self.name)
+        return result
+
+    def purge(self, state: State, dry_run: bool) -> SinkResult:
+        """``hamsync purge``: empty the calendar file and forget every event it held.
+
+        The file holds only hamsync's events, so an empty calendar removes them all. It is
+        kept (empty) rather than deleted: calendar apps subscribed to it then drop the events
+        instead of keeping the last copy they fetched. The ICS feed renders from the same
+        records, so it empties too.
+        """
+        recorded = state.sink_items(self.name)
+        result = SinkResult(deleted=len(recorded))
+        if dry_run:
+            return result
+        if self.path.exists():
+            self._write_if_changed(self.render(()))
+        with state.transaction():
+            for session_id in recorded:
+                state.delete_sink_item(self.name, session_id)
         return result
 
     def render(self, items: Iterable[SinkItem]) -> bytes:

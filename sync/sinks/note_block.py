@@ -15,7 +15,7 @@ from planner.models import Run, RunFlags, Session
 
 BEGIN = "--- hamsync ---"
 END = "--- /hamsync ---"
-_BLOCK = re.compile(rf"\n*{re.escape(BEGIN)}\n.*?\n{re.escape(END)}\n?", re.DOTALL)
+_BLOCK = re.compile(rf"\n*{re.escape(BEGIN)}\n.*?\n{re.escape(END)}(?P<gap>\n*)", re.DOTALL)
 
 
 def existing_block(description: str | None) -> str | None:
@@ -35,8 +35,16 @@ def upsert_block(description: str | None, text: str) -> str:
 
 
 def remove_block(description: str | None) -> str:
-    """The description without our block (what it was before hamsync wrote to it)."""
-    return _BLOCK.sub("", description or "").rstrip("\n")
+    """The description without our block (what it was before hamsync wrote to it).
+
+    Text the runner wrote below the block keeps its blank line from the text above.
+    """
+
+    def cut(match: re.Match[str]) -> str:
+        between = match.string[: match.start()].strip() and match.string[match.end() :].strip()
+        return match.group("gap") if between else ""
+
+    return _BLOCK.sub(cut, description or "").rstrip("\n")
 
 
 def note_for_run(

@@ -15,9 +15,10 @@ from typing import Protocol
 from connectors.base import SourceError
 from planner.models import Run, RunFlags
 
+from ..faults import checkpoint
 from ..state import SinkItem, State
 from .base import SinkError, SinkResult, WriteContext
-from .note_block import note_for_run, upsert_block
+from .note_block import note_for_run, remove_block, upsert_block
 
 PREFIX = "strava:"
 
@@ -81,6 +82,7 @@ class StravaNotesSink:
                 )
                 break
             self._write(activity_id, text)
+            checkpoint("sink-written", self.name)
             with state.transaction():
                 state.put_sink_item(
                     SinkItem(
@@ -94,8 +96,39 @@ class StravaNotesSink:
                         body=text,
                     )
                 )
+                checkpoint("sink-transaction", self.name)
             result.created += before is None
             result.updated += before is not None
+        return result
+
+    def purge(self, state: State, dry_run: bool) -> SinkResult:
+        """``hamsync purge``: take our block out of every description we wrote it in.
+
+        The runner's text stays as it is; an activity deleted on Strava is simply forgotten.
+        Each note is forgotten once removed, so a purge stopped by the rate limit is finished
+        by the next one.
+        """
+        items = sorted(state.sink_items(self.name).values(), key=lambda i: (i.day, i.session_id))
+        if dry_run:
+            return SinkResult(deleted=len(items))
+        result = SinkResult()
+        for item in items:
+            if not self.api.can_write(2):
+                raise SinkError(
+                    f"stopped before Strava's rate limit ({self.api.usage_text()}) with "
+                    f"{len(items) - result.deleted} notes left; run `hamsync purge` again later"
+                )
+            try:
+                current = self.api.activity(int(item.remote_id)).get("description")
+                old = current if isinstance(current, str) else ""
+                if remove_block(old) != old:
+                    self.api.set_description(int(item.remote_id), remove_block(old))
+            except SourceError as error:
+                if "not found" not in str(error):  # a deleted activity holds no note any more
+                    raise SinkError.from_source(error, f"activity {item.remote_id}: ") from error
+            with state.transaction():
+                state.delete_sink_item(self.name, item.session_id)
+            result.deleted += 1
         return result
 
     def _write(self, activity_id: int, text: str) -> None:
@@ -107,5 +140,4 @@ class StravaNotesSink:
             if new != old:
                 self.api.set_description(activity_id, new)
         except SourceError as error:
-            fix = f" ({error.fix})" if error.fix else ""
-            raise SinkError(f"activity {activity_id}: {error}{fix}") from error
+            raise SinkError.from_source(error, f"activity {activity_id}: ") from error

@@ -1,7 +1,7 @@
 """The reference for hamsync's FIT reader: the same recordings, decoded by the official SDK.
 
 This is the FIT reader hamsync had before :mod:`connectors.fit_fast` (the official
-``garmin-fit-sdk``, about 30 times slower), kept for the tests only: the fast reader must give
+``garmin-fit-sdk``, about 60 times slower), kept for the tests only: the fast reader must give
 recordings identical to these on every file the SDK can read.
 """
 

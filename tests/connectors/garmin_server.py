@@ -111,6 +111,8 @@ class WorkoutService:
     next_id: int = 880000001
     fail_next: dict[str, int] = field(default_factory=dict)
     """``{"POST schedule": 429}``: the next such request answers with that status."""
+    fail_headers: dict[str, str] = field(default_factory=dict)
+    """Headers sent with those failures (``Retry-After``)."""
 
     def install(self, rsps: responses.RequestsMock) -> None:
         base = re.compile(rf"{re.escape(API)}/(workout-service|calendar-service)/.*")
@@ -124,7 +126,7 @@ class WorkoutService:
             want_method, want_part = key.split(" ", 1)
             if method == want_method and want_part in path:
                 del self.fail_next[key]
-                return status, {}, json.dumps({"message": "Too Many Requests"})
+                return status, dict(self.fail_headers), json.dumps({"message": "Too Many Requests"})
         body = json.loads(request.body) if request.body else None
         if method == "POST" and path == "/workout-service/workout":
             return self._create(body)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import struct
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 from connectors.fit_crc import crc16
 from connectors.fit_fast import FIT_EPOCH_S, decode
-from connectors.fit_reader import read_fit
+from connectors.fit_reader import read_fit, read_fit_bytes
 from connectors.recording import ReadError
 
 SAMPLES = Path(__file__).resolve().parents[2] / "examples" / "activities"
@@ -177,6 +178,14 @@ def test_definition_past_the_end_is_a_read_error() -> None:
         decode(fit_file(body))
 
 
+def test_timestamp_beyond_any_calendar_is_a_read_error(tmp_path: Path) -> None:
+    """A 64-bit timestamp billions of years away is a ReadError, not a crash."""
+    body = definition(0, 20, [(253, 8, 0x8F), (5, 4, 0x86)])
+    body += message(0, "QI", 2**62, 100)
+    with pytest.raises(ReadError, match="out of range"):
+        read_fit(write(tmp_path, fit_file(body)))
+
+
 def test_trailing_bytes_that_are_not_a_fit_file_are_refused() -> None:
     """Bytes after the file that are no chained FIT file make it unreadable, as with the SDK."""
     data = fit_file(definition(0, 20, [(253, 4, 0x86)]) + message(0, "I", T0))
@@ -185,15 +194,38 @@ def test_trailing_bytes_that_are_not_a_fit_file_are_refused() -> None:
         decode(data + b"garbage bytes")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(st.binary(max_size=400))
 def test_random_bodies_decode_or_raise_read_error(body: bytes) -> None:
     """Any message bytes behind a valid header and CRC either decode or raise ReadError."""
     try:
-        fit = decode(fit_file(body))
+        found = read_fit_bytes(fit_file(body))
     except ReadError:
         return
-    assert len(fit.times) <= len(body)
+    assert sum(len(r.altitudes) for r in found) <= len(body)
+
+
+def _valid_body() -> bytes:
+    rec = [(253, 4, 0x86), (5, 4, 0x86), (2, 2, 0x84), (8, 3, 0x0D)]
+    body = definition(0, 20, rec, dev=[(0, 2, 0)])
+    for i in range(6):
+        body += message(0, "IIH3s2s", T0 + i, 100 * i, 2600 + i, b"\x01\x02\x03", b"dv")
+    body += message(0x80 | 1, "IIH3s2s", 0, 0, 0, b"\xff\xff\xff", b"dv")
+    return body + session(1, True) + session(2, False, sport=11)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), min_size=1, max_size=6))
+def test_damaged_messages_behind_a_valid_crc_decode_or_raise(
+    changes: list[tuple[int, int]],
+) -> None:
+    """A valid file with bytes changed (its CRC made right again) decodes or raises ReadError."""
+    assert len(read_fit_bytes(fit_file(_valid_body()))) == 2  # unchanged: both sessions
+    body = bytearray(_valid_body())
+    for at, value in changes:
+        body[at % len(body)] = value
+    with contextlib.suppress(ReadError):
+        read_fit_bytes(fit_file(bytes(body)))
 
 
 @settings(max_examples=200, deadline=None)

@@ -1,0 +1,54 @@
+"""`hamsync purge` on Strava notes: the real stravalib client takes our block out again."""
+
+from __future__ import annotations
+
+import responses
+from test_strava_notes import (  # the notes sink's fixtures and helpers
+    RUNNER_TEXT,
+    Activity,
+    activity,  # noqa: F401  (fixture)
+    api,
+    context,
+    long_descent,
+    rsps,  # noqa: F401  (fixture)
+    state,  # noqa: F401  (fixture)
+)
+
+from sync.sinks.note_block import BEGIN
+from sync.sinks.strava_notes import StravaNotesSink
+from sync.state import State
+
+
+def test_purge_restores_the_runners_text(
+    activity: Activity,  # noqa: F811
+    state: State,  # noqa: F811
+    rsps: responses.RequestsMock,  # noqa: F811
+) -> None:
+    """The description is the runner's own again, including what they added after our note."""
+    aid = activity.body["id"]
+    StravaNotesSink(api()).sync(context(long_descent(aid)), state, dry_run=False)
+    activity.body["description"] += "\n\nPS: new shoes."
+    assert BEGIN in activity.body["description"]
+    assert StravaNotesSink(api()).purge(state, dry_run=True).deleted == 1
+    rsps.calls.reset()  # type: ignore[no-untyped-call]
+    result = StravaNotesSink(api()).purge(state, dry_run=False)
+    assert result.deleted == 1
+    assert activity.body["description"] == f"{RUNNER_TEXT}\n\nPS: new shoes."
+    assert [c.request.method for c in rsps.calls] == ["GET", "PUT"]
+    assert state.sink_items("strava_notes") == {}
+
+
+def test_purge_leaves_a_description_without_our_block_untouched(
+    activity: Activity,  # noqa: F811
+    state: State,  # noqa: F811
+    rsps: responses.RequestsMock,  # noqa: F811
+) -> None:
+    """The runner already deleted our block by hand: purge reads, writes nothing, forgets it."""
+    aid = activity.body["id"]
+    StravaNotesSink(api()).sync(context(long_descent(aid)), state, dry_run=False)
+    activity.body["description"] = "Rewritten by me."
+    activity.puts.clear()
+    result = StravaNotesSink(api()).purge(state, dry_run=False)
+    assert result.deleted == 1 and activity.puts == []
+    assert activity.body["description"] == "Rewritten by me."
+    assert state.sink_items("strava_notes") == {}
