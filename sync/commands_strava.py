@@ -8,23 +8,17 @@ import typer
 from rich.markup import escape
 
 from connectors.base import SourceError
-from connectors.strava.auth import (
-    CALLBACK_PATH,
-    CallbackServer,
-    authorization_url,
-    can_read_activities,
-    exchange,
-    missing_scopes,
-    new_state,
-    parse_redirect,
-)
 
 from .cli_app import EXIT_CONFIG, EXIT_FAILED, ConfigOption, err, fail, load, login_app, out
 from .secrets import SecretStoreUnavailable, set_secret
 from .strava_tokens import SECTION, KeyringTokenStore, client_secret
 
-PASTE_REDIRECT = f"http://127.0.0.1{CALLBACK_PATH}"
-"""With --paste nothing listens: the browser shows an error page whose address holds the code."""
+PASTE_REDIRECT = "http://127.0.0.1/hamsync-callback"
+"""With --paste nothing listens: the browser shows an error page whose address holds the code.
+
+It must stay equal to ``connectors.strava.auth.CALLBACK_PATH`` (a test checks it); it is
+spelt out here so that ``hamsync --help`` does not load stravalib.
+"""
 
 
 @login_app.command("strava")
@@ -38,6 +32,16 @@ def login_strava(
     wait_s: Annotated[int, typer.Option("--wait", help="Seconds to wait for the approval.")] = 300,
 ) -> None:
     """Sign in to Strava once: open the printed address, approve, and you are done."""
+    from connectors.strava.auth import (
+        CallbackServer,
+        authorization_url,
+        can_read_activities,
+        exchange,
+        missing_scopes,
+        new_state,
+        parse_redirect,
+    )
+
     config = load(config_path)
     section = config.sources.strava
     if section is None:

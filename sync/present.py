@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from planner.models import Move, PlannedEvent, Run, RunFlags, Session
+from planner.reasons import flag_words
 
 from .engine import SyncReport
 from .serialize import run_summary_json, session_to_json
@@ -61,21 +62,6 @@ def _m(meters: float | None) -> str:
     return "-" if meters is None else f"{meters:,.0f} m"
 
 
-def flag_words(flags: RunFlags) -> str:
-    words = []
-    if flags.long:
-        words.append("long trail")
-    elif flags.trail:
-        words.append("trail")
-    if flags.very_heavy_descent:
-        words.append("very heavy descent")
-    elif flags.heavy_descent:
-        words.append("heavy descent")
-    if flags.hill:
-        words.append("hills")
-    return ", ".join(words)
-
-
 def runs_table(runs: Sequence[tuple[Run, RunFlags]], tz: ZoneInfo, title: str) -> Table:
     table = Table(title=title, title_justify="left")
     for column in ("date", "activity", "distance", "time", "climb", "descent", "from", "spotted"):
@@ -91,7 +77,7 @@ def runs_table(runs: Sequence[tuple[Run, RunFlags]], tz: ZoneInfo, title: str) -
             _m(run.ascent_m),
             _m(run.descent_m),
             run.descent_from,
-            flag_words(flags),
+            ", ".join(flag_words(flags)),
         )
     table.caption = f"times in {tz.key}; 'from' says whose descent figure is used"
     return table
@@ -101,7 +87,7 @@ def run_line(run: Run, flags: RunFlags, tz: ZoneInfo) -> str:
     """One line per run: day, what, distance, descent and whose figure, what the rules see."""
     what = run.name or run.sport.value.replace("_", " ")
     descent = "no altitude" if run.descent_m is None else f"{run.descent_m:,.0f} m descent"
-    words = flag_words(flags)
+    words = ", ".join(flag_words(flags))
     return (
         f"{run.start.astimezone(tz):%a %d %b}  {what}, {_km(run.distance_m)}, {descent} "
         f"({run.descent_from})" + (f": {words}" if words else "")

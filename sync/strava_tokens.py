@@ -10,9 +10,13 @@ kept in memory and fetched again by the first request of each process.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from connectors.base import SourceError
-from connectors.strava import StravaApi, StravaSource, Tokens
+from connectors.strava.tokens import Tokens
+
+if TYPE_CHECKING:
+    from connectors.strava import StravaApi, StravaSource
 
 from .config import StravaSourceConfig
 from .secrets import SecretStoreUnavailable, get_secret, set_secret
@@ -71,6 +75,8 @@ def client_secret() -> str | None:
 
 
 def build_api(section: StravaSourceConfig, max_requests: int | None = None) -> StravaApi:
+    from connectors.strava import StravaApi
+
     return StravaApi(
         section.client_id,
         client_secret(),
@@ -82,6 +88,8 @@ def build_api(section: StravaSourceConfig, max_requests: int | None = None) -> S
 
 
 def build_source(section: StravaSourceConfig) -> StravaSource:
+    from connectors.strava import StravaSource
+
     return StravaSource(
         build_api(section, section.max_requests_per_sync),
         sports=section.sports,

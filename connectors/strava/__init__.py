@@ -9,9 +9,28 @@ pull) and :mod:`.notes` (read and write an activity description).
 
 from __future__ import annotations
 
-from .api import StravaApi
-from .mapping import DEFAULT_SPORTS, to_run
-from .source import StravaSource
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from .tokens import Tokens, TokenStore
 
+if TYPE_CHECKING:
+    from .api import StravaApi
+    from .mapping import DEFAULT_SPORTS, to_run
+    from .source import StravaSource
+
 __all__ = ["DEFAULT_SPORTS", "StravaApi", "StravaSource", "TokenStore", "Tokens", "to_run"]
+
+# stravalib (with pint) costs ~0.4 s of start-up: load it only when Strava is used.
+_LAZY = {
+    "StravaApi": ".api",
+    "StravaSource": ".source",
+    "DEFAULT_SPORTS": ".mapping",
+    "to_run": ".mapping",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

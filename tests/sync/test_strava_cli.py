@@ -19,9 +19,10 @@ from strava_fake import TOKEN_URL, FakeStrava, load
 from typer.testing import CliRunner
 
 from connectors.files import FilesSource
+from connectors.strava import auth as strava_auth
 from connectors.strava import to_run
 from connectors.strava.auth import CallbackServer, parse_redirect
-from sync import commands_strava, secrets
+from sync import secrets
 from sync.cli import app
 from sync.state import State
 
@@ -113,7 +114,7 @@ def test_login_with_a_pasted_address_stores_tokens_and_names_missing_scopes(
 ) -> None:
     """`login strava --paste`: the code is exchanged, tokens kept, an unticked scope explained."""
     monkeypatch.setenv("HAMSYNC_STRAVA_CLIENT_SECRET", "client-secret")
-    monkeypatch.setattr(commands_strava, "new_state", lambda: "state-1")
+    monkeypatch.setattr(strava_auth, "new_state", lambda: "state-1")
     rsps.add(
         responses.POST, TOKEN_URL, json=load(testdata_dir, "oauth_refresh_token_response.json")
     )
@@ -184,3 +185,11 @@ def test_notes_without_a_strava_source_is_a_config_error(write_config: WriteConf
         load_config(write_config(extra="[sinks.strava_notes]\nenabled = true\n"))
     loaded = load_config(write_config(extra=STRAVA + "[sinks.strava_notes]\nenabled = true\n"))
     assert loaded.sources.strava is not None and loaded.sources.strava.overlap_hours == 48
+
+
+def test_paste_redirect_matches_the_callback_path() -> None:
+    """The --paste redirect is the callback path the code exchange expects."""
+    from connectors.strava.auth import CALLBACK_PATH
+    from sync.commands_strava import PASTE_REDIRECT
+
+    assert f"http://127.0.0.1{CALLBACK_PATH}" == PASTE_REDIRECT
