@@ -24,8 +24,8 @@ from .config import Config
 from .secrets import get_secret, set_secret
 from .serialize import session_to_json
 from .sinks.ics_file import IcsFileSink
-from .sinks.vevent import EventTiming
 from .state import SinkItem, State
+from .wiring import event_timing
 
 ICS_SINK = "ics"
 
@@ -50,9 +50,7 @@ def render_feed(config: Config) -> bytes:
     """
     assert config.state_dir is not None
     name = config.sinks.ics.name if config.sinks.ics else "hamsync hamstring sessions"
-    timing = EventTiming.from_config(
-        config.tz, config.athlete.session_time, config.athlete.session_minutes
-    )
+    timing = event_timing(config)
     state = State.open(config.state_dir)
     try:
         items = list(state.sink_items(ICS_SINK).values())

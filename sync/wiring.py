@@ -37,7 +37,10 @@ def build_sources(config: Config) -> list[ActivitySource]:
 
 def event_timing(config: Config) -> EventTiming:
     return EventTiming.from_config(
-        config.tz, config.athlete.session_time, config.athlete.session_minutes
+        config.tz,
+        config.athlete.session_time,
+        config.athlete.session_minutes,
+        slider=config.athlete.slider,
     )
 
 

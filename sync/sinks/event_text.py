@@ -6,7 +6,7 @@ renders to the same text and a second sync writes the same bytes.
 
 from __future__ import annotations
 
-from planner.exercises import EXERCISES
+from planner.exercises import EXERCISES, TOWEL_CUE
 from planner.models import Dose, Session, SessionKind
 
 KIND_TITLES = {
@@ -42,13 +42,18 @@ def summary(session: Session) -> str:
     return f"Hamstrings: {KIND_TITLES[session.kind]} ({names})"
 
 
-def description(session: Session) -> str:
+def description(session: Session, towel: bool = False) -> str:
+    """Exercises with doses and cues, the reasons, and the not-medical-advice line.
+
+    ``towel``: the runner has no slider, so the slider curl is cued with a towel.
+    """
     lines = []
     for number, dose in enumerate(session.exercises, start=1):
         exercise = EXERCISES.get(dose.key)
         lines.append(f"{number}. {exercise_name(dose.key)}: {dose_text(dose)}")
-        if exercise is not None and exercise.cue:
-            lines.append(f"   {exercise.cue}")
+        cue = TOWEL_CUE if towel and dose.key == "slider_curl" else exercise and exercise.cue
+        if cue:
+            lines.append(f"   {cue}")
     if session.reasons:
         lines.append("")
         lines.append("Why this day and this content:")

@@ -24,16 +24,20 @@ PRODID = "-//hamsync//hamstring sessions//EN"
 
 @dataclass(frozen=True, slots=True)
 class EventTiming:
-    """When sessions sit in the day: a local start time and a length, or all-day."""
+    """When sessions sit in the day (a local start time and a length, or all-day), and the
+    runner's equipment, which changes a cue (a towel on a smooth floor without a slider)."""
 
     tz: ZoneInfo
     start: time | None
     minutes: int
+    slider: bool = True
 
     @classmethod
-    def from_config(cls, tz: ZoneInfo, session_time: str, minutes: int) -> EventTiming:
+    def from_config(
+        cls, tz: ZoneInfo, session_time: str, minutes: int, slider: bool = True
+    ) -> EventTiming:
         start = None if session_time == "all-day" else time.fromisoformat(session_time)
-        return cls(tz, start, minutes)
+        return cls(tz, start, minutes, slider)
 
 
 def uid_for(session_id: str) -> str:
@@ -46,7 +50,7 @@ def build_event(session: Session, sequence: int, timing: EventTiming) -> Event:
     event.add("dtstamp", datetime.combine(session.day, time.min, UTC))
     event.add("sequence", sequence)
     event.add("summary", summary(session))
-    event.add("description", description(session))
+    event.add("description", description(session, towel=not timing.slider))
     if timing.start is None:
         event.add("dtstart", session.day)
         event.add("dtend", session.day + timedelta(days=1))

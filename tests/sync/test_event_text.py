@@ -1,0 +1,37 @@
+"""What a calendar event says about a session: exercises, doses, cues, reasons."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from planner.models import Dose, Session, SessionKind
+from sync.sinks.vevent import EventTiming, build_event
+
+SESSION = Session(
+    "2026-W48-1",
+    date(2026, 11, 26),
+    SessionKind.FOCUSED,
+    (Dose("slider_curl", 3, 8, rest_s=90), Dose("single_leg_rdl", 3, 8, per_side=True)),
+    ("week 2026-W48: 3 runs -> focused + maintenance (R5)",),
+)
+
+
+def description_for(slider: bool) -> str:
+    timing = EventTiming.from_config(ZoneInfo("Europe/Zurich"), "18:00", 20, slider=slider)
+    return str(build_event(SESSION, 0, timing)["DESCRIPTION"])
+
+
+def test_description_lists_doses_reasons_and_the_disclaimer() -> None:
+    """A runner reads sets x reps, per side, rest, why this day, and that it is not advice."""
+    text = description_for(slider=True)
+    assert "Hamstring slider curl: 3 x 8, rest 90 s" in text
+    assert "3 x 8 per side, rest 60 s" in text
+    assert "week 2026-W48: 3 runs -> focused + maintenance (R5)" in text
+    assert "medical advice" in text
+
+
+def test_runner_without_a_slider_is_told_to_use_a_towel() -> None:
+    """No slider in [athlete]: the slider curl's cue says how to do it with a towel."""
+    assert "towel" in description_for(slider=False)
+    assert "towel" not in description_for(slider=True)
