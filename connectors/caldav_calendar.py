@@ -119,7 +119,8 @@ def find_calendar_url(client: DAVClient, account: CalDavAccount) -> str:
     known = ", ".join(sorted(names)) or "none"
     raise CalDavFailure(
         f"CalDAV server {account.url}: user {account.username!r} has no calendar named "
-        f"{account.calendar!r} (calendars found: {known}); create it or fix [..caldav] calendar"
+        f"{account.calendar!r} (calendars found: {known}); create it on the server, or set "
+        "`calendar` in [sinks.caldav] / [upcoming.caldav] to one of those names or a full URL"
     )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import recurring_ical_events
@@ -55,34 +56,50 @@ def read_ics_source(location: str) -> bytes:
         raise SourceError(f"calendar {path}: cannot read it ({exc.strerror})") from None
 
 
+def shown_location(location: str) -> str:
+    """The calendar's place fit to print: a file's name, or a URL's host and file name only.
+
+    A private calendar link (Google's ``.../private-<key>/basic.ics``, a ``?token=``) is a
+    password: its path, query and any user:password never reach messages, logs or the state.
+    """
+    if "://" not in location:
+        return Path(location).name
+    parts = urlsplit(location)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    name = parts.path.rsplit("/", 1)[-1]
+    return f"{parts.scheme}://{host}{port}/.../{name}" if name else f"{parts.scheme}://{host}{port}"
+
+
 def _fetch(url: str) -> bytes:
     """GET the calendar, streamed and capped (a hostile server cannot fill the memory)."""
+    shown = shown_location(url)
     try:
         with requests.get(url, timeout=FETCH_TIMEOUT_S, stream=True) as response:
             if response.status_code != 200:
-                raise _status_error(url, response)
+                raise _status_error(shown, response)
             body = bytearray()
             for chunk in response.iter_content(64 * 1024):
                 body.extend(chunk)
                 if len(body) > MAX_CALENDAR_BYTES:
                     raise SourceError(
-                        f"calendar {url}: larger than {MAX_CALENDAR_BYTES // 2**20} MB, not read"
+                        f"calendar {shown}: larger than {MAX_CALENDAR_BYTES // 2**20} MB, not read"
                     )
             return bytes(body)
     except requests.RequestException as exc:
-        raise SourceError(f"calendar {url}: cannot fetch it ({exc.__class__.__name__})") from None
+        raise SourceError(f"calendar {shown}: cannot fetch it ({exc.__class__.__name__})") from None
 
 
-def _status_error(url: str, response: requests.Response) -> SourceError:
+def _status_error(shown: str, response: requests.Response) -> SourceError:
     code = response.status_code
     if code in (401, 403):
         return SourceError(
-            f"calendar {url}: the server refused access ({code})",
+            f"calendar {shown}: the server refused access ({code})",
             fix="check the calendar's address in [upcoming] ics (a private link may have "
             "been reset)",
         )
     retry_after = retry_after_s(response.headers.get("Retry-After")) if code in (429, 503) else None
-    return SourceError(f"calendar {url}: the server answered {code}", retry_after_s=retry_after)
+    return SourceError(f"calendar {shown}: the server answered {code}", retry_after_s=retry_after)
 
 
 def calendar_entries(
@@ -174,7 +191,7 @@ def read_planned_events(
 ) -> list[PlannedEvent]:
     """Read, expand and classify the runner's calendar in one call."""
     ics = read_ics_source(location)
-    where = location if "://" in location else Path(location).name
+    where = shown_location(location)
     entries = calendar_entries(ics, first_day, last_day, tz, where)
     return planned_events(entries, settings, f"calendar {where}")
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
@@ -29,20 +30,29 @@ def loads_descent(run: Run) -> bool:
     return run.sport in (Sport.RUN, Sport.TRAIL_RUN, Sport.HIKE, Sport.OTHER)
 
 
-def _unfamiliar(run: Run, history: Sequence[Run], settings: Settings) -> bool:
-    """R2: a heavy descent above 1.5x the previous six weeks' largest, given 4+ weeks of history."""
-    rules = settings.rules
-    earlier = [r for r in history if r.start < run.start and r.id != run.id]
-    if not earlier:
-        return False
-    first = min(r.start for r in earlier)
-    if run.start - first < timedelta(days=rules.unfamiliar_min_history_days):
-        return False
-    since = run.start - timedelta(days=rules.unfamiliar_lookback_days)
-    largest = max(
-        (_descent(r) for r in earlier if r.start >= since and loads_descent(r)), default=0.0
-    )
-    return _descent(run) > rules.unfamiliar_ratio * largest
+class _History:
+    """Runs sorted by start, so that R2's six-week look-back is a slice, not a full scan."""
+
+    def __init__(self, history: Sequence[Run]) -> None:
+        self.runs = sorted(history, key=lambda r: r.start)
+        self.starts = [r.start for r in self.runs]
+
+    def unfamiliar(self, run: Run, settings: Settings) -> bool:
+        """R2: a heavy descent above 1.5x the previous six weeks' largest, given 4+ weeks of
+        history. Only runs that started before ``run`` (and are not ``run``) count."""
+        rules = settings.rules
+        end = bisect_left(self.starts, run.start)
+        first = next((r.start for r in self.runs[:end] if r.id != run.id), None)
+        if first is None:
+            return False
+        if run.start - first < timedelta(days=rules.unfamiliar_min_history_days):
+            return False
+        since = bisect_left(self.starts, run.start - timedelta(days=rules.unfamiliar_lookback_days))
+        largest = max(
+            (_descent(r) for r in self.runs[since:end] if r.id != run.id and loads_descent(r)),
+            default=0.0,
+        )
+        return _descent(run) > rules.unfamiliar_ratio * largest
 
 
 def classify_run(run: Run, history: Sequence[Run], settings: Settings) -> RunFlags:
@@ -51,6 +61,22 @@ def classify_run(run: Run, history: Sequence[Run], settings: Settings) -> RunFla
     ``history`` may hold ``run`` itself and later runs: only runs that started before it
     count for the unfamiliar-load clause of R2.
     """
+    return _classify(run, lambda: _History(history), settings)
+
+
+def classify_runs(runs: Sequence[Run], settings: Settings) -> list[RunFlags]:
+    """:func:`classify_run` for each of ``runs`` against all of them, sorting them once."""
+    index: list[_History] = []
+
+    def shared() -> _History:
+        if not index:
+            index.append(_History(runs))
+        return index[0]
+
+    return [_classify(run, shared, settings) for run in runs]
+
+
+def _classify(run: Run, history: Callable[[], _History], settings: Settings) -> RunFlags:
     rules = settings.rules
     is_run = run.counts_for_dose
     per_km = vert_per_km(run)
@@ -60,7 +86,7 @@ def classify_run(run: Run, history: Sequence[Run], settings: Settings) -> RunFla
     long = trail and run.moving_s >= rules.long_trail_min_moving_s
     descent = _descent(run)
     heavy = loads_descent(run) and descent >= rules.heavy_descent_m
-    unfamiliar = heavy and _unfamiliar(run, history, settings)
+    unfamiliar = heavy and history().unfamiliar(run, settings)
     very_heavy = heavy and (descent >= rules.very_heavy_descent_m or unfamiliar)
     hill = is_run and per_km >= rules.hill_vert_m_per_km
     return RunFlags(

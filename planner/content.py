@@ -7,9 +7,10 @@ from planner.models import Dose, SessionKind
 from planner.settings import Settings
 
 CONTROL_TIER = 4
-"""Rungs 1-4 of the guide are position and single-leg control; 5-6 strength; 7-8 Nordic."""
-ASSISTED_NORDIC_LEVEL = 7
-FULL_NORDIC_LEVEL = 8
+"""Rungs 1-4 of the guide are position and single-leg control; 5-6 strength; 7-8 Nordic (the
+guide: "position control first, then strength, then Nordic progression")."""
+ASSISTED_NORDIC_LEVEL = 7  # the guide's list: 7. assisted Nordic hamstring curl
+FULL_NORDIC_LEVEL = 8  # the guide's list: 8. full Nordic hamstring curl
 
 
 def nordic_for(level: int, settings: Settings) -> str | None:

@@ -12,7 +12,7 @@ from planner.models import PlannedEvent, SessionKind
 from planner.reasons import iso_week
 from planner.settings import Settings
 
-MEDIAN_WEEKS = 4  # DESIGN.md R5: "the median weekly count of the last four weeks"
+MEDIAN_WEEKS = 4  # hamsync default (DESIGN.md R5: "the median weekly count of the last 4 weeks")
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,9 @@
 
 Levels follow the guide's numbered order (``domain/trail-hamstring-guide.txt``, "Which
 hamstring training for trail running comes first?"). Cues are our own short wording of
-what each exercise asks for. Doses are hamsync defaults except the Nordic variants, whose
-low volume (2-3 sets of 3-6 reps) is R6 (Presland 2018, van Dyk 2019).
+what each exercise asks for, never the guide's sentences. Sets, reps, holds and rests are
+hamsync defaults, except that the Nordic variants stay inside R6's low volume (2-3 sets of
+3-6 reps; see ``NORDIC_SETS``).
 """
 
 from __future__ import annotations
@@ -47,18 +48,27 @@ class Exercise:
         )
 
 
+# R6 -- Nordic volume stays low: 2-3 sets of 3-6 reps. Source: the guide ("few reps",
+# "eccentric exercises with modest volume") and Presland 2018 (a low-volume Nordic program
+# kept its gains); the exact range: hamsync default.
+NORDIC_SETS = (2, 3)
+NORDIC_REPS = (3, 6)
+NORDIC_MIN_REPS = NORDIC_REPS[0]
+
 TOWEL_CUE = (
-    "From a bridge, draw the heels in and let them glide back slowly, keeping the hips up; "
-    "no slider: a towel under the heels on a smooth floor does the job."
+    "No slider needed: heels on a towel on a smooth floor, hips lifted, curl the heels towards "
+    "your seat, then let them travel back out as slowly as you can."
 )
 
+# Levels: the guide's numbered order. Doses (sets, reps, holds, rests): hamsync default, the
+# Nordic variants inside NORDIC_SETS x NORDIC_REPS (R6).
 CATALOGUE: tuple[Exercise, ...] = (
     Exercise(
         key="glute_bridge",
         name="Glute bridge with heel pressure",
         level=1,
-        cue="On your back, push through the heels to raise the hips, pause two seconds at "
-        "the top, keep the lower back neutral.",
+        cue="Feet flat and knees bent, dig the heels down and lift until knees, hips and "
+        "shoulders line up; stay up for a count of two with the ribs down, then lower.",
         sets=3,
         reps=10,
     ),
@@ -66,8 +76,8 @@ CATALOGUE: tuple[Exercise, ...] = (
         key="hamstring_walkout",
         name="Hamstring walkout",
         level=2,
-        cue="From a bridge, step the heels out a little at a time while the hips stay up, "
-        "then step back in under control.",
+        cue="From a bridge, inch the heels away in small steps as far as the hips can stay "
+        "lifted, then walk them back in just as carefully.",
         sets=3,
         reps=6,
     ),
@@ -75,8 +85,8 @@ CATALOGUE: tuple[Exercise, ...] = (
         key="single_leg_rdl",
         name="Single-leg Romanian deadlift",
         level=3,
-        cue="Balance on one leg, send the hips back with a long spine; depth matters less "
-        "than a steady hip, knee and foot.",
+        cue="On one leg, hinge by pushing the hips behind you with a flat back; stop where "
+        "the knee and foot stay steady, not where the hands reach the floor.",
         sets=3,
         reps=8,
         per_side=True,
@@ -85,8 +95,8 @@ CATALOGUE: tuple[Exercise, ...] = (
         key="step_down",
         name="Step-down with slow braking",
         level=4,
-        cue="From a low step, lower the free foot slowly towards the floor and rise again; "
-        "the standing leg does the braking, like on a descent.",
+        cue="On a low box, let the other heel sink to a light tap on the floor, taking your "
+        "time on the way down, then stand tall; the leg on the box brakes, as on a downhill.",
         sets=3,
         reps=8,
         per_side=True,
@@ -96,8 +106,8 @@ CATALOGUE: tuple[Exercise, ...] = (
         key="slider_curl",
         name="Hamstring slider curl",
         level=5,
-        cue="From a bridge, draw the heels in on the sliders and let them glide back slowly; "
-        "go single-leg only once the hips stay level.",
+        cue="Hips lifted and heels on the sliders, curl the heels towards your seat, then let "
+        "them travel back out as slowly as you can; try one leg once the pelvis stays square.",
         sets=3,
         reps=8,
         rest_s=90,
@@ -106,7 +116,8 @@ CATALOGUE: tuple[Exercise, ...] = (
         key="reverse_lunge",
         name="Controlled reverse lunge",
         level=6,
-        cue="Take a short, calm step back, sink under control and drive back up to standing.",
+        cue="Reach one foot back a modest distance, bend both knees until the back knee "
+        "hovers, then push through the front foot to stand; a shorter step keeps you steady.",
         sets=3,
         reps=8,
         per_side=True,
@@ -116,8 +127,9 @@ CATALOGUE: tuple[Exercise, ...] = (
         key="assisted_nordic",
         name="Assisted Nordic hamstring curl",
         level=7,
-        cue="Kneel on something soft with the ankles held low, lean forward slowly over a "
-        "short range, catch yourself on the hands and push back up.",
+        cue="On a cushion with the ankles fixed near the floor, tip forward from the knees "
+        "with the hips straight, only as far as you can control; let the hands take you, "
+        "then push off them to come back up.",
         sets=2,
         reps=5,
         rest_s=120,

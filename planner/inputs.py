@@ -33,9 +33,21 @@ def effective_checkins(checkins: Sequence[CheckIn]) -> list[CheckIn]:
 
 
 def latest_checkin(checkins: Sequence[CheckIn], today: date) -> CheckIn | None:
-    """The check-in that decides R7: the latest up to today, the most severe on that day."""
+    """The check-in that decides R7: the latest up to today, the most severe on that day.
+
+    A 'pain' from the runner stands until the runner's own next check-in: a later platform
+    check-in (at most 'sensitive') measures effort and never softens it into recovery work.
+    """
     known = [c for c in effective_checkins(checkins) if c.day <= today]
-    return max(known, key=lambda c: (c.day, SEVERITY[c.feeling]), default=None)
+    own = [c for c in known if c.source == CLI_SOURCE]
+    last_own = max(own, key=_order, default=None)
+    if last_own is not None and last_own.feeling is Feeling.PAIN:
+        return last_own
+    return max(known, key=_order, default=None)
+
+
+def _order(c: CheckIn) -> tuple[date, int]:
+    return (c.day, SEVERITY[c.feeling])
 
 
 def expand_habitual(

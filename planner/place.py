@@ -58,15 +58,29 @@ class Board:
 
     def heavy_blockers(self, day: date) -> list[str]:
         """Why ``day`` cannot hold a Nordic: R4 and R3 windows, then R5 spacing."""
+        return [text for _, text in self._heavy_ranked(day)]
+
+    def heavy_causes(self, days: Sequence[date]) -> list[str]:
+        """Why none of ``days`` can hold a Nordic, in R10's order: R4, then R3, then R5."""
+        ranked = [pair for d in days for pair in self._heavy_ranked(d)]
+        return unique([text for _, text in sorted(ranked, key=lambda pair: pair[0])])
+
+    def _heavy_ranked(self, day: date) -> list[tuple[int, str]]:
         found = covering(self.windows, day, Limit.NO_HEAVY)
         if self.new_nordic_until is not None and day <= self.new_nordic_until:
             found += [w for w in covering(self.strict, day, Limit.NO_HEAVY) if w not in found]
-        out = [w.blocked() for w in sorted(found, key=lambda w: (w.rule != "R4", w.first))]
+        out = [
+            (0 if w.rule == "R4" else 1, w.blocked())
+            for w in sorted(found, key=lambda w: (w.rule != "R4", w.first))
+        ]
         for other, sid in sorted(self.heavy.items()):
             if abs((other - day).days) < self.spacing_days:
                 out.append(
-                    f"Nordic session {sid} on {day_label(other)}, "
-                    f"R5 ({self.settings.rules.heavy_spacing_h} h apart)"
+                    (
+                        2,
+                        f"Nordic session {sid} on {day_label(other)}, "
+                        f"R5 ({self.settings.rules.heavy_spacing_h} h apart)",
+                    )
                 )
         return out
 

@@ -8,6 +8,7 @@ are history: they count toward their week, but are never moved, rewritten or ret
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -15,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from planner.classify import classify_run
+from planner.classify import classify_runs
 from planner.content import nordic_for, session_content, swap_exercise, wants_nordic
 from planner.dose import DayRuns, WeekDose, median_weekly_runs, monday_of, week_dose
 from planner.exercises import EXERCISES
@@ -45,7 +46,6 @@ from planner.settings import Settings
 from planner.windows import Limit, build_windows
 
 _ID = re.compile(r"^(\d{4}-W\d{2})-(\d+)$")
-_LOOKAHEAD_DAYS = 3  # habitual long runs just past the horizon still set R3 windows
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +78,12 @@ def week_slots(
     return slots, notes
 
 
+def _lookahead_days(settings: Settings) -> int:
+    """Habitual long runs this many days past the horizon still reach into it with R3."""
+    rules = settings.rules
+    return math.ceil(max(rules.heavy_clear_before_h, rules.heavy_clear_before_adapted_h) / 24)
+
+
 def plan(
     history: Sequence[Run],
     upcoming: Sequence[PlannedEvent],
@@ -97,7 +103,8 @@ def plan(
     end = today + timedelta(settings.horizon_days - 1)
     runs = sorted(history, key=lambda r: (r.start, r.id))
     classified: list[tuple[Run, RunFlags, date]] = [
-        (r, classify_run(r, runs, settings), r.start.astimezone(tz).date()) for r in runs
+        (r, flags, r.start.astimezone(tz).date())
+        for r, flags in zip(runs, classify_runs(runs, settings), strict=True)
     ]
     done: dict[date, DayRuns] = defaultdict(DayRuns)
     for run, flags, day in classified:
@@ -106,7 +113,7 @@ def plan(
             done[day] = DayRuns(got.runs + 1, got.hills + int(flags.hill))
     calendar = sorted(upcoming, key=lambda e: (e.day, e.uid, e.title))
     events = calendar + expand_habitual(
-        settings, today, end + timedelta(_LOOKAHEAD_DAYS), calendar, set(done)
+        settings, today, end + timedelta(_lookahead_days(settings)), calendar, set(done)
     )
     past = sorted((s for s in previous_plan if s.day < today), key=lambda s: (s.day, s.id))
     previous = {s.id: s for s in previous_plan if s.day >= today}
@@ -136,9 +143,10 @@ def plan(
     board.strict = tuple(w for w in strict if w.before)
     board.new_nordic_until = prog.new_nordic_until
     board.reserved = {s.day: s.id for s in previous.values()}
+    # Every past session counts for the 72 h spacing of R5, marked done or not: a Nordic the
+    # runner did without marking it is still in their legs, and spacing is a hard rule (R10).
     for s in past:
-        if s.id in held:
-            board.add(s)
+        board.add(s)
     level = prog.level
     median = median_weekly_runs(done, today)
     sessions: list[Session] = []
@@ -237,7 +245,7 @@ def _place(
     quad_ok = board.quad_ok(day)
     exercises = session_content(slot.kind, level, settings, nordic, quad_ok)
     if want and not nordic:
-        blockers = unique([b for d in days if base_ok(d) for b in board.heavy_blockers(d)])
+        blockers = board.heavy_causes([d for d in days if base_ok(d)])
         variant = EXERCISES[nordic_for(level, settings) or "assisted_nordic"].name
         swap = EXERCISES[swap_exercise(level, settings, quad_ok)].name
         swap = swap[0].lower() + swap[1:]

@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from planner.exercises import EXERCISES, LADDER
+from planner.exercises import EXERCISES, LADDER, NORDIC_MIN_REPS
 from planner.models import (
     CheckIn,
     Dose,
@@ -27,9 +27,10 @@ from planner.reasons import day_label, describe_event
 from planner.settings import Settings
 
 TOP_LEVEL = len(LADDER)
-NORDIC_LEVEL = 7
+NORDIC_LEVEL = 7  # the guide's list: the assisted Nordic is rung 7
 STEP_DAYS = 7
-"""One rung a week at most (R6; the guide: progress gradually)."""
+"""One rung a week at most (R6): hamsync default (the guide: progress "only when you can run
+normally the next day", and make the exercise harder before the week)."""
 ECCENTRIC_KEYS = frozenset({"single_leg_rdl", "slider_curl", "assisted_nordic", "nordic"})
 """Exercises that give the hamstrings an eccentric (lengthening under load) input (R6, R10)."""
 
@@ -146,20 +147,35 @@ def progress(
 
 
 def lighter_fresh(exercises: tuple[Dose, ...], fresh: str | None) -> tuple[tuple[Dose, ...], bool]:
-    """The newly reached exercise one set lighter in its first week (R6: exercise first)."""
+    """The newly reached exercise lighter in its first week (R6: exercise first).
+
+    One set fewer, except for a Nordic variant: its volume stays inside R6's 2-3 sets of
+    3-6 reps, so it keeps its sets and starts at the fewest reps instead (the guide: "few
+    reps" to start).
+    """
     out = []
     changed = False
     for dose in exercises:
-        if dose.key == fresh and dose.sets > 1:
-            dose = replace(dose, sets=dose.sets - 1)
-            changed = True
+        if dose.key == fresh:
+            if EXERCISES[fresh].heavy_eccentric:
+                if dose.reps is not None and dose.reps > NORDIC_MIN_REPS:
+                    dose = replace(dose, reps=NORDIC_MIN_REPS)
+                    changed = True
+            elif dose.sets > 1:
+                dose = replace(dose, sets=dose.sets - 1)
+                changed = True
         out.append(dose)
     return tuple(out), changed
 
 
 def fresh_reason(fresh: str) -> str:
+    start = (
+        f"{NORDIC_MIN_REPS} reps a set to start"
+        if EXERCISES[fresh].heavy_eccentric
+        else "one set fewer to start"
+    )
     return (
-        f"{EXERCISES[fresh].name} is new this week: one set fewer to start, "
+        f"{EXERCISES[fresh].name} is new this week: {start}, "
         "the exercise gets harder before the week does (R6)"
     )
 

@@ -9,8 +9,9 @@ from planner.models import PlannedEvent, Run, RunFlags
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 MEDICAL_NOTE = (
-    "You reported pain: all hamstring loading is paused. Sharp pain, bruising, weakness or "
-    "symptoms that keep coming back deserve personal medical advice (R7)."
+    "You reported pain, so all hamstring loading is paused until you check in 'fine'. Please "
+    "have it looked at: pain that is sharp or keeps coming back, bruising or weakness calls "
+    "for personal medical advice (R7)."
 )
 
 

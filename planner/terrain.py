@@ -22,49 +22,49 @@ from itertools import pairwise
 
 from planner.models import Terrain
 
-MEDIAN_WINDOW = 5
+MEDIAN_WINDOW = 5  # hamsync default
 """Points in the running median. Five removes one- and two-sample noise without flattening a
 real climb (at 1-5 s recording it spans 5-25 s). Measured on the test files: 5 beats 1 and 7."""
 
-HYSTERESIS_M = 1.0
+HYSTERESIS_M = 1.0  # hamsync default
 """A change of level must reach this before it counts. Barometric altimeters count in steps of
 about 0.2-1 m; after the median, 1 m matches device totals within ~5 %, 5-10 m undercounts."""
 
-MIN_ALTITUDE_M = -450.0
-MAX_ALTITUDE_M = 9_000.0
+MIN_ALTITUDE_M = -450.0  # hamsync default
+MAX_ALTITUDE_M = 9_000.0  # hamsync default
 """Altitudes outside this range (below the Dead Sea shore, above Everest) are sensor garbage,
 such as the 10 km spikes some exports hold; the points are dropped."""
 
-SPIKE_JUMP_M = 25.0
+SPIKE_JUMP_M = 25.0  # hamsync default
 """A jump between two consecutive points larger than this is suspect: a runner does not climb
 or drop 25 m between two samples of a normal recording (1-10 s)."""
 
-SPIKE_MAX_GRADE = 1.0
+SPIKE_MAX_GRADE = 1.0  # hamsync default
 """...unless the distances say the jump is over a stretch long enough for it: a jump steeper
 than 100 % (45 degrees) between two samples is suspect, a gentler one is real terrain seen
 through a sparse recording (GPX files with a point every 100 m)."""
 
-SPIKE_MAX_POINTS = 10
+SPIKE_MAX_POINTS = 10  # hamsync default
 """A suspect jump that comes back to the level before it within this many points is a spike:
 those points are removed."""
 
-EDGE_GLITCH_POINTS = 60
+EDGE_GLITCH_POINTS = 60  # hamsync default
 """A suspect jump within this many points of either end is a start-up or shut-down glitch (a
 phone app writing 0 m until its first fix, a barometer not yet calibrated): the points on the
 short side of it are removed. Sixty points is the first minute of a 1 Hz recording."""
 
-SPIKE_RETURN_M = SPIKE_JUMP_M / 2
+SPIKE_RETURN_M = SPIKE_JUMP_M / 2  # hamsync default
 """How close to the level before the jump the series must come back for a spike."""
 
-LONGEST_DESCENT_BREAK_M = 5.0
+LONGEST_DESCENT_BREAK_M = 5.0  # hamsync default
 """A climb of more than this ends a continuous descent. Deliberately coarser than the
 hysteresis: a 400 m trail descent with a few 2 m bumps is still one descent for the legs
 (with 1 m the longest descent of the test mountain leg halves from 406 m to 211 m)."""
 
-STEEP_GRADE = 0.10
+STEEP_GRADE = 0.10  # hamsync default (DESIGN.md: steeper than 10 %)
 """Descent counts as steep on stretches falling more than 10 % (DESIGN.md, terrain figures)."""
 
-STEEP_WINDOW_M = 50.0
+STEEP_WINDOW_M = 50.0  # hamsync default
 """Grades are measured over stretches of at least this horizontal distance: point-to-point
 grades at 1 Hz (2-4 m apart, altitude in 0.2 m steps) are mostly quantisation noise."""
 

@@ -35,7 +35,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-login_app = typer.Typer(help="Sign in to a platform once; the tokens go to the keyring.")
+login_app = typer.Typer(help="Sign in to a platform once; sync and the daemon then use its tokens.")
 app.add_typer(login_app, name="login")
 """``hamsync login <platform>``: each connector's command module adds its platform here."""
 out = Console()

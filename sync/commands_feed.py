@@ -15,10 +15,10 @@ from .secrets import SecretStoreUnavailable
 def serve(
     config_path: ConfigOption = None,
     host: Annotated[
-        str | None, typer.Option("--host", help="Address to listen on (default: [feed] host).")
+        str | None, typer.Option("--host", help="Address to listen on (default: the feed's host).")
     ] = None,
     port: Annotated[
-        int | None, typer.Option("--port", help="Port to listen on (default: [feed] port).")
+        int | None, typer.Option("--port", help="Port to listen on (default: the feed's port).")
     ] = None,
 ) -> None:
     """Serve the hamsync calendar as an ICS feed at a secret URL (Ctrl-C stops it)."""

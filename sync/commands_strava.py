@@ -46,10 +46,8 @@ def login_strava(
     section = config.sources.strava
     if section is None:
         fail(
-            escape(
-                "add [sources.strava] with your API application's client_id to the config "
-                "first (see config.example.toml)"
-            ),
+            "add [sources.strava] with your API application's client_id to the config "
+            "first (see config.example.toml)",
             EXIT_CONFIG,
         )
     secret = client_secret() or _ask_secret()
@@ -72,7 +70,7 @@ def login_strava(
         tokens = exchange(section.client_id, secret, grant.code)
         KeyringTokenStore().save(tokens)
     except SourceError as error:
-        fail(escape(f"{error} ({error.fix})" if error.fix else str(error)), EXIT_FAILED)
+        fail(f"{error} ({error.fix})" if error.fix else str(error), EXIT_FAILED)
     missing = missing_scopes(grant.scopes)
     if not can_read_activities(grant.scopes):
         fail(

@@ -14,7 +14,6 @@ sync without writing anything itself.
 from __future__ import annotations
 
 import hmac
-import json
 import secrets as random_tokens
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,7 +21,7 @@ from pathlib import Path
 
 from .config import Config
 from .secrets import get_secret, set_secret
-from .serialize import session_to_json
+from .serialize import session_body
 from .sinks.ics_file import IcsFileSink
 from .state import SinkItem, State
 from .wiring import event_timing
@@ -56,10 +55,9 @@ def render_feed(config: Config) -> bytes:
         items = list(state.sink_items(ICS_SINK).values())
         if not items:
             items = [
-                SinkItem(ICS_SINK, s.id, s.day, "", "", "", 0,
-                         json.dumps(session_to_json(s), sort_keys=True))
+                SinkItem(ICS_SINK, s.id, s.day, "", "", "", 0, session_body(s))
                 for s in state.plan_sessions()
-            ]  # fmt: skip
+            ]
     finally:
         state.close()
     return IcsFileSink(Path("feed.ics"), timing, name).render(items)

@@ -12,7 +12,6 @@ never logged: :func:`redact` masks them in any text about to be shown.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 from collections.abc import Iterable
@@ -23,9 +22,10 @@ _KNOWN: set[str] = set()
 """Every secret value seen in this process, so that :func:`redact` can mask it anywhere."""
 
 NO_BACKEND_HELP = (
-    "no usable keyring backend on this machine. Fixes: install a backend (`pip install "
-    "keyrings.alt` for an encrypted file, or run a Secret Service such as gnome-keyring), or "
-    "set the secret in the environment as {env}."
+    "no usable keyring backend on this machine. Fixes: set the secret in the environment as "
+    "{env}, or install a backend into hamsync's environment (`pipx inject hamsync "
+    "keyrings.alt` or `.venv/bin/pip install keyrings.alt`: a plain-text file readable only "
+    "by you), or run a Secret Service such as gnome-keyring."
 )
 
 
@@ -72,16 +72,6 @@ def set_secret(section: str, key: str, value: str) -> None:
     import keyring
 
     keyring.set_password(SERVICE, f"{section}.{key}", value)
-
-
-def delete_secret(section: str, key: str) -> None:
-    if not _keyring_usable():
-        return
-    import keyring
-    from keyring.errors import PasswordDeleteError
-
-    with contextlib.suppress(PasswordDeleteError):
-        keyring.delete_password(SERVICE, f"{section}.{key}")
 
 
 def redact(text: str, extra: Iterable[str] = ()) -> str:

@@ -5,6 +5,7 @@ The shapes are a public contract (DESIGN.md, "Command line contract"): keep keys
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any
 
@@ -111,3 +112,14 @@ def session_from_json(data: dict[str, Any]) -> Session:
         ),
         reasons=tuple(data.get("reasons", ())),
     )
+
+
+def session_body(session: Session) -> str:
+    """A session as stored (plan, sink records): canonical JSON, so equal sessions are equal
+    text."""
+    return json.dumps(session_to_json(session), sort_keys=True)
+
+
+def session_from_body(body: str) -> Session:
+    """The session stored by :func:`session_body`."""
+    return session_from_json(json.loads(body))

@@ -10,14 +10,14 @@ refuse the write unless ``sync --force`` says it is intended (exit code 6).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 
 from connectors.base import PullResult
-from planner.models import Plan, Run
+from planner.models import Plan, Run, Session
 from planner.reasons import MEDICAL_NOTE
 
-from .diff import Action, ActionKind
+from .diff import Action, ActionKind, diff
 from .sinks.base import SinkError, WriteContext
 from .state import SinkItem, State
 
@@ -83,6 +83,17 @@ def check_deletes(
             f"would delete {deletes} of its {ours} sessions from today on at once; nothing "
             f"was written to {sink} (check the plan: `hamsync plan`)"
         )
+
+
+def checked_diff(
+    sink: str, context: WriteContext, state: State, content_hash: Callable[[Session], str]
+) -> tuple[dict[str, SinkItem], list[Action]]:
+    """What ``sink`` recorded and the :func:`~sync.diff.diff` to the plan, through
+    :func:`check_deletes`: the start of every session sink's write."""
+    recorded = state.sink_items(sink)
+    actions = diff(context.sessions, recorded, context.today, content_hash)
+    check_deletes(sink, actions, recorded, context)
+    return recorded, actions
 
 
 def vanished_pull(name: str, result: PullResult, state: State) -> str | None:

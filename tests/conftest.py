@@ -1,13 +1,16 @@
-"""Fixtures shared by every test package: the real activity files and a cached FIT decoder."""
+"""Fixtures shared by every test package: the real activity files, a cached FIT decoder and a
+throw-away keyring."""
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import keyring
 import pytest
+from keyrings.alt.file import PlaintextKeyring
 
 from connectors.fit_reader import read_fit
 from connectors.recording import Recording
@@ -45,3 +48,14 @@ def decode_fit() -> DecodeFit:
         return cache[key]
 
     return decode
+
+
+@pytest.fixture
+def file_keyring(tmp_path: Path) -> Iterator[PlaintextKeyring]:
+    """A throw-away file keyring (never the machine's real one)."""
+    previous = keyring.get_keyring()
+    backend = PlaintextKeyring()
+    backend.file_path = str(tmp_path / "keyring.cfg")  # type: ignore[misc]
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)

@@ -2,5 +2,6 @@
 
 garminconnect does the protocol; these modules only open a session from stored tokens
 (:mod:`.session`), pace and translate its calls, and map its payloads to planner models
-(:mod:`.mapping`, pure). Writing workouts and notes back is the sinks' job (``sync.sinks``).
+(:mod:`.mapping`, pure), and build a session's strength workout (:mod:`.workout_map`, pure).
+Deciding what to write back, and recording it, is the sinks' job (``sync.sinks``).
 """

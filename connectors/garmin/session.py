@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import requests
 from garminconnect import (
@@ -191,13 +191,6 @@ def _rate_limited(exc: BaseException) -> SourceError:
         f"Garmin Connect: too many requests (429); hamsync waits and retries {when}",
         retry_after_s=wait,
     )
-
-
-def raw_json(value: Any) -> Any:
-    """Write calls return a dict, a list, or an empty stand-in for 204: normalise to JSON."""
-    if isinstance(value, dict | list):
-        return value
-    return None
 
 
 def sign_in(token_dir: Path, email: str, password: str, prompt_mfa: Callable[[], str]) -> Path:

@@ -2,9 +2,10 @@
 
 Small modules, one job each: :mod:`.tokens` (the token store contract and refresh before
 expiry), :mod:`.auth` (authorization URL, callback, code exchange, scope check),
-:mod:`.api` (the stravalib client with timeouts, usage headers and error translation),
-:mod:`.mapping` (pure payload -> :class:`planner.models.Run`), :mod:`.source` (incremental
-pull) and :mod:`.notes` (read and write an activity description).
+:mod:`.api` (the stravalib client with timeouts; also reads and writes an activity's
+description for :mod:`sync.sinks.strava_notes`), :mod:`.usage` (rate-limit headers),
+:mod:`.errors` (failures a runner can act on), :mod:`.mapping` (pure payload ->
+:class:`planner.models.Run`) and :mod:`.source` (incremental pull).
 """
 
 from __future__ import annotations

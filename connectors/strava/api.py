@@ -1,10 +1,6 @@
 """The one place that talks to Strava: a stravalib client with timeouts, the usage headers
-read after every call, tokens refreshed before expiry, and every failure turned into a
-:class:`~connectors.base.SourceError` a runner can act on.
-
-stravalib's default rate limiter sleeps until the window resets when a limit is reached (up to
-a day); hamsync's :class:`UsageMeter` never sleeps: it records the ``X-ReadRateLimit-*`` and
-``X-RateLimit-*`` headers so that the caller stops *before* the limit and keeps its cursor.
+read after every call (:mod:`.usage`), tokens refreshed before expiry, and every failure
+turned into a :class:`~connectors.base.SourceError` a runner can act on (:mod:`.errors`).
 """
 
 from __future__ import annotations
@@ -13,7 +9,6 @@ import contextlib
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -22,8 +17,9 @@ from stravalib import exc as strava_exc
 from stravalib.client import Client
 
 from ..base import SourceError
-from ..http_retry import retry_after_of
+from .errors import ExpectedNotFound, network, revoked, status_of, translate
 from .tokens import LOGIN_FIX, Tokens, TokenStore
+from .usage import UsageMeter
 
 T = TypeVar("T")
 
@@ -32,62 +28,6 @@ TIMEOUT_S = 30.0
 
 RESERVE = 3
 """Requests left unused in each window, for the runner's other apps and the note sink."""
-
-RETRY_LATER = "retried at the next sync"
-
-
-@dataclass(frozen=True, slots=True)
-class Usage:
-    """One rate-limit header pair: usage and limit for 15 minutes and for the day."""
-
-    short_used: int
-    day_used: int
-    short_limit: int
-    day_limit: int
-
-    def left(self) -> int:
-        return min(self.short_limit - self.short_used, self.day_limit - self.day_used)
-
-    def __str__(self) -> str:
-        return (
-            f"{self.short_used}/{self.short_limit} in 15 min, "
-            f"{self.day_used}/{self.day_limit} today"
-        )
-
-
-def _usage(headers: Any, usage_key: str, limit_key: str) -> Usage | None:
-    try:
-        used = [int(v) for v in str(headers[usage_key]).split(",")]
-        limit = [int(v) for v in str(headers[limit_key]).split(",")]
-        return Usage(used[0], used[1], limit[0], limit[1])
-    except (KeyError, ValueError, IndexError):  # absent, or empty as on some POSTs
-        return None
-
-
-class UsageMeter:
-    """A stravalib rate limiter that never sleeps: it counts calls and keeps the last usage."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-        self.read: Usage | None = None
-        self.overall: Usage | None = None
-
-    def __call__(self, headers: Any, method: str) -> None:
-        self.calls += 1
-        overall = _usage(headers, "X-RateLimit-Usage", "X-RateLimit-Limit")
-        self.overall = overall or self.overall
-        if method == "GET":
-            self.read = _usage(headers, "X-ReadRateLimit-Usage", "X-ReadRateLimit-Limit") or (
-                self.read
-            )
-
-    def reads_left(self) -> int | None:
-        """Read requests left before the tighter of the read and overall limits (None: unknown)."""
-        known = [u.left() for u in (self.read, self.overall) if u is not None]
-        return min(known) if known else None
-
-    def writes_left(self) -> int | None:
-        return None if self.overall is None else self.overall.left()
 
 
 class _TimeoutSession(requests.Session):
@@ -174,7 +114,7 @@ class StravaApi:
         return left is None or left - requests_needed >= self.reserve
 
     def usage_text(self) -> str:
-        return str(self.meter.read or self.meter.overall or "usage unknown")
+        return self.meter.text()
 
     # -- calls ----------------------------------------------------------------------
     def list_activities(self, after: datetime, page: int, per_page: int) -> list[dict[str, Any]]:
@@ -196,7 +136,7 @@ class StravaApi:
                 lambda: self.client.get_activity_streams(activity_id, types=types),
                 not_found_ok=True,
             )
-        except _NotFound:
+        except ExpectedNotFound:
             return None
         return {str(k): list(v.data or []) for k, v in found.items()}
 
@@ -232,12 +172,12 @@ class StravaApi:
                 refresh_token=tokens.refresh_token,
             )
         except strava_exc.Fault as error:
-            status = _status(error)
+            status = status_of(error)
             if status is not None and 400 <= status < 500 and status != 429:
-                raise _revoked() from None
-            raise _translate(error, self) from None
+                raise revoked() from None
+            raise translate(error, self.meter, self.clock) from None
         except requests.RequestException as error:
-            raise _network(error, self.timeout_s) from None
+            raise network(error, self.timeout_s) from None
         fresh = Tokens(
             refresh_token=info["refresh_token"],
             access_token=info["access_token"],
@@ -252,72 +192,9 @@ class StravaApi:
             return fn()
         except strava_exc.ObjectNotFound as error:
             if not_found_ok:
-                raise _NotFound from None
-            raise SourceError(f"Strava: not found ({_status(error)})") from None
+                raise ExpectedNotFound from None
+            raise SourceError(f"Strava: not found ({status_of(error)})") from None
         except strava_exc.Fault as error:
-            raise _translate(error, self) from None
+            raise translate(error, self.meter, self.clock) from None
         except requests.RequestException as error:
-            raise _network(error, self.timeout_s) from None
-
-
-class _NotFound(Exception):
-    """A 404 the caller expects (streams of a manual activity)."""
-
-
-def _status(error: strava_exc.Fault) -> int | None:
-    response = getattr(error, "response", None)
-    return getattr(response, "status_code", None)
-
-
-def _revoked() -> SourceError:
-    return SourceError(
-        "Strava refused hamsync's sign-in (the access was revoked or has expired); "
-        "other sources still sync",
-        LOGIN_FIX,
-    )
-
-
-def _translate(error: strava_exc.Fault, api: StravaApi) -> SourceError:
-    status = _status(error)
-    text = str(error)
-    if isinstance(error, strava_exc.AccessUnauthorized) or status == 401:
-        if "permission" in text:
-            return SourceError(
-                "Strava did not grant hamsync permission for this (a scope was unticked at "
-                "sign-in)",
-                LOGIN_FIX,
-            )
-        return _revoked()
-    if isinstance(error, strava_exc.ApplicationInactive):
-        return SourceError(
-            "Strava says your API application is inactive",
-            "reactivate it at https://www.strava.com/settings/api",
-        )
-    if status == 429:
-        return SourceError(
-            f"Strava's rate limit is reached ({api.usage_text()}); nothing was lost, the "
-            f"sync resumes where it stopped: {RETRY_LATER}",
-            retry_after_s=_wait_after_429(error, api),
-        )
-    if status is not None and status >= 500:
-        return SourceError(f"Strava had a server error ({status}); {RETRY_LATER}")
-    detail = text[:200].replace("[", "(").replace("]", ")")  # no markup in terminal output
-    return SourceError(f"Strava refused the request ({status}): {detail}")
-
-
-def _wait_after_429(error: strava_exc.Fault, api: StravaApi) -> float:
-    """How long to leave Strava alone: its ``Retry-After`` if it sent one, else until the
-    window that is full resets (15-minute windows start at :00, :15...; days at 00:00 UTC)."""
-    asked = retry_after_of(error)
-    now = api.clock()
-    window = 900 - now % 900
-    usages = [u for u in (api.meter.read, api.meter.overall) if u is not None]
-    if any(u.day_used >= u.day_limit for u in usages):
-        window = 86400 - now % 86400
-    return max(window, asked or 0.0)
-
-
-def _network(error: requests.RequestException, timeout_s: float) -> SourceError:
-    if isinstance(error, requests.Timeout):
-        return SourceError(f"Strava did not answer within {timeout_s:.0f} s; {RETRY_LATER}")
-    return SourceError(f"cannot reach Strava ({type(error).__name__}); {RETRY_LATER}")
+            raise network(error, self.timeout_s) from None

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from connectors.base import SourceError
 from planner.models import Move, Run, RunFlags, Session
 
+from ..diff import ActionKind
 from ..state import State
 
 
@@ -23,6 +24,15 @@ class SinkResult:
     deleted: int = 0
     conflicts: int = 0
     messages: list[str] = field(default_factory=list)
+
+    def count(self, kind: ActionKind) -> None:
+        """One more item created, updated or deleted."""
+        if kind is ActionKind.CREATE:
+            self.created += 1
+        elif kind is ActionKind.UPDATE:
+            self.updated += 1
+        else:
+            self.deleted += 1
 
     def as_json(self) -> dict[str, int]:
         return {

@@ -29,13 +29,12 @@ or the exact href of a session being created, are ever sent a request.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from urllib.parse import quote
 
 from caldav.davclient import DAVClient
-from caldav.response import PropfindResult
 
 from connectors.caldav_calendar import (
     FAILURES,
@@ -48,35 +47,32 @@ from connectors.caldav_calendar import (
 )
 from planner.models import Session
 
-from ..diff import Action, ActionKind, diff
+from ..diff import Action
 from ..faults import checkpoint
-from ..serialize import session_to_json
+from ..serialize import session_body
 from ..state import SinkItem, State
-from ..valves import check_deletes
+from ..valves import checked_diff
 from .base import SinkError, SinkResult, WriteContext
 from .caldav_adopt import same_event
+from .caldav_requests import Calendar, Refused
 from .vevent import EventTiming, build_event, calendar, content_hash, uid_for
 
 DISMISSED = "!dismissed"
 """The etag recorded for an event the runner deleted: never re-created without --force."""
 
-ICAL_HEADERS = {"Content-Type": "text/calendar; charset=utf-8"}
-
 ClientFactory = Callable[[CalDavAccount], DAVClient]
 
 
-class _Refused(Exception):
-    """The server refused one conditional write (412 or 404): the item changed under us."""
-
-
-@dataclass(slots=True)
-class _Run:
-    """One sync's connection: the client, the calendar's URL and the listing."""
-
-    client: DAVClient
-    calendar_url: str
-    etags: dict[str, str]
-    """resource name -> etag, for every item the listing showed with an etag."""
+@contextlib.contextmanager
+def as_sink_error(account: CalDavAccount) -> Iterator[None]:
+    """The server's and the network's failures as a :class:`SinkError` that says what to do."""
+    try:
+        yield
+    except CalDavFailure as exc:
+        raise SinkError(str(exc)) from None
+    except FAILURES as exc:
+        wait = getattr(exc, "retry_after_seconds", None)  # caldav's RateLimitError
+        raise SinkError(explain(exc, account), retry_after_s=wait) from None
 
 
 class CalDavSink:
@@ -94,26 +90,18 @@ class CalDavSink:
 
     # -- deciding ------------------------------------------------------------------------
     def sync(self, context: WriteContext, state: State, dry_run: bool) -> SinkResult:
-        recorded = state.sink_items(self.name)
-        actions = diff(
-            context.sessions, recorded, context.today, lambda s: content_hash(s, self.timing)
+        recorded, actions = checked_diff(
+            self.name, context, state, lambda s: content_hash(s, self.timing)
         )
-        check_deletes(self.name, actions, recorded, context)
         live = [i for i in recorded.values() if i.day >= context.today]
         result = SinkResult()
         if not actions and not live:
             return result
         if dry_run:
             return self._dry_run(actions, recorded, context.force)
-        try:
-            with self.client_factory(self.account) as client:
-                run = self._open(client, recorded)
-                self._apply(run, context, state, actions, live, result)
-        except CalDavFailure as exc:
-            raise SinkError(str(exc)) from None
-        except FAILURES as exc:
-            wait = getattr(exc, "retry_after_seconds", None)  # caldav's RateLimitError
-            raise SinkError(explain(exc, self.account), retry_after_s=wait) from None
+        with as_sink_error(self.account), self.client_factory(self.account) as client:
+            cal = self._open(client, recorded)
+            self._apply(cal, context, state, actions, live, result)
         return result
 
     def _dry_run(
@@ -125,44 +113,21 @@ class CalDavSink:
             dismissed = recorded.get(action.session_id)
             if dismissed is not None and dismissed.etag == DISMISSED and not force:
                 continue
-            if action.kind is ActionKind.CREATE:
-                result.created += 1
-            elif action.kind is ActionKind.UPDATE:
-                result.updated += 1
-            else:
-                result.deleted += 1
+            result.count(action.kind)
         return result
 
-    def _open(self, client: DAVClient, recorded: Mapping[str, SinkItem]) -> _Run:
+    def _open(self, client: DAVClient, recorded: Mapping[str, SinkItem]) -> Calendar:
         """Find the calendar (from our own hrefs when we have any) and list it once."""
         known = sorted(i.remote_id for i in recorded.values() if i.remote_id)
         if known and not self.account.calendar.startswith(("https://", "http://")):
             calendar_url = known[-1].rsplit("/", 1)[0] + "/"
         else:
             calendar_url = find_calendar_url(client, self.account)
-        return _Run(client, calendar_url, self._list(client, calendar_url))
-
-    @staticmethod
-    def _list(client: DAVClient, calendar_url: str) -> dict[str, str]:
-        response = client.propfind(calendar_url, ["getetag"], depth=1)
-        if response.status not in (200, 207):
-            raise CalDavFailure(
-                f"CalDAV calendar {calendar_url}: listing it answered {response.status}"
-            )
-        etags: dict[str, str] = {}
-        for entry in response.results or []:
-            if not isinstance(entry, PropfindResult):
-                continue
-            name = resource_name(entry.href)
-            etag = entry.properties.get("{DAV:}getetag")
-            # Radicale lists recently deleted items without an etag: they are not there.
-            if name and etag and entry.status in (None, 200):
-                etags[name] = str(etag)
-        return etags
+        return Calendar.listed(client, calendar_url, self.account.url, self.name)
 
     def _apply(
         self,
-        run: _Run,
+        cal: Calendar,
         context: WriteContext,
         state: State,
         actions: list[Action],
@@ -173,14 +138,14 @@ class CalDavSink:
         wanted = {s.id: s for s in context.sessions if s.day >= context.today}
         for item in sorted(live, key=lambda i: (i.day, i.session_id)):
             action = by_id.pop(item.session_id, None)
-            self._reconcile(run, state, item, action, wanted, context.force, result)
+            self._reconcile(cal, state, item, action, wanted, context.force, result)
         for action in by_id.values():  # creates: no record yet
             assert action.session is not None
-            self._create(run, state, action.session, action.content_hash, 0, result)
+            self._create(cal, state, action.session, action.content_hash, 0, result)
 
     def _reconcile(
         self,
-        run: _Run,
+        cal: Calendar,
         state: State,
         item: SinkItem,
         action: Action | None,
@@ -189,7 +154,7 @@ class CalDavSink:
         result: SinkResult,
     ) -> None:
         """One recorded item against the listing and the diff's action for it."""
-        remote = run.etags.get(resource_name(item.remote_id))
+        remote = cal.etags.get(resource_name(item.remote_id))
         session = wanted.get(item.session_id)
         digest = action.content_hash if action is not None else item.content_hash
         when = f"{item.session_id} ({item.day:%a %Y-%m-%d})"
@@ -199,7 +164,7 @@ class CalDavSink:
                     state.delete_sink_item(self.name, item.session_id)
                 return
             if force:
-                self._create(run, state, session, digest, item.sequence + 1, result)
+                self._create(cal, state, session, digest, item.sequence + 1, result)
                 return
             if item.etag != DISMISSED:
                 with state.transaction():
@@ -215,7 +180,7 @@ class CalDavSink:
                 )
             return
         edited = remote != item.etag and not force
-        if edited and session is not None and self._lost_answer(run, item, session):
+        if edited and session is not None and self._lost_answer(cal, item, session):
             # our own update whose answer was lost (a crash between PUT and record)
             self._record(state, session, item.remote_id, remote, digest, item.sequence + 1)
             result.updated += 1
@@ -229,17 +194,17 @@ class CalDavSink:
             return
         try:
             if session is None:
-                self._delete(run, item, remote)
+                cal.delete(item.remote_id, remote)
                 with state.transaction():
                     state.delete_sink_item(self.name, item.session_id)
                     checkpoint("sink-transaction", self.name)
                 result.deleted += 1
             elif action is not None or remote != item.etag:
                 sequence = item.sequence + 1
-                etag = self._put(run, item.remote_id, session, sequence, {"If-Match": remote})
+                etag = self._put(cal, item.remote_id, session, sequence, {"If-Match": remote})
                 self._record(state, session, item.remote_id, etag, digest, sequence)
                 result.updated += 1
-        except _Refused:
+        except Refused:
             result.conflicts += 1
             result.messages.append(f"{when}: changed in the calendar during the sync; left alone")
 
@@ -252,7 +217,7 @@ class CalDavSink:
     # -- doing ---------------------------------------------------------------------------
     def _create(
         self,
-        run: _Run,
+        cal: Calendar,
         state: State,
         session: Session,
         digest: str,
@@ -260,13 +225,13 @@ class CalDavSink:
         result: SinkResult,
     ) -> None:
         name = f"{uid_for(session.id)}.ics"
-        href = run.calendar_url + quote(name, safe="@")
-        existing = run.etags.get(name)
+        href = cal.url + quote(name, safe="@")
+        existing = cal.etags.get(name)
         # An unrecorded event at our own href is a write of ours whose answer was lost.
         condition = {"If-Match": existing} if existing else {"If-None-Match": "*"}
         try:
-            etag = self._put(run, href, session, sequence, condition)
-        except _Refused:
+            etag = self._put(cal, href, session, sequence, condition)
+        except Refused:
             result.conflicts += 1
             result.messages.append(f"{session.id}: an event appeared at {name}; left alone")
             return
@@ -274,50 +239,18 @@ class CalDavSink:
         result.created += 1
 
     def _put(
-        self, run: _Run, href: str, session: Session, sequence: int, condition: dict[str, str]
+        self, cal: Calendar, href: str, session: Session, sequence: int, condition: dict[str, str]
     ) -> str:
         body = calendar([build_event(session, sequence, self.timing)], "hamsync").to_ical()
-        response = run.client.put(href, body.decode("utf-8"), {**ICAL_HEADERS, **condition})
-        if response.status in (404, 409, 412):
-            raise _Refused
-        if response.status not in (200, 201, 204):
-            raise CalDavFailure(
-                f"CalDAV server {self.account.url}: writing {resource_name(href)} answered "
-                f"{response.status}; the next sync retries"
-            )
-        checkpoint("sink-written", self.name)
-        etag = response.headers.get("ETag") if response.headers else None
-        return str(etag) if etag else self._etag_of(run, href)
+        return cal.put(href, body, condition)
 
-    def _lost_answer(self, run: _Run, item: SinkItem, session: Session) -> bool:
+    def _lost_answer(self, cal: Calendar, item: SinkItem, session: Session) -> bool:
         """Does the event hold our next version of ``session`` (see :mod:`.caldav_adopt`)?"""
-        response = run.client.request(item.remote_id, "GET")
-        if response.status != 200:
+        stored = cal.get(item.remote_id)
+        if stored is None:
             return False
         ours = calendar([build_event(session, item.sequence + 1, self.timing)], "hamsync")
-        return same_event(response.raw, ours.to_ical())
-
-    def _etag_of(self, run: _Run, href: str) -> str:
-        """Servers that change what they store send no ETag with the PUT: ask for it."""
-        response = run.client.propfind(href, ["getetag"], depth=0)
-        for entry in response.results or []:
-            if not isinstance(entry, PropfindResult):
-                continue
-            etag = entry.properties.get("{DAV:}getetag")
-            if etag:
-                return str(etag)
-        return ""
-
-    def _delete(self, run: _Run, item: SinkItem, etag: str) -> None:
-        response = run.client.delete(item.remote_id, {"If-Match": etag})
-        if response.status == 412:
-            raise _Refused
-        if response.status not in (200, 204, 404):
-            raise CalDavFailure(
-                f"CalDAV server {self.account.url}: deleting {resource_name(item.remote_id)} "
-                f"answered {response.status}; the next sync retries"
-            )
-        checkpoint("sink-written", self.name)
+        return same_event(stored, ours.to_ical())
 
     def _record(
         self, state: State, session: Session, href: str, etag: str, digest: str, sequence: int
@@ -332,7 +265,7 @@ class CalDavSink:
                     etag=etag,
                     content_hash=digest,
                     sequence=sequence,
-                    body=json.dumps(session_to_json(session), sort_keys=True),
+                    body=session_body(session),
                 )
             )
             checkpoint("sink-transaction", self.name)

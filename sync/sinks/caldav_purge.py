@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from caldav.davclient import DAVClient
 
-from connectors.caldav_calendar import FAILURES, CalDavFailure, explain, resource_name
+from connectors.caldav_calendar import CalDavFailure, resource_name
 
 from ..state import SinkItem, State
-from .base import SinkError, SinkResult
-from .caldav import DISMISSED, CalDavSink
+from .base import SinkResult
+from .caldav import DISMISSED, CalDavSink, as_sink_error
 
 
 def purge(sink: CalDavSink, state: State, dry_run: bool) -> SinkResult:
@@ -24,17 +24,12 @@ def purge(sink: CalDavSink, state: State, dry_run: bool) -> SinkResult:
     if dry_run or not items:
         return SinkResult(deleted=len(ours))
     result = SinkResult()
-    try:
-        with sink.client_factory(sink.account) as client:
-            for item in items:
-                if item in ours:
-                    _delete(sink, client, item, result)
-                with state.transaction():
-                    state.delete_sink_item(sink.name, item.session_id)
-    except CalDavFailure as exc:
-        raise SinkError(str(exc)) from None
-    except FAILURES as exc:
-        raise SinkError(explain(exc, sink.account)) from None
+    with as_sink_error(sink.account), sink.client_factory(sink.account) as client:
+        for item in items:
+            if item in ours:
+                _delete(sink, client, item, result)
+            with state.transaction():
+                state.delete_sink_item(sink.name, item.session_id)
     return result
 
 

@@ -15,23 +15,22 @@ is unscheduled, then deleted.
 from __future__ import annotations
 
 import contextlib
-import json
 from datetime import date
 from typing import Any
 
 from connectors.base import SourceError
 from connectors.garmin.calendar import OWN_PREFIX
 from connectors.garmin.session import GarminSession, NotFound
+from connectors.garmin.workout_map import build_workout, payload_hash, workout_name
 from planner.models import Session
 from planner.settings import Settings
 
-from ..diff import Action, ActionKind, diff
+from ..diff import Action, ActionKind
 from ..faults import checkpoint
-from ..serialize import session_from_json, session_to_json
+from ..serialize import session_body, session_from_body
 from ..state import SinkItem, State
-from ..valves import check_deletes
+from ..valves import checked_diff
 from .base import SinkError, SinkResult, WriteContext
-from .garmin_workout_map import build_workout, payload_hash, workout_name
 
 
 class GarminWorkoutSink:
@@ -45,13 +44,11 @@ class GarminWorkoutSink:
         self.name = name
 
     def sync(self, context: WriteContext, state: State, dry_run: bool) -> SinkResult:
-        recorded = state.sink_items(self.name)
-        actions = diff(context.sessions, recorded, context.today, self._digest)
-        check_deletes(self.name, actions, recorded, context)
+        _, actions = checked_diff(self.name, context, state, self._digest)
         result = SinkResult()
         for action in actions:
             if dry_run:
-                _count(result, action.kind)
+                result.count(action.kind)
                 continue
             try:
                 if action.kind is ActionKind.DELETE:
@@ -108,7 +105,7 @@ class GarminWorkoutSink:
         elif scheduled_day != session.day:
             schedule_id = self._reschedule(workout_id, schedule_id, session.day)
         self._record(session, session.day, workout_id, schedule_id, self._digest(session), state)
-        _count(result, ActionKind.CREATE if before is None else ActionKind.UPDATE)
+        result.count(ActionKind.CREATE if before is None else ActionKind.UPDATE)
 
     def _upload(self, payload: dict[str, Any]) -> str:
         answer = self.session.call("upload workout", lambda g: g.upload_workout(payload))
@@ -149,12 +146,12 @@ class GarminWorkoutSink:
         return schedule_id
 
     def _changed(self, item: SinkItem, payload: dict[str, Any]) -> bool:
-        before = build_workout(session_from_json(json.loads(item.body)), self.settings, self.prefix)
+        before = build_workout(session_from_body(item.body), self.settings, self.prefix)
         return before != payload
 
     # -- delete ---------------------------------------------------------------------------
     def _delete(self, item: SinkItem, state: State, result: SinkResult) -> None:
-        session = session_from_json(json.loads(item.body))
+        session = session_from_body(item.body)
         workout_id = item.remote_id or self._find_workout(session)
         if workout_id and self._get_own(workout_id, result) is not None:
             if item.etag:
@@ -227,7 +224,7 @@ class GarminWorkoutSink:
         item = SinkItem(
             sink=self.name, session_id=session.id, day=day, remote_id=workout_id,
             etag=schedule_id, content_hash=digest, sequence=0,
-            body=json.dumps(session_to_json(session), sort_keys=True),
+            body=session_body(session),
         )  # fmt: skip
         with state.transaction():
             state.put_sink_item(item)
@@ -258,15 +255,6 @@ def _schedule_id(answer: Any) -> str:
         if answer.get(key):
             return str(answer[key])
     return ""
-
-
-def _count(result: SinkResult, kind: ActionKind) -> None:
-    if kind is ActionKind.CREATE:
-        result.created += 1
-    elif kind is ActionKind.UPDATE:
-        result.updated += 1
-    else:
-        result.deleted += 1
 
 
 __all__ = ["GarminWorkoutSink", "workout_name"]

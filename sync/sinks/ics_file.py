@@ -8,17 +8,16 @@ byte-identical.
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..diff import ActionKind, diff
+from ..diff import ActionKind
 from ..faults import checkpoint
-from ..serialize import session_from_json, session_to_json
+from ..serialize import session_body, session_from_body
 from ..state import SinkItem, State
-from ..valves import check_deletes
+from ..valves import checked_diff
 from .base import SinkError, SinkResult, WriteContext
 from .vevent import EventTiming, build_event, calendar, content_hash
 
@@ -31,17 +30,15 @@ class IcsFileSink:
         self.name = name
 
     def sync(self, context: WriteContext, state: State, dry_run: bool) -> SinkResult:
-        recorded = state.sink_items(self.name)
-        actions = diff(
-            context.sessions, recorded, context.today, lambda s: content_hash(s, self.timing)
+        recorded, actions = checked_diff(
+            self.name, context, state, lambda s: content_hash(s, self.timing)
         )
-        check_deletes(self.name, actions, recorded, context)
         items = dict(recorded)
         result = SinkResult()
         for action in actions:
+            result.count(action.kind)
             if action.kind is ActionKind.DELETE:
                 del items[action.session_id]
-                result.deleted += 1
                 continue
             assert action.session is not None
             items[action.session_id] = SinkItem(
@@ -52,12 +49,8 @@ class IcsFileSink:
                 etag="",
                 content_hash=action.content_hash,
                 sequence=action.sequence,
-                body=json.dumps(session_to_json(action.session), sort_keys=True),
+                body=session_body(action.session),
             )
-            if action.kind is ActionKind.CREATE:
-                result.created += 1
-            else:
-                result.updated += 1
         if dry_run:
             return result
         self._write_if_changed(self.render(items.values()))
@@ -94,7 +87,7 @@ class IcsFileSink:
         """The whole calendar from recorded items, ordered by day then session id."""
         ordered = sorted(items, key=lambda i: (i.day, i.session_id))
         events = [
-            build_event(session_from_json(json.loads(i.body)), i.sequence, self.timing)
+            build_event(session_from_body(i.body), i.sequence, self.timing)
             for i in ordered
         ]
         return bytes(calendar(events, self.calendar_name).to_ical())

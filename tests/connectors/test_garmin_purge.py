@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import responses
 from garmin_server import API, Clock, add_login, api_calls, recorded, session_for, write_tokens
 from requests import PreparedRequest
-from test_garmin_sinks import (  # the workout sink's fixture and sessions
+from test_garmin_sinks import (  # the workout sink's fixture, sessions and noted run
     FOCUSED,
     MAINTENANCE,
+    NOTED_RUN,
     TODAY,
     ZURICH,
     context,
     garmin,  # noqa: F401  (fixture)
 )
 
-from planner.models import Run, RunFlags, Sport
 from sync.sinks.base import WriteContext
 from sync.sinks.garmin_notes import GarminNotesSink
 from sync.state import State
@@ -86,15 +85,9 @@ def test_purge_takes_our_block_out_and_keeps_the_runners_text(
     original = activity.body["description"]
     responses.add_callback(responses.GET, activity.url, callback=activity.get)
     responses.add_callback(responses.PUT, activity.url, callback=activity.put)
-    run = Run(
-        id="garmin:21522899847", sources=("garmin:21522899847",),
-        start=datetime(2026, 11, 22, 8, tzinfo=UTC), sport=Sport.TRAIL_RUN, distance_m=21000,
-        moving_s=9000, elapsed_s=9500, ascent_m=1300, descent_m=1240, descent_from="device",
-    )  # fmt: skip
-    flags = RunFlags(trail=True, long=True, heavy_descent=True, very_heavy_descent=True, hill=True)
     state = State.open(tmp_path / "state")
     sink = GarminNotesSink(session_for(tmp_path, Clock()))
-    ctx = WriteContext(today=TODAY, tz=ZURICH, sessions=(FOCUSED,), runs=((run, flags),))
+    ctx = WriteContext(today=TODAY, tz=ZURICH, sessions=(FOCUSED,), runs=(NOTED_RUN,))
     sink.sync(ctx, state, dry_run=False)
     assert activity.body["description"] != original and "hamsync" in activity.body["description"]
     result = sink.purge(state, dry_run=False)

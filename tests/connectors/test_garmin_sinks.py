@@ -23,11 +23,11 @@ from garmin_server import (
 )
 from garminconnect.exercises import EXERCISES
 
+from connectors.garmin.workout_map import EXERCISE_MAP, build_workout
 from planner.models import Dose, Run, RunFlags, Session, SessionKind, Sport
 from planner.settings import Settings
 from sync.sinks.base import SinkError, WriteContext
 from sync.sinks.garmin_notes import GarminNotesSink
-from sync.sinks.garmin_workout_map import EXERCISE_MAP, build_workout
 from sync.sinks.garmin_workouts import GarminWorkoutSink
 from sync.state import State
 
@@ -191,6 +191,17 @@ def test_a_workout_the_runner_renamed_is_left_alone(garmin: Any) -> None:
     assert result.conflicts == 1 and len(service.workouts) == 1 and service.calendar()
 
 
+NOTED_RUN = (
+    Run(
+        id="garmin:21522899847", sources=("garmin:21522899847",),
+        start=datetime(2026, 11, 22, 8, tzinfo=UTC), sport=Sport.TRAIL_RUN, distance_m=21000,
+        moving_s=9000, elapsed_s=9500, ascent_m=1300, descent_m=1240, descent_from="device",
+    ),
+    RunFlags(trail=True, long=True, heavy_descent=True, very_heavy_descent=True, hill=True),
+)  # fmt: skip
+"""The recorded Garmin activity as a long trail with a very heavy descent: it gets a note."""
+
+
 @responses.activate
 def test_note_block_replaces_only_ours_in_the_description(
     testdata_dir: Path, tmp_path: Path
@@ -202,15 +213,9 @@ def test_note_block_replaces_only_ours_in_the_description(
     url = f"{API}/activity-service/activity/21522899847"
     responses.get(url, json=activity)
     responses.put(url, status=204)
-    run = Run(
-        id="garmin:21522899847", sources=("garmin:21522899847",),
-        start=datetime(2026, 11, 22, 8, tzinfo=UTC), sport=Sport.TRAIL_RUN, distance_m=21000,
-        moving_s=9000, elapsed_s=9500, ascent_m=1300, descent_m=1240, descent_from="device",
-    )  # fmt: skip
-    flags = RunFlags(trail=True, long=True, heavy_descent=True, very_heavy_descent=True, hill=True)
     state = State.open(tmp_path / "state")
     sink = GarminNotesSink(session_for(tmp_path, Clock()))
-    ctx = WriteContext(today=TODAY, tz=ZURICH, sessions=(FOCUSED,), runs=((run, flags),))
+    ctx = WriteContext(today=TODAY, tz=ZURICH, sessions=(FOCUSED,), runs=(NOTED_RUN,))
     assert sink.sync(ctx, state, dry_run=False).created == 1
     sent = json.loads(responses.calls[-1].request.body)
     assert sent["description"].startswith(

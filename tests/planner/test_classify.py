@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from planner_builders import MON, day, run
 
-from planner.classify import classify_event, classify_run
-from planner.models import Sport
+from planner.classify import classify_event, classify_run, classify_runs
+from planner.models import Run, Sport
 from planner.reasons import describe_run_flags
 from planner.settings import Settings
 
@@ -121,3 +123,33 @@ def test_describe_run_flags_names_figures_and_flags() -> None:
     assert text.startswith("Wed 2026-11-25 'Col run'")
     assert "+1,250/-1,240 m" in text
     assert "long trail" in text and "very heavy descent" in text and "hill session" in text
+
+
+def _unfamiliar_by_definition(new: Run, history: list[Run], cfg: Settings) -> bool:
+    """R2 read straight from DESIGN.md, scanning every earlier run."""
+    earlier = [r for r in history if r.start < new.start and r.id != new.id]
+    if not earlier or new.start - min(r.start for r in earlier) < timedelta(days=28):
+        return False
+    since = new.start - timedelta(days=42)
+    largest = max((r.descent_m or 0.0 for r in earlier if r.start >= since), default=0.0)
+    return (new.descent_m or 0.0) > 1.5 * largest
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(-80, 0), st.sampled_from([0, 300, 450, 500, 700, 1200])),
+        max_size=25,
+    )
+)
+def test_classify_runs_matches_the_definition_of_unfamiliar_load(
+    spec: list[tuple[int, int]],
+) -> None:
+    """Sorting once and looking back six weeks gives the same flags as a full scan (R2)."""
+    runs = [run(day(off), name=f"r{i}", km=20, up=down, down=down, minutes=120)
+            for i, (off, down) in enumerate(spec)]  # fmt: skip
+    flags = classify_runs(runs, S)
+    assert flags == [classify_run(r, runs, S) for r in runs]
+    for r, f in zip(runs, flags, strict=True):
+        heavy = (r.descent_m or 0.0) >= 500
+        assert f.unfamiliar is (heavy and _unfamiliar_by_definition(r, runs, S))

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+from itertools import product
+from pathlib import Path
+
+import pytest
+
 from planner.content import session_content
-from planner.exercises import CATALOGUE, LADDER, cue_for, exercise
-from planner.models import SessionKind
+from planner.exercises import CATALOGUE, LADDER, TOWEL_CUE, cue_for, exercise
+from planner.models import Session, SessionKind
+from planner.progress import lighter_fresh
+from planner.reasons import MEDICAL_NOTE
 from planner.settings import Settings
 
 GUIDE_ORDER = [
@@ -52,3 +61,61 @@ def test_sessions_order_control_before_strength_before_nordic() -> None:
             doses = session_content(kind, level, Settings(), nordic=True, quad_ok=True)
             levels = [exercise(d.key).level for d in doses]
             assert levels == sorted(levels) and 2 <= len(doses) <= 3
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def test_cues_are_our_own_words_not_the_guides() -> None:
+    """No cue (nor the pain note) repeats four words in a row from the guide's text."""
+    guide = Path(__file__).resolve().parents[3] / "shared" / "domain" / "trail-hamstring-guide.txt"
+    if not guide.is_file():
+        pytest.skip(f"the guide is not at {guide}")
+    words = _words(guide.read_text(encoding="utf-8"))
+    grams = {tuple(words[i : i + 4]) for i in range(len(words) - 3)}
+    texts = {e.key: e.cue for e in CATALOGUE} | {"towel": TOWEL_CUE, "pain": MEDICAL_NOTE}
+    for key, text in texts.items():
+        mine = _words(text)
+        copied = [g for i in range(len(mine) - 3) if (g := tuple(mine[i : i + 4])) in grams]
+        assert not copied, (key, copied)
+
+
+@pytest.mark.parametrize("kind", list(SessionKind))
+def test_session_content_keeps_the_design_limits(kind: SessionKind) -> None:
+    """Every level, equipment and terrain: recovery holds no Nordic or quad braking, control and
+    maintenance no Nordic, loading 2-3 exercises, recovery 1-3, Nordic 2-3 sets of 3-6 reps."""
+    for level, anchor, slider, nordic, quad_ok in product(
+        range(1, 9), (True, False), (True, False), (True, False), (True, False)
+    ):
+        cfg = Settings(has_nordic_anchor=anchor, has_slider=slider)
+        doses = session_content(kind, level, cfg, nordic, quad_ok)
+        got = {d.key for d in doses}
+        assert len(got) == len(doses)
+        heavy = Session("2026-W48-1", date(2026, 11, 23), kind, doses).heavy
+        assert heavy is bool(got & {"assisted_nordic", "nordic"})
+        if kind is SessionKind.RECOVERY:
+            assert 1 <= len(doses) <= 3
+            assert not got & {"assisted_nordic", "nordic", "step_down", "reverse_lunge"}
+        else:
+            assert 2 <= len(doses) <= 3
+        if kind in (SessionKind.CONTROL, SessionKind.MAINTENANCE):
+            assert not heavy
+        if not quad_ok:
+            assert not got & {"step_down", "reverse_lunge"}
+        if not anchor:
+            assert "nordic" not in got
+        for d in doses:
+            if d.key in ("assisted_nordic", "nordic"):
+                assert 2 <= d.sets <= 3 and d.reps is not None and 3 <= d.reps <= 6
+
+
+def test_a_new_nordic_starts_with_fewer_reps_not_fewer_sets() -> None:
+    """The first week at a Nordic rung lowers its reps to 3 and keeps 2 sets (R6 volume)."""
+    doses = session_content(SessionKind.HEAVY, 7, Settings(), nordic=True, quad_ok=True)
+    lighter, changed = lighter_fresh(doses, "assisted_nordic")
+    nordic = next(d for d in lighter if d.key == "assisted_nordic")
+    assert changed and (nordic.sets, nordic.reps) == (2, 3)
+    slider = session_content(SessionKind.FOCUSED, 5, Settings(), nordic=False, quad_ok=True)
+    fewer, _ = lighter_fresh(slider, "slider_curl")
+    assert next(d.sets for d in fewer if d.key == "slider_curl") == 2

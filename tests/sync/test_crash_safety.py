@@ -59,17 +59,21 @@ def killed_sync(folder: Path, day: date, fault: str) -> subprocess.CompletedProc
     )  # fmt: skip
 
 
-def snapshot(folder: Path) -> tuple[bytes, dict[str, list[tuple[object, ...]]]]:
-    """The calendar file and every table that a sync's outcome lives in."""
+def read_tables(folder: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every table that a sync's outcome lives in, rows sorted."""
     connection = sqlite3.connect(folder / "state" / "hamsync.sqlite3")
     try:
-        tables = {
+        return {
             t: sorted(connection.execute(f"SELECT * FROM {t}").fetchall())  # noqa: S608
             for t in TABLES
         }
     finally:
         connection.close()
-    return (folder / "out" / "hamsync.ics").read_bytes(), tables
+
+
+def snapshot(folder: Path) -> tuple[bytes, dict[str, list[tuple[object, ...]]]]:
+    """The calendar file and every table that a sync's outcome lives in."""
+    return (folder / "out" / "hamsync.ics").read_bytes(), read_tables(folder)
 
 
 def add_descent_run(folder: Path) -> None:

@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +20,7 @@ from typing import Any
 
 import pytest
 from radicale_server import Radicale, free_port
-from test_crash_safety import DAY1, DAY2, HAMSYNC, SAMPLES, TABLES, add_descent_run
+from test_crash_safety import DAY1, DAY2, HAMSYNC, SAMPLES, add_descent_run, read_tables
 from typer.testing import CliRunner
 
 from connectors.caldav_calendar import resource_name
@@ -75,15 +74,7 @@ def snapshot(folder: Path, server: Radicale) -> Snapshot:
         for event in calendar.events():
             name = resource_name(str(event.url))
             events.append((name, etags.get(name, ""), str(event.data)))
-    connection = sqlite3.connect(folder / "state" / "hamsync.sqlite3")
-    try:
-        tables = {
-            t: sorted(connection.execute(f"SELECT * FROM {t}").fetchall())  # noqa: S608
-            for t in TABLES
-        }
-    finally:
-        connection.close()
-    return sorted(events), tables
+    return sorted(events), read_tables(folder)
 
 
 def day2_folder(after_day1: Path, target: Path) -> Path:

@@ -7,10 +7,9 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import keyring
 import pytest
 from keyrings.alt.file import PlaintextKeyring
 from radicale_server import free_port
@@ -63,19 +62,9 @@ def test_feed_serves_the_ics_calendar_and_404s_other_paths(
         urllib.request.urlopen(server.url, timeout=2)
 
 
-@pytest.fixture
-def file_keyring(tmp_path: Path) -> Iterator[None]:
-    """A throw-away file keyring (never the machine's real one)."""
-    previous = keyring.get_keyring()
-    backend = PlaintextKeyring()
-    backend.file_path = str(tmp_path / "keyring.cfg")  # type: ignore[misc]
-    keyring.set_keyring(backend)
-    yield
-    keyring.set_keyring(previous)
-
 
 def test_token_is_made_once_and_kept(
-    file_keyring: None, monkeypatch: pytest.MonkeyPatch
+    file_keyring: PlaintextKeyring, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The first call makes and stores a long random token; later calls return the same one."""
     monkeypatch.delenv("HAMSYNC_FEED_TOKEN", raising=False)

@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
 import responses
 from keyrings.alt.file import PlaintextKeyring
@@ -30,16 +29,6 @@ WriteConfig = Callable[..., Path]
 runner = CliRunner()
 STRAVA = "[sources.strava]\nclient_id = 1234\n"
 
-
-@pytest.fixture
-def file_keyring(tmp_path: Path) -> Iterator[PlaintextKeyring]:
-    """A throw-away file keyring (never the machine's real one)."""
-    previous = keyring.get_keyring()
-    backend = PlaintextKeyring()
-    backend.file_path = str(tmp_path / "keyring.cfg")  # type: ignore[misc]
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture
