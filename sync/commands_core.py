@@ -8,6 +8,7 @@ import typer
 from rich.text import Text
 
 from planner.models import CheckIn, Feeling
+from planner.reasons import MEDICAL_NOTE
 
 from .cli_app import (
     EXIT_LOCKED,
@@ -120,7 +121,4 @@ def checkin(
         f"check-in recorded: {feeling.value} on {day:%a %Y-%m-%d}; run `hamsync sync` to re-plan."
     )
     if feeling is Feeling.PAIN:
-        out.print(
-            "Sharp pain, bruising, weakness or recurring symptoms deserve personal "
-            "medical advice. hamsync pauses all loading until a 'fine' check-in."
-        )
+        out.print(Text(MEDICAL_NOTE))

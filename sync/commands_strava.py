@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -10,7 +11,13 @@ from rich.markup import escape
 from connectors.base import SourceError
 
 from .cli_app import EXIT_CONFIG, EXIT_FAILED, ConfigOption, err, fail, load, login_app, out
-from .secrets import SecretStoreUnavailable, set_secret
+from .secrets import (
+    NO_BACKEND_HELP,
+    SecretStoreUnavailable,
+    env_name,
+    keyring_usable,
+    set_secret,
+)
 from .strava_tokens import SECTION, KeyringTokenStore, client_secret
 
 PASTE_REDIRECT = "http://127.0.0.1/hamsync-callback"
@@ -50,6 +57,9 @@ def login_strava(
             "first (see config.example.toml)",
             EXIT_CONFIG,
         )
+    if not keyring_usable() and env_name(SECTION, "refresh_token") not in os.environ:
+        # Refuse before the browser round trip: the tokens would have nowhere to go.
+        fail(NO_BACKEND_HELP.format(env=env_name(SECTION, "refresh_token")), EXIT_CONFIG)
     secret = client_secret() or _ask_secret()
     state = new_state()
     if paste:
@@ -71,6 +81,8 @@ def login_strava(
         KeyringTokenStore().save(tokens)
     except SourceError as error:
         fail(f"{error} ({error.fix})" if error.fix else str(error), EXIT_FAILED)
+    except SecretStoreUnavailable as error:
+        fail(str(error), EXIT_CONFIG)
     missing = missing_scopes(grant.scopes)
     if not can_read_activities(grant.scopes):
         fail(

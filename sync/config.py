@@ -24,7 +24,14 @@ from pydantic import (
     model_validator,
 )
 
-from planner.settings import Rules, Settings
+from planner.settings import (
+    DEFAULT_HILL_WORDS,
+    DEFAULT_LONG_WORDS,
+    DEFAULT_RACE_WORDS,
+    DEFAULT_RUN_WORDS,
+    Rules,
+    Settings,
+)
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -125,6 +132,15 @@ class UpcomingConfig(_Section):
     """Planned runs and races on the Garmin Connect calendar (needs `hamsync login garmin`)."""
     caldav: CalDavConfig | None = None
     """Its password: HAMSYNC_CALDAV_UPCOMING_PASSWORD, else the [sinks.caldav] one."""
+    run_words: list[str] | None = None
+    """Whole words that make an event a planned run (replace the defaults, any language)."""
+    long_words: list[str] | None = None
+    hill_words: list[str] | None = None
+    race_words: list[str] | None = None
+
+    def words(self, words: list[str] | None, default: tuple[str, ...]) -> tuple[str, ...]:
+        """A list the runner set (lower-cased), or the planner's default when unset."""
+        return tuple(w.lower() for w in words) if words else default
 
 
 class IcsSinkConfig(_Section):
@@ -272,6 +288,10 @@ class Config(_Section):
             starting_level=self.athlete.starting_level,
             has_nordic_anchor=self.athlete.nordic_anchor,
             has_slider=self.athlete.slider,
+            run_words=self.upcoming.words(self.upcoming.run_words, DEFAULT_RUN_WORDS),
+            long_words=self.upcoming.words(self.upcoming.long_words, DEFAULT_LONG_WORDS),
+            hill_words=self.upcoming.words(self.upcoming.hill_words, DEFAULT_HILL_WORDS),
+            race_words=self.upcoming.words(self.upcoming.race_words, DEFAULT_RACE_WORDS),
         )
 
 

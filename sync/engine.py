@@ -147,23 +147,27 @@ def look_ahead(
     still shown from its last good read, so ``plan`` shows what ``sync`` would plan.
     """
     health = health or Health()
+    rules = config.settings().rules
+    # Races of the last days still rule the first days of the plan (R4: recovery only for 3
+    # days after a race, no Nordic for 7 after an ultra), so calendars are read from then.
+    first = today - timedelta(days=max(rules.race_recovery_days, rules.ultra_no_heavy_days))
     last = today + timedelta(days=config.horizon_days + LOOKAHEAD_EXTRA_DAYS)
     events: list[PlannedEvent] = []
     for source in build_upcoming(config):
         part = f"upcoming:{source.name}"
         if state is None:  # `hamsync plan`: read what is there, nothing recorded
             try:
-                events.extend(source.planned(today, last))
+                events.extend(_ahead_or_race(source.planned(first, last), today))
                 report.sources_ok += 1
             except SourceError as exc:
                 message = f"{exc} ({exc.fix})" if exc.fix else str(exc)
                 report.errors.append((source.name, redact(message)))
                 if cached is not None:
-                    _from_cache(cached, part, source.name, today, last, events, report)
+                    _from_cache(cached, part, source.name, (first, today, last), events, report)
             continue
         if not _backing_off(health, state, part, source.name, report):
             try:
-                found = source.planned(today, last)
+                found = _ahead_or_race(source.planned(first, last), today)
             except Exception as exc:
                 _failed(health, state, part, source.name, exc, report)
             else:
@@ -173,23 +177,31 @@ def look_ahead(
                     upcoming_cache.save(state, part, found, health.now().isoformat())
                     health.record(state, part, True, f"{len(found)} planned runs")
                 continue
-        _from_cache(state, part, source.name, today, last, events, report)
+        _from_cache(state, part, source.name, (first, today, last), events, report)
     return sorted(events, key=lambda e: (e.day, e.title, e.uid))
+
+
+def _ahead_or_race(events: Sequence[PlannedEvent], today: date) -> list[PlannedEvent]:
+    """Planned runs from today on; of the days before, only races (their after-race rules)."""
+    return [e for e in events if e.day >= today or e.race]
 
 
 def _from_cache(
     state: State,
     part: str,
     name: str,
-    today: date,
-    last: date,
+    window: tuple[date, date, date],
     events: list[PlannedEvent],
     report: SyncReport,
 ) -> None:
-    """Add the last good read of a calendar that could not be read now, and say so."""
-    found = upcoming_cache.load(state, part, today, last)
+    """Add the last good read of a calendar that could not be read now, and say so.
+
+    ``window`` is (first day read, today, last day read).
+    """
+    first, today, last = window
+    found = upcoming_cache.load(state, part, first, last)
     if found is not None:
-        events.extend(found[1])
+        events.extend(_ahead_or_race(found[1], today))
         report.warnings.append(f"{name}: planning with the calendar as read at {found[0][:16]} UTC")
 
 

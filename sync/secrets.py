@@ -37,7 +37,7 @@ def env_name(section: str, key: str) -> str:
     return f"HAMSYNC_{section}_{key}".upper().replace(".", "_").replace("-", "_")
 
 
-def _keyring_usable() -> bool:
+def keyring_usable() -> bool:
     import keyring
     from keyring.backends import fail
 
@@ -50,7 +50,7 @@ def get_secret(section: str, key: str) -> str | None:
     if value:
         _KNOWN.add(value)
         return value
-    if not _keyring_usable():
+    if not keyring_usable():
         return None
     import keyring
 
@@ -63,11 +63,11 @@ def get_secret(section: str, key: str) -> str | None:
 def set_secret(section: str, key: str, value: str) -> None:
     """Store a secret in the keyring (a rotating refresh token, a password)."""
     _KNOWN.add(value)
-    if os.environ.get(env_name(section, key)) is not None and not _keyring_usable():
+    if os.environ.get(env_name(section, key)) is not None and not keyring_usable():
         # Container mode: the environment is the store; a rotated token lives in memory only.
         os.environ[env_name(section, key)] = value
         return
-    if not _keyring_usable():
+    if not keyring_usable():
         raise SecretStoreUnavailable(NO_BACKEND_HELP.format(env=env_name(section, key)))
     import keyring
 

@@ -18,8 +18,8 @@ KIND_TITLES = {
 }
 
 DISCLAIMER = (
-    "hamsync plans training, it does not give medical advice: sharp pain, bruising, weakness "
-    "or recurring symptoms deserve a personal assessment."
+    "hamsync plans training; it is not medical advice. If pain is sharp or keeps returning, "
+    "or you notice bruising or weakness, have it examined in person."
 )
 
 

@@ -75,3 +75,23 @@ def test_broken_line_in_the_middle_names_that_line(tmp_path: Path) -> None:
     path.write_text('timezone = "UTC"\nstate_dir = nowhere\n[athlete]\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="line 2"):
         load_config(path)
+
+
+def test_calendar_word_lists_can_be_set_in_any_language(tmp_path: Path) -> None:
+    """[upcoming] word lists replace the English defaults: a French calendar is read."""
+    from planner.classify import classify_event
+
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[upcoming]\nrun_words = ["course", "trail"]\nlong_words = ["longue"]\n'
+        'race_words = ["Compétition"]\n',
+        encoding="utf-8",
+    )
+    settings = load_config(path).settings()
+    event = classify_event("Sortie longue course", 3600, None, False, False, settings)
+    assert event.is_run and event.long and not event.race
+    race = classify_event("Trail compétition", 3600, None, False, False, settings)
+    assert race.is_run and race.race
+    assert not classify_event("Long run", 3600, None, False, False, settings).is_run
+    defaults = load_config(REPO / "config.example.toml").settings()
+    assert classify_event("Long run", 3600, None, False, False, defaults).long

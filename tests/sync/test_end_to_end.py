@@ -226,3 +226,27 @@ def _calendar(*runs: tuple[str, date]) -> bytes:
         ]
     lines.append("END:VCALENDAR")
     return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def test_race_of_yesterday_in_the_calendar_still_rules_the_next_days(
+    write_config: WriteConfig, tmp_path: Path
+) -> None:
+    """A 6-hour trail race yesterday: recovery only for 3 days, no Nordic for 7 (R4).
+
+    Windows count whole days from the race day (DESIGN.md): 72 h after a Tuesday race ends on
+    Thursday, 7 days after it on the next Monday.
+    """
+    race_day = date.fromisoformat(TODAY) - timedelta(days=1)
+    calendar_file = tmp_path / "planned.ics"
+    lines = _calendar(("Trail race", race_day)).decode().replace("T110000", "T140000")
+    calendar_file.write_text(lines)
+    config = write_config(upcoming=calendar_file, level=8)
+    sessions = sync_json(config)["sessions"]
+    assert sessions
+    for session in sessions:
+        day = date.fromisoformat(session["date"])
+        if day <= race_day + timedelta(days=2):
+            assert session["kind"] == "recovery", session
+        if day <= race_day + timedelta(days=6):
+            assert not session["heavy"], session
+    assert any(date.fromisoformat(s["date"]) > race_day + timedelta(days=6) for s in sessions)

@@ -182,3 +182,25 @@ def test_paste_redirect_matches_the_callback_path() -> None:
     from sync.commands_strava import PASTE_REDIRECT
 
     assert f"http://127.0.0.1{CALLBACK_PATH}" == PASTE_REDIRECT
+
+
+def test_login_without_a_keyring_says_what_to_do_before_the_browser_trip(
+    write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No keyring backend: login stops at once, naming keyrings.alt and the variable."""
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    monkeypatch.delenv("HAMSYNC_STRAVA_REFRESH_TOKEN", raising=False)
+    try:
+        result = runner.invoke(
+            app, ["login", "strava", "--config", str(write_config(extra=STRAVA)), "--paste"]
+        )
+    finally:
+        keyring.set_keyring(previous)
+    assert result.exit_code == 2
+    assert "keyrings.alt" in result.output
+    assert "HAMSYNC_STRAVA_REFRESH_TOKEN" in result.output
+    assert "Open this address" not in result.output
