@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from planner.exercises import EXERCISES, LADDER, Exercise, equipment_allows
-from planner.models import Dose, SessionKind
+from planner.models import NORDIC_KEYS, Dose, SessionKind
 from planner.settings import Settings
 
 CONTROL_TIER = 4
@@ -11,6 +13,15 @@ CONTROL_TIER = 4
 guide: "position control first, then strength, then Nordic progression")."""
 ASSISTED_NORDIC_LEVEL = 7  # the guide's list: 7. assisted Nordic hamstring curl
 FULL_NORDIC_LEVEL = 8  # the guide's list: 8. full Nordic hamstring curl
+CONTROL_EXERCISES = 3
+"""A control session holds the top three rungs of control work the level and day allow
+(bridge, walkout, single-leg RDL; the step-down from rung 4 unless R4 forbids it), each one
+set lighter (R5: "one light control session"; the guide: "start with control and small
+volume")."""
+HEAVIER_KEYS = frozenset({"slider_curl", "single_leg_rdl"})
+"""The eccentric exercises a ``heavy`` session below the Nordic rungs is built around (R5, R10)."""
+HEAVIER_EXTRA_SETS = 1  # hamsync default: the short heavier session's main exercise, 4 sets
+HEAVIER_REST_S = 30  # hamsync default: longer rest between its slower, harder sets
 
 
 def nordic_for(level: int, settings: Settings) -> str | None:
@@ -76,13 +87,14 @@ def session_content(
     strength = sorted((e for e in usable if e.level > CONTROL_TIER), key=lambda e: -e.level)
     variant = nordic_for(level, settings) if nordic else None
     picked: list[str] = []
+    main: str | None = None
     if kind is SessionKind.CONTROL:
-        picked = [e.key for e in control[:2]]
+        picked = [e.key for e in control[:CONTROL_EXERCISES]]
     elif kind is SessionKind.MAINTENANCE:
         picked = [control[0].key, (strength or control[1:])[0].key]
     elif kind is SessionKind.HEAVY:
-        eccentric = variant or swap_exercise(level, settings, quad_ok)
-        picked = [next(e.key for e in control if e.key != eccentric), eccentric]
+        main = variant or swap_exercise(level, settings, quad_ok)
+        picked = [next(e.key for e in control if e.key != main), main]
     else:  # focused
         rest = [e.key for e in strength + control[1:]]
         picked = [control[0].key, rest[0]]
@@ -90,5 +102,49 @@ def session_content(
         if third is not None:
             picked.append(third)
     unique = sorted(dict.fromkeys(picked), key=lambda k: EXERCISES[k].level)
-    lighter = kind is SessionKind.MAINTENANCE
-    return tuple(_dose(k, lighter=lighter) for k in unique)
+    lighter = kind in (SessionKind.MAINTENANCE, SessionKind.CONTROL)
+    doses = tuple(_dose(k, lighter=lighter) for k in unique)
+    if kind is SessionKind.HEAVY and variant is None:
+        doses = tuple(_heavier(d) if d.key == main else d for d in doses)
+    return doses
+
+
+def _heavier(dose: Dose) -> Dose:
+    if dose.key not in HEAVIER_KEYS:
+        return dose
+    return replace(dose, sets=dose.sets + HEAVIER_EXTRA_SETS, rest_s=dose.rest_s + HEAVIER_REST_S)
+
+
+def content_reason(kind: SessionKind, doses: tuple[Dose, ...]) -> str | None:
+    """What makes a ``control`` session light and a ``heavy`` one without a Nordic heavier.
+
+    R5 asks for "one light control session and one short heavier session" in a week of
+    0-1 runs; below the Nordic rungs the two must still differ in load, not only in name.
+    Called on the final doses (after the first-week lightening of R6), so the figures hold.
+    """
+    keys = [d.key for d in doses]
+    if kind is SessionKind.CONTROL:
+        names = _listing([_lower(EXERCISES[k].name) for k in keys])
+        return f"light control session: {names}, at low volume and never a Nordic (R5, R6)"
+    if kind is not SessionKind.HEAVY or NORDIC_KEYS & set(keys):
+        return None
+    main = max(
+        (d for d in doses if d.key in HEAVIER_KEYS),
+        key=lambda d: EXERCISES[d.key].level,
+        default=None,
+    )
+    if main is None:
+        return None
+    return (
+        f"short heavier session: {_lower(EXERCISES[main.key].name)} for {main.sets} sets, "
+        "lowering over a slow count of three, the hardest eccentric exercise your rung and "
+        f"today allow; {len(doses)} exercises only (R5, R6)"
+    )
+
+
+def _lower(name: str) -> str:
+    return name[0].lower() + name[1:]
+
+
+def _listing(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

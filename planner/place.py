@@ -123,3 +123,24 @@ def week_days(board: Board, monday: date) -> list[date]:
 
 def unique(items: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(items))
+
+
+def heavy_reasons(board: Board, day: date) -> list[str]:
+    """Why ``day`` is clear for a Nordic: the nearest R3 event after it, R4 descents before it."""
+    out: list[str] = []
+    ahead = [w for w in board.windows if w.limit is Limit.NO_HEAVY and w.before and w.last > day]
+    if ahead:
+        nearest = min(ahead, key=lambda w: w.last)
+        if (nearest.last - day).days <= 7:
+            out.append(nearest.cleared(day))
+    behind = [
+        w
+        for w in board.windows
+        if w.limit is Limit.NO_HEAVY and not w.before and day - timedelta(2) <= w.last < day
+    ]
+    out.extend(w.cleared(day) for w in behind)
+    for other, sid in sorted(board.heavy.items()):
+        gap = abs((other - day).days)
+        if gap <= board.spacing_days + 1:
+            out.append(f"{gap} days from Nordic session {sid} on {day_label(other)} (R5)")
+    return out

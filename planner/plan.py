@@ -3,7 +3,8 @@
 Rules are applied in the order R10 fixes: R7 (check-ins) first, then R4 and R3 (the
 forbidden windows of :mod:`planner.windows`), then the spacing and cap of R5. The weekly
 dose (R5) and the exercises (R6) are goals inside those limits. Sessions before ``today``
-are history: they count toward their week, but are never moved, rewritten or returned.
+are history: they count toward their week, but are never moved, rewritten or returned. A
+session marked done today is history as well, returned exactly as it was planned.
 """
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from planner.classify import classify_runs
-from planner.content import nordic_for, session_content, swap_exercise, wants_nordic
+from planner.content import (
+    content_reason,
+    nordic_for,
+    session_content,
+    swap_exercise,
+    wants_nordic,
+)
 from planner.dose import DayRuns, WeekDose, median_weekly_runs, monday_of, week_dose
 from planner.exercises import EXERCISES
 from planner.inputs import done_ids, effective_checkins, expand_habitual, is_adapted, latest_checkin
@@ -33,7 +40,7 @@ from planner.models import (
     Session,
     SessionKind,
 )
-from planner.place import Board, unique, week_days
+from planner.place import Board, heavy_reasons, unique, week_days
 from planner.progress import (
     ECCENTRIC_KEYS,
     eccentric_gap_note,
@@ -115,10 +122,15 @@ def plan(
     events = calendar + expand_habitual(
         settings, today, end + timedelta(_lookahead_days(settings)), calendar, set(done)
     )
-    past = sorted((s for s in previous_plan if s.day < today), key=lambda s: (s.day, s.id))
-    previous = {s.id: s for s in previous_plan if s.day >= today}
     held = done_ids(state.done_session_ids, list(previous_plan), set(strength_days))
     state = replace(state, done_session_ids=held)
+    # A session already done today is history too: no pause, check-in or re-plan takes it back.
+    past = sorted(
+        (s for s in previous_plan if s.day < today or (s.day == today and s.id in held)),
+        key=lambda s: (s.day, s.id),
+    )
+    kept = tuple(s for s in past if s.day == today)
+    previous = {s.id: s for s in previous_plan if s.day >= today and s not in kept}
 
     effective = effective_checkins(checkins)
     checkin = latest_checkin(checkins, today)
@@ -130,7 +142,7 @@ def plan(
             f"{day_label(checkin.day)} (R7)"
             for s in sorted(previous.values(), key=lambda s: (s.day, s.id))
         ]
-        return Plan(sessions=(), moved=(), notes=(MEDICAL_NOTE, *prog.notes, *removed), state=state)
+        return Plan(kept, moved=(), notes=(MEDICAL_NOTE, *prog.notes, *removed), state=state)
     recovery = checkin is not None and checkin.feeling is Feeling.SENSITIVE
 
     adapted = is_adapted(past, held, today, settings)
@@ -149,7 +161,7 @@ def plan(
         board.add(s)
     level = prog.level
     median = median_weekly_runs(done, today)
-    sessions: list[Session] = []
+    sessions: list[Session] = list(kept)
     moves: list[Move] = []
     notes: list[str] = list(prog.notes)
     if state.paused_until is not None and state.paused_until >= today:
@@ -185,9 +197,9 @@ def plan(
             session, move = result
             if slot.kind is not SessionKind.RECOVERY:
                 lighter, changed = lighter_fresh(session.exercises, prog.fresh_key)
-                if changed and prog.fresh_key is not None:
-                    reasons = (*session.reasons, fresh_reason(prog.fresh_key))
-                    session = replace(session, exercises=lighter, reasons=reasons)
+                extra = [fresh_reason(prog.fresh_key)] if changed and prog.fresh_key else []
+                extra += [why] if (why := content_reason(slot.kind, lighter)) else []
+                session = replace(session, exercises=lighter, reasons=(*session.reasons, *extra))
             board.add(session)
             sessions.append(session)
             placed_ids.add(session.id)
@@ -254,7 +266,7 @@ def _place(
             f"{variant} replaced by {swap} (R10)"
         )
     if nordic:
-        reasons.extend(_heavy_reasons(board, day))
+        reasons.extend(heavy_reasons(board, day))
     if not quad_ok and slot.kind is not SessionKind.RECOVERY and level >= 4:
         reasons.extend(
             w.cleared(day) for w in board.windows if w.limit is Limit.NO_QUAD and w.covers(day)
@@ -273,24 +285,3 @@ def _place(
         reasons.append(text)
     session = Session(slot.id, day, slot.kind, exercises, tuple(unique(reasons)))
     return session, move
-
-
-def _heavy_reasons(board: Board, day: date) -> list[str]:
-    """Why ``day`` is clear for a Nordic: the nearest R3 event after it, R4 descents before it."""
-    out: list[str] = []
-    ahead = [w for w in board.windows if w.limit is Limit.NO_HEAVY and w.before and w.last > day]
-    if ahead:
-        nearest = min(ahead, key=lambda w: w.last)
-        if (nearest.last - day).days <= 7:
-            out.append(nearest.cleared(day))
-    behind = [
-        w
-        for w in board.windows
-        if w.limit is Limit.NO_HEAVY and not w.before and day - timedelta(2) <= w.last < day
-    ]
-    out.extend(w.cleared(day) for w in behind)
-    for other, sid in sorted(board.heavy.items()):
-        gap = abs((other - day).days)
-        if gap <= board.spacing_days + 1:
-            out.append(f"{gap} days from Nordic session {sid} on {day_label(other)} (R5)")
-    return out

@@ -78,7 +78,10 @@ def _blocker(
     if state.level_up_on is not None and (today - state.level_up_on).days < STEP_DAYS:
         return f"one step a week at most: last step up on {day_label(state.level_up_on)}"
     if not any(last.day < d <= today for d in run_days):
-        return f"no run yet after session {last.id} on {day_label(last.day)}"
+        return (
+            f"no run yet after session {last.id} on {day_label(last.day)} (done): "
+            "the step up waits for a normal run after it"
+        )
     worse = [c for c in checkins if c.day >= last.day and c.feeling is not Feeling.FINE]
     if worse:
         return f"'{worse[-1].feeling.value}' check-in on {day_label(worse[-1].day)}"
@@ -110,6 +113,7 @@ def progress(
 
     ``checkins`` are the effective check-ins (platform ones already capped), ``active`` the
     one that decides R7 today, ``run_days`` the local days of runs that count for the dose.
+    ``past`` may end with a session done today: the next step then waits for a run after it.
     """
     top = _top(settings)
     level = max(1, min(state.level, top))
@@ -126,9 +130,11 @@ def progress(
     else:
         last = _last_done(past, done)
         why_not = _blocker(state, last, run_days, checkins, events, today, settings)
-        if state.level_up_on == today and last is not None:
+        # A session done today came after today's step up: the evidence is an earlier one.
+        earlier = _last_done([s for s in past if s.day < today], done)
+        if state.level_up_on == today and earlier is not None:
             notes.append(f"step up to rung {level} ({rung_name(level)}): "
-                         f"{_evidence(last, run_days)} (R6)")  # fmt: skip
+                         f"{_evidence(earlier, run_days)} (R6)")  # fmt: skip
         elif why_not is None and last is not None and level < top:
             level += 1
             state = replace(state, level=level, level_up_on=today)

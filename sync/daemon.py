@@ -47,6 +47,9 @@ JUMP_S = 120.0
 """Wall time passing this much beyond a sleep means the machine slept or the clock jumped."""
 DEDUPE_S = 60.0
 """A job due right after a sync (the daily re-plan at the interval's tick) is not run twice."""
+DEDUPE_SHARE = 0.5
+"""...but never for longer than half an interval: with ``interval_minutes = 1``, a sync that
+ended 55 s ago is a tick's worth old, not "moments ago", and skipping it halves the rate."""
 
 
 class StopDaemon(BaseException):
@@ -79,6 +82,8 @@ class Daemon:
         self.stop_requested = False
         self._busy = False
         self._last_sync: datetime | None = None
+        self.dedupe_s = min(DEDUPE_S, interval.total_seconds() * DEDUPE_SHARE)
+        """A job this soon after the last sync is skipped: 60 s, or half a shorter interval."""
         self.ticks = 0
         self.syncs = 0
         self.failed_jobs = 0
@@ -96,7 +101,7 @@ class Daemon:
     def job(self, why: str) -> None:
         """One guarded sync: any exception is logged, never raised into the loop."""
         last = self._last_sync
-        if last is not None and (self.now() - last).total_seconds() < DEDUPE_S:
+        if last is not None and (self.now() - last).total_seconds() < self.dedupe_s:
             log.info("%s: synced moments ago", why, extra={"event": "skip", "why": why})
             return
         self._busy = True

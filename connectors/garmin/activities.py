@@ -9,17 +9,15 @@ stores nothing, so the cursor never skips activities it did not read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from garminconnect import Garmin
-
 from planner.models import CheckIn, Run
 
 from ..base import Problem, PullResult, SourceError
+from .api import GarminApi
 from .mapping import feel_checkin, start_of, strength_day, to_run
 from .session import GarminSession
 
@@ -49,9 +47,7 @@ class GarminActivities:
         newest: datetime | None = _parse_cursor(cursor)
         for page in range(MAX_PAGES):
             start = page * self.page_size
-            items: Any = self.session.call(
-                f"activity list (from {start})", _page_reader(start, self.page_size)
-            )
+            items: Any = GarminApi(self.session).activities(start, self.page_size)
             if not isinstance(items, list):
                 raise SourceError("Garmin Connect activity list: unexpected answer")
             oldest_in_page: datetime | None = None
@@ -101,10 +97,6 @@ class GarminActivities:
             return last - self.overlap
         first_day = today - timedelta(days=self.initial_days)
         return datetime.combine(first_day, time.min, self.tz).astimezone(UTC)
-
-
-def _page_reader(start: int, size: int) -> Callable[[Garmin], Any]:
-    return lambda g: g.get_activities(start, size)
 
 
 def _parse_cursor(cursor: str | None) -> datetime | None:

@@ -11,17 +11,15 @@ hamsync's own workouts (their names start with its prefix) are never read back.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-
-from garminconnect import Garmin
 
 from planner.classify import classify_event
 from planner.models import PlannedEvent
 from planner.settings import Settings
 
+from .api import GarminApi
 from .session import GarminSession
 
 RUNNING_SPORTS = frozenset({"running", "trail_running", "track_running", "treadmill_running"})
@@ -38,13 +36,10 @@ class GarminUpcoming:
     name: str = "garmin calendar"
 
     def planned(self, first_day: date, last_day: date) -> list[PlannedEvent]:
+        api = GarminApi(self.session)
         items: list[dict[str, Any]] = []
         for year, month in months_between(first_day, last_day):
-            answer: Any = self.session.call(
-                f"calendar {year}-{month:02d}", _month_reader(year, month)
-            )
-            found = answer.get("calendarItems") if isinstance(answer, dict) else None
-            items.extend(i for i in found or [] if isinstance(i, dict))
+            items.extend(api.calendar_items(year, month))
         events = (self.to_event(i) for i in items)
         return sorted(
             (e for e in events if e is not None and first_day <= e.day <= last_day),
@@ -83,10 +78,6 @@ class GarminUpcoming:
             race=verdict.race,
             ultra=verdict.ultra,
         )
-
-
-def _month_reader(year: int, month: int) -> Callable[[Garmin], Any]:
-    return lambda g: g.get_scheduled_workouts(year, month)
 
 
 def months_between(first_day: date, last_day: date) -> list[tuple[int, int]]:

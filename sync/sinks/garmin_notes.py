@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from connectors.base import SourceError
+from connectors.garmin.api import GarminApi
 from connectors.garmin.session import GarminSession, NotFound
 from planner.models import Run
 
@@ -29,6 +30,11 @@ class GarminNotesSink(ActivityNotesSink):
         self.session = session
         self.name = name
 
+    @property
+    def api(self) -> GarminApi:
+        """The calls, made through whichever session the sink holds now."""
+        return GarminApi(self.session)
+
     def activity_id(self, run: Run) -> str | None:
         return garmin_id(run)
 
@@ -42,17 +48,11 @@ class GarminNotesSink(ActivityNotesSink):
     def _rewrite(self, activity_id: str, change: Callable[[str | None], str]) -> bool:
         """Write back ``change(description)`` if that differs; True when it was written."""
         try:
-            activity = self.session.call(
-                f"read activity {activity_id}", lambda g: g.get_activity(activity_id)
-            )
-            current = activity.get("description") if isinstance(activity, dict) else None
+            current = self.api.activity_description(activity_id)
             wanted = change(current)
             if wanted == (current or ""):
                 return False
-            self.session.call(
-                f"update activity {activity_id}",
-                lambda g: g.set_activity_description(activity_id, wanted),
-            )
+            self.api.set_activity_description(activity_id, wanted)
         except SourceError as exc:
             raise SinkError.from_source(exc) from None
         except NotFound:

@@ -15,10 +15,13 @@ is unscheduled, then deleted.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from connectors.base import SourceError
+from connectors.garmin.api import GarminApi
 from connectors.garmin.calendar import OWN_PREFIX
 from connectors.garmin.session import GarminSession, NotFound
 from connectors.garmin.workout_map import build_workout, payload_hash, workout_name
@@ -42,6 +45,11 @@ class GarminWorkoutSink:
         self.settings = settings
         self.prefix = prefix
         self.name = name
+
+    @property
+    def api(self) -> GarminApi:
+        """The calls, made through whichever session the sink holds now."""
+        return GarminApi(self.session)
 
     def sync(self, context: WriteContext, state: State, dry_run: bool) -> SinkResult:
         _, actions = checked_diff(self.name, context, state, self._digest)
@@ -91,7 +99,7 @@ class GarminWorkoutSink:
             if self._get_own(workout_id) is None:  # deleted or renamed on Garmin's side
                 workout_id = schedule_id = ""
             else:
-                self.session.call("update workout", lambda g: g.update_workout(workout_id, payload))
+                self.api.update_workout(workout_id, payload)
                 checkpoint("sink-written", self.name)
         if not workout_id:
             workout_id = self._upload(payload)
@@ -108,16 +116,13 @@ class GarminWorkoutSink:
         result.count(ActionKind.CREATE if before is None else ActionKind.UPDATE)
 
     def _upload(self, payload: dict[str, Any]) -> str:
-        answer = self.session.call("upload workout", lambda g: g.upload_workout(payload))
-        workout_id = answer.get("workoutId") if isinstance(answer, dict) else None
-        if not workout_id:
-            raise SourceError("Garmin Connect upload workout: no workout id in the answer")
+        workout_id = self.api.upload_workout(payload)
         checkpoint("sink-written", self.name)
-        return str(workout_id)
+        return workout_id
 
     def _read_back(self, workout_id: str, payload: dict[str, Any], result: SinkResult) -> None:
         """Read the workout Garmin stored and say so when it is not what was sent."""
-        stored = self.session.call("read workout back", lambda g: g.get_workout_by_id(workout_id))
+        stored = self.api.workout(workout_id, "read workout back")
         if exercise_keys(stored) != exercise_keys(payload) or (
             isinstance(stored, dict) and stored.get("workoutName") != payload["workoutName"]
         ):
@@ -126,20 +131,13 @@ class GarminWorkoutSink:
             )
 
     def _schedule(self, workout_id: str, day: date) -> str:
-        answer = self.session.call(
-            "schedule workout", lambda g: g.schedule_workout(workout_id, day.isoformat())
-        )
-        schedule_id = _schedule_id(answer)
-        if not schedule_id:
-            raise SourceError("Garmin Connect schedule workout: no schedule id in the answer")
+        schedule_id = self.api.schedule_workout(workout_id, day)
         checkpoint("sink-written", self.name)
         return schedule_id
 
     def _reschedule(self, workout_id: str, schedule_id: str, day: date) -> str:
         try:
-            self.session.call(
-                "move workout", lambda g: g.reschedule_workout(schedule_id, day.isoformat())
-            )
+            self.api.reschedule_workout(schedule_id, day)
         except NotFound:  # the runner removed it from the calendar: schedule it again
             return self._schedule(workout_id, day)
         checkpoint("sink-written", self.name)
@@ -155,26 +153,24 @@ class GarminWorkoutSink:
         workout_id = item.remote_id or self._find_workout(session)
         if workout_id and self._get_own(workout_id, result) is not None:
             if item.etag:
-                self._forget_not_found(
-                    "unschedule workout", lambda g: g.unschedule_workout(item.etag)
-                )
+                self._forget_not_found(lambda: self.api.unschedule_workout(item.etag))
                 self._record(session, item.day, workout_id, "", "", state)
-            self._forget_not_found("delete workout", lambda g: g.delete_workout(workout_id))
+            self._forget_not_found(lambda: self.api.delete_workout(workout_id))
         with state.transaction():
             state.delete_sink_item(self.name, item.session_id)
             checkpoint("sink-transaction", self.name)
         result.deleted += 1
 
-    def _forget_not_found(self, what: str, fn: Any) -> None:
+    def _forget_not_found(self, call: Callable[[], None]) -> None:
         with contextlib.suppress(NotFound):  # already gone: the goal is reached
-            self.session.call(what, fn)
+            call()
         checkpoint("sink-written", self.name)
 
     # -- helpers --------------------------------------------------------------------------
     def _get_own(self, workout_id: str, result: SinkResult | None = None) -> Any:
         """The workout if it still exists and is ours by name; None when it is gone."""
         try:
-            workout = self.session.call("read workout", lambda g: g.get_workout_by_id(workout_id))
+            workout = self.api.workout(workout_id)
         except NotFound:
             return None
         name = workout.get("workoutName") if isinstance(workout, dict) else None
@@ -187,11 +183,8 @@ class GarminWorkoutSink:
 
     def _find_workout(self, session: Session) -> str:
         """A workout of ours for this session that a cut-off write left behind, if any."""
-        listing = self.session.call(
-            "list workouts", lambda g: g.get_workouts(0, 100, my_workouts_only=True)
-        )
         suffix = f" {session.id}"
-        for workout in listing if isinstance(listing, list) else []:
+        for workout in self.api.own_workouts(0, 100):
             name = str(workout.get("workoutName") or "")
             if name.startswith(self.prefix) and name.endswith(suffix):
                 return str(workout.get("workoutId") or "")
@@ -199,18 +192,12 @@ class GarminWorkoutSink:
 
     def _find_schedule(self, workout_id: str, day: date) -> str:
         """The schedule of ``workout_id`` on the calendar of ``day``'s month, if any."""
-        month = self.session.call(
-            "read calendar", lambda g: g.get_scheduled_workouts(day.year, day.month)
-        )
-        items = month.get("calendarItems") if isinstance(month, dict) else None
-        for entry in items or []:
+        for entry in self.api.calendar_items(day.year, day.month, "read calendar"):
             if entry.get("itemType") == "workout" and str(entry.get("workoutId")) == workout_id:
                 if entry.get("date") == day.isoformat():
                     return str(entry.get("id"))
-                stale = entry.get("id")
-                self._forget_not_found(
-                    "unschedule workout", lambda g, i=stale: g.unschedule_workout(i)
-                )
+                stale = str(entry.get("id"))
+                self._forget_not_found(partial(self.api.unschedule_workout, stale))
         return ""
 
     def _digest(self, session: Session) -> str:
@@ -246,15 +233,6 @@ def exercise_keys(workout: Any) -> list[tuple[str, str]]:
     for segment in (workout or {}).get("workoutSegments") or []:
         walk(segment.get("workoutSteps"))
     return keys
-
-
-def _schedule_id(answer: Any) -> str:
-    if not isinstance(answer, dict):
-        return ""
-    for key in ("workoutScheduleId", "scheduleId", "id"):
-        if answer.get(key):
-            return str(answer[key])
-    return ""
 
 
 __all__ = ["GarminWorkoutSink", "workout_name"]

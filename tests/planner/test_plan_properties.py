@@ -223,10 +223,14 @@ def test_checkins_and_done_sessions_keep_the_rules_and_a_stable_state(
     held = [s for s in earlier.sessions if s.day < TODAY]
     _check_invariants(held + list(p.sessions), cfg)
     assert abs(p.state.level - level) <= 1
+    # A session already done today is history: returned exactly as planned, whatever happens.
+    done_today = [s for s in earlier.sessions if s.day == TODAY and s.id in done]
+    assert [s for s in p.sessions if s.day == TODAY and s.id in done] == done_today
+    placed = tuple(s for s in p.sessions if s not in done_today)
     decisive = latest_checkin(checkins, TODAY)
     if decisive is not None and decisive.feeling is Feeling.PAIN:
-        assert p.sessions == () and decisive.source == "cli"
+        assert placed == () and decisive.source == "cli"
     if decisive is not None and decisive.feeling is Feeling.SENSITIVE:
-        assert all(s.kind is SessionKind.RECOVERY for s in p.sessions)
+        assert all(s.kind is SessionKind.RECOVERY for s in placed)
     again = plan(history, upcoming, [*held, *p.sessions], checkins, p.state, cfg, TODAY, TZ)
     assert (again.sessions, again.state, again.moved) == (p.sessions, p.state, ())

@@ -11,7 +11,9 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
@@ -133,6 +135,28 @@ def test_daily_replan_runs_at_the_local_time(
     for record in replans:
         local = datetime.fromtimestamp(record.created, config.tz)
         assert (local.hour, local.minute) == (5, 0)
+
+
+def test_a_one_minute_interval_syncs_every_minute(
+    write_config: WriteConfig,
+    traveller: time_machine.Coordinates,
+    captured: list[logging.LogRecord],
+) -> None:
+    """Syncs that take 5 s with `interval_minutes = 1`: one per minute, no tick skipped."""
+    config = load_config(write_config(extra="[daemon]\ninterval_minutes = 1\n"))
+    daemon = daemon_for(config, traveller)
+    real_sync = daemon.sync_once
+
+    def slow_sync() -> Any:
+        traveller.shift(5)
+        return real_sync()
+
+    daemon.sync_once = slow_sync  # type: ignore[method-assign]
+    daemon.run(max_ticks=10)  # the first sleep waits for the first tick: ~9.5 minutes
+    assert not [r for r in captured if getattr(r, "event", "") == "skip"]
+    assert daemon.syncs == 10  # at start, then each minute
+    starts = [r.created for r in captured if getattr(r, "event", "") == "sync"]
+    assert max(b - a for a, b in pairwise(starts)) <= 65
 
 
 def test_the_daemon_waits_for_a_sync_run_by_hand(

@@ -107,6 +107,30 @@ def test_pause_clears_the_days_and_resume_brings_sessions_back(
     assert any(date.fromisoformat(s["date"]) <= last for s in after["sessions"])
 
 
+def test_pause_keeps_the_session_done_today_in_the_plan_and_the_calendar(
+    write_config: WriteConfig, tmp_path: Path
+) -> None:
+    """Done today, then paused from today: that session stays written, the undone ones go."""
+    config = write_config()
+    ics = tmp_path / "out" / "hamsync.ics"
+    first = sync(config, today="2026-11-02")["sessions"][0]
+    on = first["date"]
+    assert any(s["id"] == first["id"] for s in sync(config, today=on)["sessions"])
+    done = hamsync("done", "-c", str(config), "--date", on)
+    assert done.exit_code == 0, done.output
+    after_done = sync(config, today=on)
+    assert any("waits for a normal run after it" in n for n in after_done["notes"])
+    last = date.fromisoformat(on) + timedelta(days=6)
+    paused = hamsync("pause", "-c", str(config), "--until", last.isoformat(), "--today", on)
+    assert paused.exit_code == 0, paused.output
+    during = sync(config, today=on)
+    held = [s for s in during["sessions"] if date.fromisoformat(s["date"]) <= last]
+    assert [(s["id"], s["date"]) for s in held] == [(first["id"], on)]
+    assert during["writes"]["ics"]["deleted"] > 0  # the sessions not yet done went
+    assert date.fromisoformat(on) in event_days(ics)
+    assert all(d > last for d in event_days(ics) if date.fromisoformat(on) < d)
+
+
 def test_pause_refuses_a_day_that_has_passed(write_config: WriteConfig) -> None:
     """A pause ending yesterday is a typo: exit 2 and nothing stored."""
     config = write_config()
