@@ -42,7 +42,7 @@ def strava_rows() -> list[Row]:
     from strava_fake import FakeStrava, load, shifted, year_of_runs
 
     from connectors.strava import StravaApi, StravaSource, Tokens
-    from connectors.strava.tokens import MemoryTokenStore
+    from connectors.strava.oauth import MemoryTokenStore
 
     now = datetime(2025, 10, 19, 8, 0, tzinfo=UTC)
     today = now.date()

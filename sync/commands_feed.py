@@ -8,7 +8,7 @@ import typer
 
 from .cli_app import EXIT_CONFIG, ConfigOption, app, fail, load, out
 from .feed import FeedServer, feed_token
-from .secrets import SecretStoreUnavailable
+from .keystore import SecretStoreUnavailable
 
 
 @app.command()

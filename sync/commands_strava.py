@@ -11,14 +11,14 @@ from rich.markup import escape
 from connectors.base import SourceError
 
 from .cli_app import EXIT_CONFIG, EXIT_FAILED, ConfigOption, err, fail, load, login_app, out
-from .secrets import (
+from .keystore import (
     NO_BACKEND_HELP,
     SecretStoreUnavailable,
     env_name,
     keyring_usable,
     set_secret,
 )
-from .strava_tokens import SECTION, KeyringTokenStore, client_secret
+from .strava_wiring import SECTION, KeyringTokenStore, client_secret
 
 PASTE_REDIRECT = "http://127.0.0.1/hamsync-callback"
 """With --paste nothing listens: the browser shows an error page whose address holds the code.

@@ -35,8 +35,8 @@ from .cli_app import (
     today_for,
 )
 from .config import Config
+from .keystore import redact
 from .lock import LockHeld, sync_lock
-from .secrets import redact
 from .sinks.base import SinkError, SinkResult
 from .state import State
 from .wiring import build_sinks

@@ -1,7 +1,7 @@
 """The TOML configuration file, validated by pydantic, and its translation to planner settings.
 
 The config holds references to secrets, never secrets: passwords and tokens come from the
-keyring or the environment (:mod:`sync.secrets`). Relative paths are relative to the
+keyring or the environment (:mod:`sync.keystore`). Relative paths are relative to the
 config file, so the same file works from any working directory.
 The sections themselves (athlete, sources, sinks, feed, daemon, races, rules) are in
 :mod:`sync.config_sections`.

@@ -37,8 +37,8 @@ import schedule
 from .config import Config
 from .engine import SyncReport, run_once
 from .health import Backoff, Health, utc_now
+from .keystore import redact
 from .lock import LockHeld, sync_lock
-from .secrets import redact
 from .state import State
 
 log = logging.getLogger("hamsync")

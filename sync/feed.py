@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .config import Config
-from .secrets import get_secret, set_secret
+from .keystore import get_secret, set_secret
 from .serialize import session_body
 from .sinks.ics_file import IcsFileSink
 from .state import SinkItem, State

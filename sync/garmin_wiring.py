@@ -16,7 +16,7 @@ from connectors.garmin.calendar import GarminUpcoming
 from connectors.garmin.session import GarminSession, Pacer, token_dir_for
 
 from .config import Config
-from .secrets import get_secret
+from .keystore import get_secret
 from .sinks.base import SessionSink
 from .sinks.garmin_notes import GarminNotesSink
 from .sinks.garmin_workouts import GarminWorkoutSink

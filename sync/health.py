@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from .secrets import redact
+from .keystore import redact
 from .state import PartLog, State
 
 

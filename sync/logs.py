@@ -1,6 +1,6 @@
 """Log lines for the daemon: one per sync, human on a terminal, JSON otherwise.
 
-Every line passes through :func:`sync.secrets.redact`, tracebacks included, so a token that
+Every line passes through :func:`sync.keystore.redact`, tracebacks included, so a token that
 slipped into an exception message never reaches a terminal, a journal or the log file. The
 log file lives in the state directory (0700) and is created 0600, like the database: it
 names runs and places. It is rotated so months of unattended running stay a few megabytes.
@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from .secrets import redact
+from .keystore import redact
 
 LOG_NAME = "hamsync.log"
 MAX_LOG_BYTES = 1_000_000

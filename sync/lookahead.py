@@ -15,7 +15,7 @@ from planner.models import PlannedEvent
 from . import upcoming_cache
 from .config import Config
 from .health import Health
-from .secrets import redact
+from .keystore import redact
 from .state import State
 from .sync_report import SyncReport, backing_off, failed
 from .wiring import build_upcoming

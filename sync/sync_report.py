@@ -13,7 +13,7 @@ from connectors.base import SourceError
 from planner.models import Move, PlannedEvent, Run, RunFlags, Session
 
 from .health import Health
-from .secrets import redact
+from .keystore import redact
 from .sinks.base import SinkError, SinkResult
 from .state import State
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from planner.models import PlannedEvent
 
-from .secrets import redact
+from .keystore import redact
 from .state import State
 
 

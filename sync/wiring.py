@@ -8,10 +8,10 @@ from connectors.base import ActivitySource, UpcomingSource
 from connectors.files import FilesSource
 from connectors.ics_calendar import IcsUpcoming
 
-from . import strava_tokens
+from . import strava_wiring
 from .config import CalDavConfig, Config
 from .garmin_wiring import garmin_sinks, garmin_sources, garmin_upcoming
-from .secrets import get_secret
+from .keystore import get_secret
 from .sinks.base import SessionSink
 from .sinks.ics_file import IcsFileSink
 from .sinks.strava_notes import StravaNotesSink
@@ -30,7 +30,7 @@ def build_sources(config: Config) -> list[ActivitySource]:
         )
     strava = config.sources.strava
     if strava is not None and strava.enabled:
-        sources.append(strava_tokens.build_source(strava))
+        sources.append(strava_wiring.build_source(strava))
     sources.extend(garmin_sources(config))
     return sources
 
@@ -57,7 +57,7 @@ def build_sinks(config: Config) -> list[SessionSink]:
         sinks.append(CalDavSink(account, event_timing(config)))
     notes = config.sinks.strava_notes
     if notes is not None and notes.enabled and config.sources.strava is not None:
-        sinks.append(StravaNotesSink(strava_tokens.build_api(config.sources.strava)))
+        sinks.append(StravaNotesSink(strava_wiring.build_api(config.sources.strava)))
     sinks.extend(garmin_sinks(config))
     return sinks
 

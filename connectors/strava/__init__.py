@@ -1,6 +1,6 @@
 """Strava: sign in once, pull runs with their descent, write note blocks back.
 
-Small modules, one job each: :mod:`.tokens` (the token store contract and refresh before
+Small modules, one job each: :mod:`.oauth` (the token store contract and refresh before
 expiry), :mod:`.auth` (authorization URL, callback, code exchange, scope check),
 :mod:`.api` (the stravalib client with timeouts; also reads and writes an activity's
 description for :mod:`sync.sinks.strava_notes`), :mod:`.usage` (rate-limit headers),
@@ -13,7 +13,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .tokens import Tokens, TokenStore
+from .oauth import Tokens, TokenStore
 
 if TYPE_CHECKING:
     from .api import StravaApi

@@ -18,7 +18,7 @@ from stravalib.client import Client
 
 from ..base import SourceError
 from .errors import ExpectedNotFound, network, revoked, status_of, translate
-from .tokens import LOGIN_FIX, Tokens, TokenStore
+from .oauth import LOGIN_FIX, Tokens, TokenStore
 from .usage import UsageMeter
 
 T = TypeVar("T")

@@ -20,7 +20,7 @@ from stravalib import exc as strava_exc
 
 from ..base import SourceError
 from .api import new_client
-from .tokens import Tokens
+from .oauth import Tokens
 
 SCOPES = ("read", "activity:read_all", "activity:write")
 """What hamsync asks for: read runs (private ones too) and write the note block."""

@@ -11,7 +11,7 @@ from stravalib import exc as strava_exc
 
 from ..base import SourceError
 from ..http_retry import retry_after_of
-from .tokens import LOGIN_FIX
+from .oauth import LOGIN_FIX
 from .usage import UsageMeter
 
 RETRY_LATER = "retried at the next sync"

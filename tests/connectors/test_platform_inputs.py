@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 from connectors.garmin.activities import GarminActivities
 from connectors.strava import StravaApi, StravaSource, Tokens
-from connectors.strava.tokens import MemoryTokenStore
+from connectors.strava.oauth import MemoryTokenStore
 from planner.models import Feeling
 from sync import garmin_wiring
 from sync.cli import app

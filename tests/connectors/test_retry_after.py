@@ -17,7 +17,7 @@ from connectors.base import SourceError
 from connectors.garmin.activities import GarminActivities
 from connectors.http_retry import retry_after_s
 from connectors.strava import StravaApi, StravaSource, Tokens
-from connectors.strava.tokens import MemoryTokenStore
+from connectors.strava.oauth import MemoryTokenStore
 from planner.models import Dose, Session, SessionKind
 from planner.settings import Settings
 from sync.engine import SyncReport, write_all

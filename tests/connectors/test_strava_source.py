@@ -16,7 +16,7 @@ from strava_fake import API, TOKEN_URL, FakeStrava, load, shifted, year_of_runs
 
 from connectors.base import SourceError
 from connectors.strava import StravaApi, StravaSource, Tokens
-from connectors.strava.tokens import MemoryTokenStore
+from connectors.strava.oauth import MemoryTokenStore
 from planner.models import Sport
 
 NOW = datetime(2025, 10, 19, 8, 0, tzinfo=UTC)

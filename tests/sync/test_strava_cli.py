@@ -21,7 +21,7 @@ from connectors.files import FilesSource
 from connectors.strava import auth as strava_auth
 from connectors.strava import to_run
 from connectors.strava.auth import CallbackServer, parse_redirect
-from sync import secrets
+from sync import keystore as secrets
 from sync.cli import app
 from sync.state import State
 

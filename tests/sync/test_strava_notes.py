@@ -15,7 +15,7 @@ import responses
 from strava_fake import API, load
 
 from connectors.strava import StravaApi, Tokens
-from connectors.strava.tokens import MemoryTokenStore
+from connectors.strava.oauth import MemoryTokenStore
 from planner.models import Run, RunFlags, Sport
 from sync.sinks.base import WriteContext
 from sync.sinks.note_block import BEGIN, END

@@ -1,6 +1,6 @@
 """Strava tokens in the keyring (or the environment), and the Strava API built from config.
 
-Implements :class:`connectors.strava.TokenStore` on :mod:`sync.secrets`, so the connector
+Implements :class:`connectors.strava.TokenStore` on :mod:`sync.keystore`, so the connector
 never imports ``sync``. Keyring entries (service ``hamsync``): ``strava.refresh_token``,
 ``strava.access_token``, ``strava.expires_at``; the client secret is ``strava.client_secret``.
 In a container, ``HAMSYNC_STRAVA_REFRESH_TOKEN`` alone is enough: the access token is then
@@ -13,13 +13,13 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from connectors.base import SourceError
-from connectors.strava.tokens import Tokens
+from connectors.strava.oauth import Tokens
 
 if TYPE_CHECKING:
     from connectors.strava import StravaApi, StravaSource
 
 from .config import StravaSourceConfig
-from .secrets import SecretStoreUnavailable, get_secret, set_secret
+from .keystore import SecretStoreUnavailable, get_secret, set_secret
 
 SECTION = "strava"
 CLIENT_KEY_FIX = (
