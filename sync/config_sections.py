@@ -13,7 +13,7 @@ from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -88,9 +88,35 @@ class GarminSourceConfig(Section):
 
 
 class SourcesConfig(Section):
+    """The built-in sources, typed. Any other ``[sources.<name>]`` is the section of a
+    connector plugin (:mod:`connectors.plugin`), kept as a plain table for its factory; a name
+    no installed package registers is an error when the config loads."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
     files: FilesSourceConfig | None = None
     garmin: GarminSourceConfig | None = None
     strava: StravaSourceConfig | None = None
+
+    @model_validator(mode="after")
+    def _installed_plugins(self) -> SourcesConfig:
+        plugins = self.model_extra or {}
+        if not plugins:  # only a plugin section pays for reading the installed metadata
+            return self
+        from connectors.plugin import installed_names
+
+        installed = installed_names()
+        for name, section in plugins.items():
+            if name not in installed:
+                raise ValueError(
+                    f'[sources.{name}]: no connector named "{name}" is installed (built in: '
+                    "files, garmin, strava; install the package that provides it into "
+                    "hamsync's environment, or check the spelling)"
+                )
+            if not isinstance(section, dict):
+                raise ValueError(f"sources.{name}: expected a table ([sources.{name}])")
+            if not isinstance(section.get("enabled", True), bool):
+                raise ValueError(f"sources.{name}.enabled: expected true or false")
+        return self
 
 
 class CalDavConfig(Section):

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from connectors.base import ActivitySource, UpcomingSource
 from connectors.garmin.activities import GarminActivities
 from connectors.garmin.calendar import GarminUpcoming
 from connectors.garmin.session import GarminSession, Pacer, token_dir_for
 
-from .config import Config
+from .config import Config, GarminSourceConfig
 from .keystore import get_secret
 from .sinks.base import SessionSink
 from .sinks.garmin_notes import GarminNotesSink
@@ -33,22 +34,26 @@ def garmin_token_dir(config: Config) -> Path:
 def garmin_session(config: Config) -> GarminSession:
     source = config.sources.garmin
     interval = source.min_interval_s if source is not None else 1.0
-    key = (garmin_token_dir(config), interval)
+    return session_at(garmin_token_dir(config), interval)
+
+
+def session_at(token_dir: Path, interval: float) -> GarminSession:
+    """The one session of this token folder and pace (see ``_SESSIONS``)."""
+    key = (token_dir, interval)
     if key not in _SESSIONS:
-        _SESSIONS[key] = GarminSession(key[0], Pacer(min_interval_s=interval))
+        _SESSIONS[key] = GarminSession(token_dir, Pacer(min_interval_s=interval))
     return _SESSIONS[key]
 
 
-def garmin_sources(config: Config) -> list[ActivitySource]:
-    source = config.sources.garmin
-    if source is None or not source.enabled:
-        return []
-    return [
-        GarminActivities(
-            garmin_session(config), config.tz, overlap=timedelta(days=source.overlap_days),
-            initial_days=source.initial_days, checkins=source.checkins_from_feel,
-        )
-    ]  # fmt: skip
+def garmin_activities(
+    section: GarminSourceConfig, state_dir: Path, tokenstore: str | None, tz: ZoneInfo
+) -> ActivitySource:
+    """The ``[sources.garmin]`` source (built by :mod:`sync.builtin_connectors`)."""
+    session = session_at(token_dir_for(state_dir, tokenstore), section.min_interval_s)
+    return GarminActivities(
+        session, tz, overlap=timedelta(days=section.overlap_days),
+        initial_days=section.initial_days, checkins=section.checkins_from_feel,
+    )  # fmt: skip
 
 
 def garmin_upcoming(config: Config) -> list[UpcomingSource]:

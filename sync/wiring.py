@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from connectors.base import ActivitySource, UpcomingSource
-from connectors.files import FilesSource
 from connectors.ics_calendar import IcsUpcoming
 
-from . import strava_wiring
+from . import plugin_sources, strava_wiring
 from .config import CalDavConfig, Config
-from .garmin_wiring import garmin_sinks, garmin_sources, garmin_upcoming
+from .garmin_wiring import garmin_sinks, garmin_upcoming
 from .keystore import get_secret
 from .sinks.base import SessionSink
 from .sinks.ics_file import IcsFileSink
@@ -22,17 +21,8 @@ if TYPE_CHECKING:  # caldav (with niquests) costs ~0.2 s of start-up: imported w
 
 
 def build_sources(config: Config) -> list[ActivitySource]:
-    sources: list[ActivitySource] = []
-    files = config.sources.files
-    if files is not None and files.enabled:
-        sources.append(
-            FilesSource(files.path, config.tz, relative_to_today=files.relative_to_today)
-        )
-    strava = config.sources.strava
-    if strava is not None and strava.enabled:
-        sources.append(strava_wiring.build_source(strava))
-    sources.extend(garmin_sources(config))
-    return sources
+    """Each enabled ``[sources.<name>]`` through its ``hamsync.connectors`` entry point."""
+    return plugin_sources.build_sources(config)
 
 
 def event_timing(config: Config) -> EventTiming:

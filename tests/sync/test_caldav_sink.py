@@ -1,4 +1,8 @@
-"""The CalDAV sink against a real Radicale on 127.0.0.1, request by request."""
+"""The CalDAV sink against real servers on 127.0.0.1, request by request.
+
+The core tests run against Radicale and Xandikos (two listing and ETag implementations);
+the password test stays on Radicale, as Xandikos takes passwords only over TLS.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import pytest
 from caldav.davclient import DAVClient
 from icalendar import Calendar
 from radicale_server import Radicale
+from xandikos_server import Xandikos
 
 from connectors.caldav_calendar import CalDavAccount, connect
 from planner.models import Dose, Session, SessionKind
@@ -20,6 +25,9 @@ from sync.sinks.base import SinkError, WriteContext
 from sync.sinks.caldav import CalDavSink
 from sync.sinks.vevent import EventTiming
 from sync.state import State
+
+DavServer = Radicale | Xandikos
+"""The real CalDAV servers the sink is checked against."""
 
 TZ = ZoneInfo("Europe/Zurich")
 TODAY = date(2026, 11, 25)
@@ -50,7 +58,7 @@ class Wire:
 
     requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
     kill_after_puts: int | None = None
-    server: Radicale | None = None
+    server: DavServer | None = None
 
     def methods(self) -> list[str]:
         return [method for method, _url, _headers in self.requests]
@@ -73,12 +81,25 @@ class Wire:
 
 @pytest.fixture
 def radicale(tmp_path: Path) -> Iterator[Radicale]:
-    """A Radicale without authentication, stopped after the test."""
+    """A Radicale without authentication, stopped after the test (the purge tests use it)."""
     server = Radicale(tmp_path / "radicale")
     server.folder.mkdir()
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(params=["radicale", "xandikos"])
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[DavServer]:
+    """Each real server in turn, without authentication, stopped after the test."""
+    started: DavServer = (
+        Radicale(tmp_path / "radicale") if request.param == "radicale"
+        else Xandikos(tmp_path / "xandikos")
+    )  # fmt: skip
+    started.folder.mkdir()
+    started.start()
+    yield started
+    started.stop()
 
 
 @pytest.fixture
@@ -91,7 +112,7 @@ def state(tmp_path: Path) -> Iterator[State]:
 SyncFn = Callable[..., Any]
 
 
-def make_sink(server: Radicale, wire: Wire, password: str | None = "x") -> CalDavSink:  # noqa: S107
+def make_sink(server: DavServer, wire: Wire, password: str | None = "x") -> CalDavSink:  # noqa: S107
     account = CalDavAccount(server.url, server.user, password, "Training", timeout_s=5)
     return CalDavSink(account, TIMING, client_factory=wire.factory)
 
@@ -106,7 +127,7 @@ def write(
     return sink.sync(WriteContext(today, TZ, sessions, force=force), state, dry_run=False)
 
 
-def server_events(server: Radicale, calendar_url: str) -> dict[str, tuple[str, bytes]]:
+def server_events(server: DavServer, calendar_url: str) -> dict[str, tuple[str, bytes]]:
     """Resource name -> (etag, exact bytes) of everything in the calendar."""
     out: dict[str, tuple[str, bytes]] = {}
     with server.client() as client:
@@ -125,24 +146,24 @@ def vevent(raw: bytes) -> Any:
     return next(iter(Calendar.from_ical(raw).walk("VEVENT")))
 
 
-def put_raw(server: Radicale, url: str, body: bytes, headers: dict[str, str]) -> int:
+def put_raw(server: DavServer, url: str, body: bytes, headers: dict[str, str]) -> int:
     with server.client() as client:
         response = client.put(url, body.decode(), {"Content-Type": "text/calendar", **headers})
         return int(response.status)
 
 
 def test_first_sync_creates_each_session_with_if_none_match(
-    radicale: Radicale, state: State
+    server: DavServer, state: State
 ) -> None:
     """Three sessions become three events named by their UID, created with If-None-Match: *."""
-    calendar_url = radicale.make_calendar("Training")
+    calendar_url = server.make_calendar("Training")
     wire = Wire()
-    result = write(make_sink(radicale, wire), state, PLAN)
+    result = write(make_sink(server, wire), state, PLAN)
     assert (result.created, result.updated, result.deleted) == (3, 0, 0)
     puts = [headers for method, _url, headers in wire.requests if method == "PUT"]
     assert len(puts) == 3
     assert all(h.get("If-None-Match") == "*" and "If-Match" not in h for h in puts)
-    events = server_events(radicale, calendar_url)
+    events = server_events(server, calendar_url)
     assert set(events) == {f"{s.id}@hamsync.ics" for s in PLAN}
     for _etag, raw in events.values():
         assert b"METHOD" not in raw and b"DTEND" in raw
@@ -152,32 +173,32 @@ def test_first_sync_creates_each_session_with_if_none_match(
     assert {i.etag for i in recorded.values()} == {etag for etag, _raw in events.values()}
 
 
-def test_second_sync_sends_one_listing_and_no_write(radicale: Radicale, state: State) -> None:
+def test_second_sync_sends_one_listing_and_no_write(server: DavServer, state: State) -> None:
     """With nothing new, the only request is one PROPFIND, and the events keep their ETags."""
-    calendar_url = radicale.make_calendar("Training")
-    write(make_sink(radicale, Wire()), state)
-    before = server_events(radicale, calendar_url)
+    calendar_url = server.make_calendar("Training")
+    write(make_sink(server, Wire()), state)
+    before = server_events(server, calendar_url)
     wire = Wire()
-    result = write(make_sink(radicale, wire), state)
+    result = write(make_sink(server, wire), state)
     assert wire.methods() == ["PROPFIND"]
     assert (result.created, result.updated, result.deleted, result.conflicts) == (0, 0, 0, 0)
-    assert server_events(radicale, calendar_url) == before
+    assert server_events(server, calendar_url) == before
 
 
-def test_move_updates_in_place_and_drop_deletes(radicale: Radicale, state: State) -> None:
+def test_move_updates_in_place_and_drop_deletes(server: DavServer, state: State) -> None:
     """A moved session keeps its UID and href with SEQUENCE 1; a dropped one is deleted."""
-    calendar_url = radicale.make_calendar("Training")
-    write(make_sink(radicale, Wire()), state)
+    calendar_url = server.make_calendar("Training")
+    write(make_sink(server, Wire()), state)
     old = state.sink_items("caldav")
     moved = replace(PLAN[0], day=PLAN[0].day + timedelta(days=1))
     wire = Wire()
-    result = write(make_sink(radicale, wire), state, (moved, PLAN[1]))
+    result = write(make_sink(server, wire), state, (moved, PLAN[1]))
     assert (result.created, result.updated, result.deleted) == (0, 1, 1)
     put = next(h for m, _u, h in wire.requests if m == "PUT")
     delete = next(h for m, _u, h in wire.requests if m == "DELETE")
     assert put["If-Match"] == old[moved.id].etag
     assert delete["If-Match"] == old[PLAN[2].id].etag
-    events = server_events(radicale, calendar_url)
+    events = server_events(server, calendar_url)
     assert set(events) == {f"{PLAN[0].id}@hamsync.ics", f"{PLAN[1].id}@hamsync.ics"}
     event = vevent(events[f"{moved.id}@hamsync.ics"][1])
     assert str(event["UID"]) == f"{moved.id}@hamsync"
@@ -187,70 +208,70 @@ def test_move_updates_in_place_and_drop_deletes(radicale: Radicale, state: State
 
 
 def test_foreign_event_survives_every_sync_byte_for_byte(
-    radicale: Radicale, state: State
+    server: DavServer, state: State
 ) -> None:
     """The runner's own event is never requested, changed or deleted, whatever the plan does."""
-    calendar_url = radicale.make_calendar("Training")
-    assert put_raw(radicale, calendar_url + "dentist.ics", FOREIGN, {}) == 201
-    before = server_events(radicale, calendar_url)["dentist.ics"]
+    calendar_url = server.make_calendar("Training")
+    assert put_raw(server, calendar_url + "dentist.ics", FOREIGN, {}) == 201
+    before = server_events(server, calendar_url)["dentist.ics"]
     wire = Wire()
-    sink = make_sink(radicale, wire)
+    sink = make_sink(server, wire)
     write(sink, state)
     write(sink, state, (replace(PLAN[0], day=PLAN[0].day + timedelta(days=1)),))
     write(sink, state, ())
     write(sink, state, (), force=True)
-    assert server_events(radicale, calendar_url)["dentist.ics"] == before
+    assert server_events(server, calendar_url)["dentist.ics"] == before
     assert not [url for _m, url, _h in wire.requests if "dentist" in url]
-    assert set(server_events(radicale, calendar_url)) == {"dentist.ics"}
+    assert set(server_events(server, calendar_url)) == {"dentist.ics"}
 
 
-def test_hand_edited_event_is_a_conflict_until_forced(radicale: Radicale, state: State) -> None:
+def test_hand_edited_event_is_a_conflict_until_forced(server: DavServer, state: State) -> None:
     """An event of ours edited by the runner is reported and kept; --force puts ours back."""
-    calendar_url = radicale.make_calendar("Training")
-    sink = make_sink(radicale, Wire())
+    calendar_url = server.make_calendar("Training")
+    sink = make_sink(server, Wire())
     write(sink, state)
     name = f"{PLAN[0].id}@hamsync.ics"
-    etag, raw = server_events(radicale, calendar_url)[name]
+    etag, raw = server_events(server, calendar_url)[name]
     edited = raw.replace(b"SUMMARY:Hamstrings", b"SUMMARY:Moved by me! Hamstrings")
-    assert put_raw(radicale, state.sink_items("caldav")[PLAN[0].id].remote_id, edited,
-                   {"If-Match": etag}) in (201, 204)  # fmt: skip
-    runner_version = server_events(radicale, calendar_url)[name]
+    assert put_raw(server, state.sink_items("caldav")[PLAN[0].id].remote_id, edited,
+                 {"If-Match": etag}) in (201, 204)  # fmt: skip
+    runner_version = server_events(server, calendar_url)[name]
     moved = (replace(PLAN[0], day=PLAN[0].day + timedelta(days=2)), *PLAN[1:])
     result = write(sink, state, moved)
     assert (result.updated, result.conflicts) == (0, 1)
     assert any("edited in the calendar" in m and "--force" in m for m in result.messages)
-    assert server_events(radicale, calendar_url)[name] == runner_version
+    assert server_events(server, calendar_url)[name] == runner_version
     forced = write(sink, state, moved, force=True)
     assert (forced.updated, forced.conflicts) == (1, 0)
-    event = vevent(server_events(radicale, calendar_url)[name][1])
+    event = vevent(server_events(server, calendar_url)[name][1])
     assert str(event["SUMMARY"]).startswith("Hamstrings")
     assert int(event["SEQUENCE"]) == 1
     assert write(sink, state, moved).conflicts == 0
 
 
 def test_hand_deleted_event_is_not_recreated_until_forced(
-    radicale: Radicale, state: State
+    server: DavServer, state: State
 ) -> None:
     """A deleted event is reported once, stays deleted on later syncs, and --force restores it."""
-    calendar_url = radicale.make_calendar("Training")
-    write(make_sink(radicale, Wire()), state)
+    calendar_url = server.make_calendar("Training")
+    write(make_sink(server, Wire()), state)
     href = state.sink_items("caldav")[PLAN[1].id].remote_id
-    with radicale.client() as client:
+    with server.client() as client:
         assert client.delete(href).status in (200, 204)
-    first = write(make_sink(radicale, Wire()), state)
+    first = write(make_sink(server, Wire()), state)
     assert (first.created, first.conflicts) == (0, 1)
     assert any("deleted in the calendar" in m and "--force" in m for m in first.messages)
     wire = Wire()
     changed = (PLAN[0], replace(PLAN[1], kind=SessionKind.FOCUSED), PLAN[2])
-    again = write(make_sink(radicale, wire), state, changed)
+    again = write(make_sink(server, wire), state, changed)
     assert "PUT" not in wire.methods()
     assert (again.created, again.updated, again.conflicts) == (0, 0, 0)
-    assert f"{PLAN[1].id}@hamsync.ics" not in server_events(radicale, calendar_url)
-    restored = write(make_sink(radicale, Wire()), state, changed, force=True)
+    assert f"{PLAN[1].id}@hamsync.ics" not in server_events(server, calendar_url)
+    restored = write(make_sink(server, Wire()), state, changed, force=True)
     assert restored.created == 1
-    event = vevent(server_events(radicale, calendar_url)[f"{PLAN[1].id}@hamsync.ics"][1])
+    event = vevent(server_events(server, calendar_url)[f"{PLAN[1].id}@hamsync.ics"][1])
     assert int(event["SEQUENCE"]) == 1
-    assert write(make_sink(radicale, Wire()), state, changed).conflicts == 0
+    assert write(make_sink(server, Wire()), state, changed).conflicts == 0
 
 
 def test_wrong_password_is_a_sink_error_and_records_nothing(tmp_path: Path, state: State) -> None:
@@ -272,36 +293,36 @@ def test_wrong_password_is_a_sink_error_and_records_nothing(tmp_path: Path, stat
         server.stop()
 
 
-def test_server_killed_mid_sync_then_next_sync_repairs(radicale: Radicale, state: State) -> None:
+def test_server_killed_mid_sync_then_next_sync_repairs(server: DavServer, state: State) -> None:
     """A server gone after two writes: SinkError, two recorded; the next sync does the rest."""
-    calendar_url = radicale.make_calendar("Training")
-    wire = Wire(kill_after_puts=2, server=radicale)
+    calendar_url = server.make_calendar("Training")
+    wire = Wire(kill_after_puts=2, server=server)
     with pytest.raises(SinkError) as caught:
-        write(make_sink(radicale, wire), state)
+        write(make_sink(server, wire), state)
     assert "unreachable" in str(caught.value)
     assert len(state.sink_items("caldav")) == 2
-    radicale.start()
-    result = write(make_sink(radicale, Wire()), state)
+    server.start()
+    result = write(make_sink(server, Wire()), state)
     assert result.created == 1
-    events = server_events(radicale, calendar_url)
+    events = server_events(server, calendar_url)
     assert set(events) == {f"{s.id}@hamsync.ics" for s in PLAN}
     assert {i.etag for i in state.sink_items("caldav").values()} == {
         etag for etag, _raw in events.values()
     }
     wire = Wire()
-    write(make_sink(radicale, wire), state)
+    write(make_sink(server, wire), state)
     assert wire.methods() == ["PROPFIND"]
 
 
-def test_lost_answer_to_a_create_is_adopted_not_doubled(radicale: Radicale, state: State) -> None:
+def test_lost_answer_to_a_create_is_adopted_not_doubled(server: DavServer, state: State) -> None:
     """An event at our href that we never recorded (answer lost) is overwritten with If-Match."""
-    calendar_url = radicale.make_calendar("Training")
-    write(make_sink(radicale, Wire()), state, PLAN[:1])
+    calendar_url = server.make_calendar("Training")
+    write(make_sink(server, Wire()), state, PLAN[:1])
     with state.transaction():
         state.delete_sink_item("caldav", PLAN[0].id)  # as if the PUT's answer never came
     wire = Wire()
-    result = write(make_sink(radicale, wire), state, PLAN[:1])
+    result = write(make_sink(server, wire), state, PLAN[:1])
     assert result.created == 1 and result.conflicts == 0
     put = next(h for m, _u, h in wire.requests if m == "PUT")
     assert "If-Match" in put
-    assert set(server_events(radicale, calendar_url)) == {f"{PLAN[0].id}@hamsync.ics"}
+    assert set(server_events(server, calendar_url)) == {f"{PLAN[0].id}@hamsync.ics"}
