@@ -199,7 +199,7 @@ def read_planned_events(
 class IcsUpcoming:
     """The runner's calendar as an ICS file or URL, as an :class:`UpcomingSource`."""
 
-    def __init__(self, location: str, tz: ZoneInfo, settings: Settings, name: str = "upcoming"):
+    def __init__(self, location: str, tz: ZoneInfo, settings: Settings, name: str = "calendar"):
         self.location = location
         self.tz = tz
         self.settings = settings

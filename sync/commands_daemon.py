@@ -15,7 +15,7 @@ from .config import Config
 from .daemon import Daemon
 from .logs import LOG_NAME, setup, teardown
 from .serialize import session_to_json
-from .sinks.event_text import KIND_TITLES
+from .sinks.event_text import KIND_TITLES, exercise_name
 from .state import DB_NAME, PartLog, ensure_private_dir
 
 RETRY_HINT = "run `hamsync sync` to retry now"
@@ -118,7 +118,7 @@ def status(
         for session in data["next_sessions"]:
             day = date.fromisoformat(session["date"])
             kind = KIND_TITLES[SessionKind(session["kind"])]
-            names = ", ".join(e["key"].replace("_", " ") for e in session["exercises"])
+            names = ", ".join(exercise_name(e["key"]) for e in session["exercises"])
             out.print(f"  {day:%a %Y-%m-%d}  {kind}: {names}", highlight=False)
     out.print(f"State: {data['database']}", highlight=False, soft_wrap=True)
     out.print(f"Log:   {data['log_file']}", highlight=False, soft_wrap=True)

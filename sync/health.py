@@ -1,6 +1,6 @@
 """How each part of a sync fared, and when a failing part is tried again (backoff).
 
-Every source, look-ahead calendar and sink is a *part* (``source:files``, ``upcoming:upcoming``,
+Every source, look-ahead calendar and sink is a *part* (``source:files``, ``upcoming:calendar``,
 ``sink:ics``); the engine records each part's outcome in the state's ``sync_log`` so that
 ``hamsync status`` can say what failed and how to fix it. The state, not memory, keeps the
 failure count: a daemon restarted by systemd (or a cron sync) keeps backing off where the

@@ -95,7 +95,7 @@ def test_failing_calendar_backs_off_while_the_rest_syncs_on_time(
         logs = state.part_logs()
     finally:
         state.close()
-    assert logs["upcoming:upcoming"].failures == 4
+    assert logs["upcoming:calendar"].failures == 4
     assert logs["sink:ics"].ok
     assert datetime.fromisoformat(logs["sink:ics"].finished_at) >= START.replace(hour=12, minute=30)
 

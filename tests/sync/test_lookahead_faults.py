@@ -115,12 +115,12 @@ def test_a_failing_calendar_leaves_the_plan_as_an_uninterrupted_run(
     server.mode, server.retry_after = mode, retry_after
     code, data = sync(config)
     assert code == 3
-    assert [e["connector"] for e in data["errors"]] == ["upcoming"]
+    assert [e["connector"] for e in data["errors"]] == ["calendar"]
     assert any("planning with the calendar as read at" in w for w in data["warnings"])
     assert outcome(tmp_path) == uninterrupted
 
     status = json.loads(run("status", "--config", str(config), "--json").stdout)
-    part = next(p for p in status["parts"] if p["part"] == "upcoming:upcoming")
+    part = next(p for p in status["parts"] if p["part"] == "upcoming:calendar")
     assert not part["ok"] and part["failures"] == 1 and part["fix"]
     waited = datetime.fromisoformat(part["retry_at"]) - datetime.fromisoformat(part["finished_at"])
     assert waited.total_seconds() == pytest.approx(7200 if retry_after else 1800, abs=5)
