@@ -24,8 +24,8 @@ _DAEMON = """
 import resource, sys, time_machine
 from datetime import UTC, datetime
 from pathlib import Path
-from sync.config import load_config
-from sync.daemon import Daemon
+from sync.config.model import load_config
+from sync.engine.daemon import Daemon
 
 def rss_kb():
     for line in Path("/proc/self/status").read_text().splitlines():

@@ -21,7 +21,7 @@ that fails, or a package that fails to import, costs that source only: the sync 
 and the other sources go on (exit code 3).
 
 The built-in sources (``files``, ``strava``, ``garmin``) register the same way, from
-``sync.builtin_connectors``. This module imports neither ``sync`` nor any platform library.
+``sync.wiring.builtin_connectors``. This module imports neither ``sync`` nor any platform library.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """``python -m sync`` is the ``hamsync`` command."""
 
-from .cli import main
+from sync.cli import main
 
 main()

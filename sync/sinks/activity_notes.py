@@ -13,12 +13,11 @@ import contextlib
 import hashlib
 
 from planner.models import Run, RunFlags
-
-from ..diff import ActionKind
-from ..faults import checkpoint
-from ..state import SinkItem, State
-from .base import SinkError, SinkResult, WriteContext
-from .note_block import note_for_run
+from sync.engine.diff import ActionKind
+from sync.engine.faults import checkpoint
+from sync.sinks.base import SinkError, SinkResult, WriteContext
+from sync.sinks.note_block import note_for_run
+from sync.store.database import SinkItem, State
 
 
 class NoteGone(Exception):

@@ -10,9 +10,8 @@ from zoneinfo import ZoneInfo
 
 from connectors.base import SourceError
 from planner.models import Move, Run, RunFlags, Session
-
-from ..diff import ActionKind
-from ..state import State
+from sync.engine.diff import ActionKind
+from sync.store.database import State
 
 
 @dataclass(slots=True)
@@ -74,7 +73,7 @@ class WriteContext:
     """Runs of the last ``horizon`` days with their flags (for activity notes)."""
     force: bool = False
     """``sync --force``: overwrite what the runner edited, restore what they deleted, and
-    delete many sessions at once (see :mod:`sync.valves`)."""
+    delete many sessions at once (see :mod:`sync.engine.valves`)."""
     deletes_expected: bool = False
     """The runner emptied the plan on purpose (``hamsync pause``, a pain check-in): many
     deletes at once are what they asked for, not an accident."""

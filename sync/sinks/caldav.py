@@ -6,7 +6,7 @@ ours); its *etag* is the server's version tag, recorded after every write.
 
 One sync:
 
-1. The pure :func:`sync.diff.diff` says what to create, update and delete.
+1. The pure :func:`sync.engine.diff.diff` says what to create, update and delete.
 2. If anything of ours is live (today onwards) or to be written, ONE listing (PROPFIND
    depth 1, ``getetag``) shows what the calendar holds now. Nothing else is read, so a sync
    with no new facts sends exactly that one request and no write.
@@ -46,16 +46,15 @@ from connectors.caldav_calendar import (
     resource_name,
 )
 from planner.models import Session
-
-from ..diff import Action
-from ..faults import checkpoint
-from ..serialize import session_body
-from ..state import SinkItem, State
-from ..valves import checked_diff
-from .base import SinkError, SinkResult, WriteContext
-from .caldav_adopt import same_event
-from .caldav_requests import Calendar, Refused
-from .vevent import EventTiming, build_event, calendar, content_hash, uid_for
+from sync.engine.diff import Action
+from sync.engine.faults import checkpoint
+from sync.engine.valves import checked_diff
+from sync.sinks.base import SinkError, SinkResult, WriteContext
+from sync.sinks.caldav_adopt import same_event
+from sync.sinks.caldav_requests import Calendar, Refused
+from sync.sinks.vevent import EventTiming, build_event, calendar, content_hash, uid_for
+from sync.store.database import SinkItem, State
+from sync.store.serialize import session_body
 
 DISMISSED = "!dismissed"
 """The etag recorded for an event the runner deleted: never re-created without --force."""
@@ -210,7 +209,7 @@ class CalDavSink:
 
     def purge(self, state: State, dry_run: bool) -> SinkResult:
         """``hamsync purge``: delete every recorded event (see :mod:`.caldav_purge`)."""
-        from .caldav_purge import purge  # here: that module imports this one
+        from sync.sinks.caldav_purge import purge  # here: that module imports this one
 
         return purge(self, state, dry_run)
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 from caldav.davclient import DAVClient
 
 from connectors.caldav_calendar import CalDavFailure, resource_name
-
-from ..state import SinkItem, State
-from .base import SinkResult
-from .caldav import DISMISSED, CalDavSink, as_sink_error
+from sync.sinks.base import SinkResult
+from sync.sinks.caldav import DISMISSED, CalDavSink, as_sink_error
+from sync.store.database import SinkItem, State
 
 
 def purge(sink: CalDavSink, state: State, dry_run: bool) -> SinkResult:

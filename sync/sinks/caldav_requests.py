@@ -13,8 +13,7 @@ from caldav.davclient import DAVClient
 from caldav.response import PropfindResult
 
 from connectors.caldav_calendar import CalDavFailure, resource_name
-
-from ..faults import checkpoint
+from sync.engine.faults import checkpoint
 
 ICAL_HEADERS = {"Content-Type": "text/calendar; charset=utf-8"}
 

@@ -15,10 +15,9 @@ from connectors.base import SourceError
 from connectors.garmin.api import GarminApi
 from connectors.garmin.session import GarminSession, NotFound
 from planner.models import Run
-
-from .activity_notes import ActivityNotesSink, NoteGone
-from .base import SinkError
-from .note_block import remove_block, upsert_block
+from sync.sinks.activity_notes import ActivityNotesSink, NoteGone
+from sync.sinks.base import SinkError
+from sync.sinks.note_block import remove_block, upsert_block
 
 SOURCE_PREFIX = "garmin:"
 

@@ -27,13 +27,12 @@ from connectors.garmin.session import GarminSession, NotFound
 from connectors.garmin.workout_map import build_workout, payload_hash, workout_name
 from planner.models import Session
 from planner.settings import Settings
-
-from ..diff import Action, ActionKind
-from ..faults import checkpoint
-from ..serialize import session_body, session_from_body
-from ..state import SinkItem, State
-from ..valves import checked_diff
-from .base import SinkError, SinkResult, WriteContext
+from sync.engine.diff import Action, ActionKind
+from sync.engine.faults import checkpoint
+from sync.engine.valves import checked_diff
+from sync.sinks.base import SinkError, SinkResult, WriteContext
+from sync.store.database import SinkItem, State
+from sync.store.serialize import session_body, session_from_body
 
 
 class GarminWorkoutSink:

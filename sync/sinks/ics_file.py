@@ -13,13 +13,13 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..diff import ActionKind
-from ..faults import checkpoint
-from ..serialize import session_body, session_from_body
-from ..state import SinkItem, State
-from ..valves import checked_diff
-from .base import SinkError, SinkResult, WriteContext
-from .vevent import EventTiming, build_event, calendar, content_hash
+from sync.engine.diff import ActionKind
+from sync.engine.faults import checkpoint
+from sync.engine.valves import checked_diff
+from sync.sinks.base import SinkError, SinkResult, WriteContext
+from sync.sinks.vevent import EventTiming, build_event, calendar, content_hash
+from sync.store.database import SinkItem, State
+from sync.store.serialize import session_body, session_from_body
 
 
 class IcsFileSink:

@@ -14,10 +14,9 @@ from typing import Protocol
 
 from connectors.base import SourceError
 from planner.models import Run, RunFlags
-
-from .activity_notes import ActivityNotesSink, NoteGone
-from .base import SinkError
-from .note_block import remove_block, upsert_block
+from sync.sinks.activity_notes import ActivityNotesSink, NoteGone
+from sync.sinks.base import SinkError
+from sync.sinks.note_block import remove_block, upsert_block
 
 PREFIX = "strava:"
 

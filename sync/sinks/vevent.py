@@ -16,8 +16,7 @@ from icalendar import Calendar, Event
 
 from connectors.ics_calendar import OWN_UID_SUFFIX
 from planner.models import Session
-
-from .event_text import description, summary
+from sync.sinks.event_text import description, summary
 
 PRODID = "-//hamsync//hamstring sessions//EN"
 

@@ -11,8 +11,8 @@ import responses
 from garmin_server import API, Clock, WorkoutService, add_login, recorded, session_for, write_tokens
 from typer.testing import CliRunner
 
-from sync import garmin_wiring
 from sync.cli import app
+from sync.wiring import garmin as garmin_wiring
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "examples" / "activities"
@@ -94,7 +94,7 @@ def test_login_garmin_has_help() -> None:
 
 def test_the_commented_garmin_example_is_valid_once_uncommented(tmp_path: Path) -> None:
     """Uncommenting the Garmin sections of config.example.toml gives a config that loads."""
-    from sync.config import load_config
+    from sync.config.model import load_config
 
     text = (REPO / "config.example.toml").read_text(encoding="utf-8")
     block = text[text.index("# [sources.garmin]") : text.index("# `hamsync serve`")]

@@ -21,7 +21,7 @@ from test_garmin_sinks import (  # the workout sink's fixture, sessions and note
 
 from sync.sinks.base import WriteContext
 from sync.sinks.garmin_notes import GarminNotesSink
-from sync.state import State
+from sync.store.database import State
 
 
 def test_purge_unschedules_then_deletes_only_our_workouts(garmin: Any) -> None:  # noqa: F811

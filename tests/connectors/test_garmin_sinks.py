@@ -29,7 +29,7 @@ from planner.settings import Settings
 from sync.sinks.base import SinkError, WriteContext
 from sync.sinks.garmin_notes import GarminNotesSink
 from sync.sinks.garmin_workouts import GarminWorkoutSink
-from sync.state import State
+from sync.store.database import State
 
 ZURICH = ZoneInfo("Europe/Zurich")
 TODAY = date(2026, 11, 23)

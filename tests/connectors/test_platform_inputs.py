@@ -26,10 +26,10 @@ from connectors.garmin.activities import GarminActivities
 from connectors.strava import StravaApi, StravaSource, Tokens
 from connectors.strava.oauth import MemoryTokenStore
 from planner.models import Feeling
-from sync import garmin_wiring
 from sync.cli import app
-from sync.engine import SyncReport, pull_all
-from sync.state import State
+from sync.engine.run import SyncReport, pull_all
+from sync.store.database import State
+from sync.wiring import garmin as garmin_wiring
 
 LIST = f"{API}/activitylist-service/activities/search/activities"
 SAMPLES = Path(__file__).resolve().parents[2] / "examples" / "activities"

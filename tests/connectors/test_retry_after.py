@@ -20,11 +20,11 @@ from connectors.strava import StravaApi, StravaSource, Tokens
 from connectors.strava.oauth import MemoryTokenStore
 from planner.models import Dose, Session, SessionKind
 from planner.settings import Settings
-from sync.engine import SyncReport, write_all
-from sync.health import Health
+from sync.engine.health import Health
+from sync.engine.run import SyncReport, write_all
 from sync.sinks.base import SinkError, WriteContext
 from sync.sinks.garmin_workouts import GarminWorkoutSink
-from sync.state import State
+from sync.store.database import State
 
 LIST = f"{API}/activitylist-service/activities/search/activities"
 ZURICH = ZoneInfo("Europe/Zurich")

@@ -14,8 +14,8 @@ from radicale_server import Radicale
 from typer.testing import CliRunner
 
 from sync.cli import app
-from sync.config import load_config
-from sync.engine import SyncReport, look_ahead
+from sync.config.model import load_config
+from sync.engine.run import SyncReport, look_ahead
 
 WriteConfig = Callable[..., Path]
 TODAY = "2026-11-25"

@@ -24,7 +24,7 @@ from test_caldav_sink import (  # the sink's own fixtures and helpers
 
 from connectors.caldav_calendar import CalDavAccount, connect
 from sync.sinks.base import SinkError
-from sync.state import State
+from sync.store.database import State
 
 
 def test_purge_deletes_only_our_events_and_leaves_edits(

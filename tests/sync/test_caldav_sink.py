@@ -24,7 +24,7 @@ from planner.models import Dose, Session, SessionKind
 from sync.sinks.base import SinkError, WriteContext
 from sync.sinks.caldav import CalDavSink
 from sync.sinks.vevent import EventTiming
-from sync.state import State
+from sync.store.database import State
 
 DavServer = Radicale | Xandikos
 """The real CalDAV servers the sink is checked against."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sync.config import ConfigError, load_config
+from sync.config.model import ConfigError, load_config
 
 REPO = Path(__file__).resolve().parents[2]
 

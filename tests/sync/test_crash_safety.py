@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sync.cli import app
-from sync.faults import CHECKPOINTS, ENV
+from sync.engine.faults import CHECKPOINTS, ENV
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "examples" / "activities"

@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 from connectors.caldav_calendar import resource_name
 from sync.cli import app
-from sync.faults import ENV
+from sync.engine.faults import ENV
 
 PORT = free_port()
 PASSWORD_ENV = {"HAMSYNC_CALDAV_PASSWORD": "unused-by-radicale-without-auth"}

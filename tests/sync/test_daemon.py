@@ -19,11 +19,11 @@ import pytest
 import time_machine
 from daemon_helpers import calendar_server, planned_calendar
 
-from sync.config import Config, load_config
-from sync.daemon import Daemon
-from sync.lock import sync_lock
-from sync.logs import setup, teardown
-from sync.state import State
+from sync.config.model import Config, load_config
+from sync.engine.daemon import Daemon
+from sync.engine.logs import setup, teardown
+from sync.store.database import State
+from sync.store.lock import sync_lock
 
 WriteConfig = Callable[..., Path]
 HAMSYNC = str(Path(sys.executable).with_name("hamsync"))

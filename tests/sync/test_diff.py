@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from planner.models import Dose, Session, SessionKind
-from sync.diff import ActionKind, diff
-from sync.state import SinkItem
+from sync.engine.diff import ActionKind, diff
+from sync.store.database import SinkItem
 
 TODAY = date(2026, 11, 25)
 

@@ -201,7 +201,7 @@ def test_second_sync_waits_for_the_lock_then_says_who_holds_it(
     write_config: WriteConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """While another sync holds the lock, a second one exits 5 naming the holder."""
-    from sync import lock
+    from sync.store import lock
 
     config = write_config()
     sync_json(config)

@@ -16,8 +16,8 @@ from radicale_server import free_port
 from typer.testing import CliRunner
 
 from sync.cli import app
-from sync.config import load_config
-from sync.feed import feed_token, start_feed
+from sync.config.model import load_config
+from sync.serve.feed import feed_token, start_feed
 
 WriteConfig = Callable[..., Path]
 TOKEN = "test-feed-token-1234567890"

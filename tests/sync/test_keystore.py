@@ -7,7 +7,7 @@ import pytest
 from keyring.backends import fail
 from keyrings.alt.file import PlaintextKeyring
 
-from sync import keystore as secrets
+from sync.config import keystore as secrets
 
 
 def test_environment_wins_and_is_named_by_section_and_key(

@@ -20,9 +20,9 @@ from typer.testing import CliRunner
 
 import connectors.ics_calendar
 from sync.cli import app
-from sync.config import load_config
-from sync.daemon import Daemon
-from sync.logs import setup, teardown
+from sync.config.model import load_config
+from sync.engine.daemon import Daemon
+from sync.engine.logs import setup, teardown
 
 WriteConfig = Callable[..., Path]
 TODAY = date(2026, 11, 25)

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from planner.models import PlannerState
 from sync.cli import app
-from sync.state import State
+from sync.store.database import State
 
 WriteConfig = Any
 TODAY = "2026-11-25"

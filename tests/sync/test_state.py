@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from planner.models import Run, Sport
-from sync.state import DB_NAME, MIGRATIONS, State
+from sync.store.database import DB_NAME, MIGRATIONS, State
 
 
 def make_run(

@@ -21,9 +21,9 @@ from connectors.files import FilesSource
 from connectors.strava import auth as strava_auth
 from connectors.strava import to_run
 from connectors.strava.auth import CallbackServer, parse_redirect
-from sync import keystore as secrets
 from sync.cli import app
-from sync.state import State
+from sync.config import keystore as secrets
+from sync.store.database import State
 
 WriteConfig = Callable[..., Path]
 runner = CliRunner()
@@ -168,7 +168,7 @@ def test_a_strava_run_and_its_fit_file_count_once(tmp_path: Path, testdata_dir: 
 
 def test_notes_without_a_strava_source_is_a_config_error(write_config: WriteConfig) -> None:
     """[sinks.strava_notes] alone is refused at load time with a message naming the fix."""
-    from sync.config import ConfigError, load_config
+    from sync.config.model import ConfigError, load_config
 
     with pytest.raises(ConfigError, match=r"needs \[sources.strava\]"):
         load_config(write_config(extra="[sinks.strava_notes]\nenabled = true\n"))
@@ -179,7 +179,7 @@ def test_notes_without_a_strava_source_is_a_config_error(write_config: WriteConf
 def test_paste_redirect_matches_the_callback_path() -> None:
     """The --paste redirect is the callback path the code exchange expects."""
     from connectors.strava.auth import CALLBACK_PATH
-    from sync.commands_strava import PASTE_REDIRECT
+    from sync.cli.login_strava import PASTE_REDIRECT
 
     assert f"http://127.0.0.1{CALLBACK_PATH}" == PASTE_REDIRECT
 

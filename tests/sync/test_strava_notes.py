@@ -20,7 +20,7 @@ from planner.models import Run, RunFlags, Sport
 from sync.sinks.base import WriteContext
 from sync.sinks.note_block import BEGIN, END
 from sync.sinks.strava_notes import StravaNotesSink
-from sync.state import State
+from sync.store.database import State
 
 TZ = ZoneInfo("Europe/Zurich")
 RUNNER_TEXT = "Legs felt great on the ridge. Thanks Anna for the pacing!"

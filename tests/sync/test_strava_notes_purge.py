@@ -16,7 +16,7 @@ from test_strava_notes import (  # the notes sink's fixtures and helpers
 
 from sync.sinks.note_block import BEGIN
 from sync.sinks.strava_notes import StravaNotesSink
-from sync.state import State
+from sync.store.database import State
 
 
 def test_purge_restores_the_runners_text(

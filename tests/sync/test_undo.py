@@ -15,8 +15,8 @@ from radicale_server import free_port
 from typer.testing import CliRunner
 
 from sync.cli import app
-from sync.cli_app import EXIT_CONFIG, EXIT_SAFETY
-from sync.state import SinkItem, State
+from sync.cli.app import EXIT_CONFIG, EXIT_SAFETY
+from sync.store.database import SinkItem, State
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "examples" / "activities"

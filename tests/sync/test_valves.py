@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from planner.models import Dose, Session, SessionKind
-from sync.diff import diff
+from sync.engine.diff import diff
+from sync.engine.valves import Refused, check_deletes, mass_delete, vanished_source
 from sync.sinks.base import WriteContext
-from sync.state import SinkItem
-from sync.valves import Refused, check_deletes, mass_delete, vanished_source
+from sync.store.database import SinkItem
 
 TODAY = date(2026, 11, 25)
 TZ = ZoneInfo("Europe/Zurich")

@@ -1,0 +1,132 @@
+"""``hamsync daemon`` (the long-running loop) and ``hamsync status`` (how it is going)."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from planner.models import SessionKind
+from sync.cli.app import (
+    ConfigOption,
+    JsonOption,
+    TodayOption,
+    app,
+    load,
+    open_state,
+    out,
+    print_json,
+)
+from sync.cli.app import today_for as _today_for
+from sync.config.model import Config
+from sync.engine.daemon import Daemon
+from sync.engine.logs import LOG_NAME, setup, teardown
+from sync.sinks.event_text import KIND_TITLES, exercise_name
+from sync.store.database import DB_NAME, PartLog, ensure_private_dir
+from sync.store.serialize import session_to_json
+
+RETRY_HINT = "run `hamsync sync` to retry now"
+NEXT_SESSIONS = 5
+
+
+def log_path(config: Config) -> Path:
+    assert config.state_dir is not None
+    return config.daemon.log_file or config.state_dir / LOG_NAME
+
+
+@app.command()
+def daemon(config_path: ConfigOption = None) -> None:
+    """Sync every few minutes and re-plan daily until stopped (SIGTERM or Ctrl-C)."""
+    config = load(config_path)
+    assert config.state_dir is not None
+    os.umask(0o077)  # the state, its log and rotated logs are private to the runner
+    ensure_private_dir(config.state_dir)
+    handlers = setup(log_path(config))
+    try:
+        Daemon(config).run()
+    finally:
+        teardown(handlers)
+
+
+def _part_json(entry: PartLog) -> dict[str, Any]:
+    kind, _, name = entry.part.partition(":")
+    return {
+        "part": entry.part,
+        "kind": kind,
+        "name": name or kind,
+        "ok": entry.ok,
+        "finished_at": entry.finished_at,
+        "message": entry.message,
+        "fix": entry.fix or ("" if entry.ok else RETRY_HINT),
+        "failures": entry.failures,
+        "retry_at": entry.retry_at if not entry.ok else "",
+    }
+
+
+def _part_order(entry: PartLog) -> tuple[int, str]:
+    kind = entry.part.partition(":")[0]
+    return ({"source": 0, "upcoming": 1, "sink": 2}.get(kind, 3), entry.part)
+
+
+def status_json(config: Config, today: date) -> dict[str, Any]:
+    """Everything ``status`` shows, from the state alone (no network)."""
+    assert config.state_dir is not None
+    with open_state(config) as state:
+        parts = state.part_logs()
+        sessions = [s for s in state.plan_sessions() if s.day >= today][:NEXT_SESSIONS]
+    last = parts.pop("sync", None)
+    return {
+        "state_dir": str(config.state_dir),
+        "database": str(config.state_dir / DB_NAME),
+        "log_file": str(log_path(config)),
+        "last_sync": None if last is None else {"finished_at": last.finished_at, "ok": last.ok},
+        "parts": [_part_json(p) for p in sorted(parts.values(), key=_part_order)],
+        "next_sessions": [session_to_json(s) for s in sessions],
+    }
+
+
+def _local(stamp: str, config: Config) -> str:
+    if not stamp:
+        return "-"
+    return f"{datetime.fromisoformat(stamp).astimezone(config.tz):%a %Y-%m-%d %H:%M}"
+
+
+@app.command()
+def status(
+    config_path: ConfigOption = None, today: TodayOption = None, as_json: JsonOption = False
+) -> None:
+    """Last sync of each source and sink, what failed and how to fix it, what comes next."""
+    config = load(config_path)
+    data = status_json(config, _today_for(today, config))
+    if as_json:
+        print_json(data)
+        return
+    last = data["last_sync"]
+    if last is None:
+        out.print("No sync yet: run `hamsync sync` (or start `hamsync daemon`).")
+    else:
+        verdict = "ok" if last["ok"] else "with errors"
+        out.print(f"Last sync: {_local(last['finished_at'], config)} ({verdict})")
+    for part in data["parts"]:
+        label = f"{part['kind']} {part['name']}"
+        when = _local(part["finished_at"], config)
+        if part["ok"]:
+            out.print(f"  [green]ok[/]      {label}: {when}, {part['message']}", highlight=False)
+            continue
+        out.print(f"  [red]failed[/]  {label}: {when}, {part['message']}", highlight=False)
+        out.print(f"          fix: {part['fix']}", highlight=False)
+        out.print(
+            f"          {part['failures']} failure(s) in a row; the daemon retries after "
+            f"{_local(part['retry_at'], config)}",
+            highlight=False,
+        )
+    if data["next_sessions"]:
+        out.print("Next sessions:")
+        for session in data["next_sessions"]:
+            day = date.fromisoformat(session["date"])
+            kind = KIND_TITLES[SessionKind(session["kind"])]
+            names = ", ".join(exercise_name(e["key"]) for e in session["exercises"])
+            out.print(f"  {day:%a %Y-%m-%d}  {kind}: {names}", highlight=False)
+    out.print(f"State: {data['database']}", highlight=False, soft_wrap=True)
+    out.print(f"Log:   {data['log_file']}", highlight=False, soft_wrap=True)

@@ -1,0 +1,173 @@
+"""Undo commands: ``purge`` (remove all hamsync wrote), ``pause --until`` and ``resume``.
+
+``purge`` asks every configured sink to remove what hamsync recorded there, and only that:
+ICS file emptied, CalDAV events deleted with ``If-Match``, Garmin workouts unscheduled then
+deleted, note blocks taken out of activity descriptions with the runner's text kept. A sink
+that fails is reported and the others still purge; its records stay, so running ``purge``
+again finishes the job. It holds the sync lock, so a daemon never writes in the middle.
+
+``pause`` sets ``PlannerState.paused_until``: the planner then places no session on that day
+or before, and the next sync deletes the sessions already written for those days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Annotated, Protocol, runtime_checkable
+
+import typer
+from rich.text import Text
+
+from sync.cli.app import (
+    EXIT_CONFIG,
+    EXIT_FAILED,
+    EXIT_LOCKED,
+    EXIT_PARTIAL,
+    ConfigOption,
+    TodayOption,
+    app,
+    err,
+    fail,
+    load,
+    open_state,
+    out,
+    today_for,
+)
+from sync.config.keystore import redact
+from sync.config.model import Config
+from sync.sinks.base import SinkError, SinkResult
+from sync.store.database import State
+from sync.store.lock import LockHeld, sync_lock
+from sync.wiring.build import build_sinks
+
+
+@runtime_checkable
+class PurgeableSink(Protocol):
+    """A sink that can remove everything hamsync recorded writing to it."""
+
+    name: str
+
+    def purge(self, state: State, dry_run: bool) -> SinkResult: ...
+
+
+def _what(sink: str) -> str:
+    """What one item of a sink is, in the runner's words."""
+    if "notes" in sink:
+        return "note blocks"
+    return "workouts" if sink.startswith("garmin") else "events"
+
+
+def _sinks(config: Config) -> list[PurgeableSink]:
+    found: list[PurgeableSink] = []
+    for sink in build_sinks(config):
+        if isinstance(sink, PurgeableSink):
+            found.append(sink)
+        else:  # a third-party sink without undo
+            err.print(Text(f"warning: {sink.name}: cannot be purged; left as it is"))
+    return found
+
+
+def purge_all(sinks: list[PurgeableSink], state: State) -> tuple[int, int]:
+    """Purge each sink, printing what it removed; ``(sinks that worked, sinks that failed)``."""
+    worked = failed = 0
+    for sink in sinks:
+        try:
+            result = sink.purge(state, dry_run=False)
+        except SinkError as exc:
+            failed += 1
+            message = redact(str(exc))
+            out.print(Text("error: ", style="red") + Text(f"{sink.name}: {message}"))
+            out.print(Text(f"  {sink.name}: kept its records; `hamsync purge` again finishes it"))
+            continue
+        except Exception as exc:  # one sink's bug never stops the others
+            failed += 1
+            out.print(Text("error: ", style="red") + Text(f"{sink.name}: {redact(repr(exc))}"))
+            continue
+        worked += 1
+        out.print(f"{sink.name}: removed {result.deleted} {_what(sink.name)}")
+        for message in result.messages:
+            out.print(Text(f"  {message}"))
+    return worked, failed
+
+
+@app.command()
+def purge(
+    config_path: ConfigOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be removed; remove nothing.")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Remove every event, workout and note block hamsync wrote, and nothing else."""
+    config = load(config_path)
+    assert config.state_dir is not None
+    sinks = _sinks(config)
+    with open_state(config) as state:
+        try:
+            with sync_lock(config.state_dir):
+                planned = {s.name: s.purge(state, dry_run=True).deleted for s in sinks}
+                if not any(planned.values()):
+                    out.print("hamsync has nothing of its own to remove.")
+                    raise typer.Exit(0)
+                out.print("hamsync wrote these, and would remove them:")
+                for name, count in planned.items():
+                    out.print(f"  {name}: {count} {_what(name)}")
+                if dry_run:
+                    out.print("dry run: nothing was removed.")
+                    raise typer.Exit(0)
+                if not yes and not typer.confirm("Remove them?", default=False):
+                    out.print("Nothing was removed.")
+                    raise typer.Exit(0)
+                worked, failed = purge_all(sinks, state)
+        except LockHeld as exc:
+            fail(str(exc), EXIT_LOCKED)
+    out.print(
+        "The plan is still stored: the next `hamsync sync` (or the daemon) writes it again. "
+        "Disable the sinks in the config, or `hamsync pause`, to keep them empty."
+    )
+    if failed:
+        raise typer.Exit(EXIT_PARTIAL if worked else EXIT_FAILED)
+
+
+def _set_pause(config: Config, until: date | None) -> None:
+    """Store the pause under the sync lock, so a running sync cannot overwrite it."""
+    assert config.state_dir is not None
+    with open_state(config) as state:
+        try:
+            with sync_lock(config.state_dir), state.transaction():
+                current = state.planner_state(config.settings().starting_level)
+                state.save_planner_state(replace(current, paused_until=until))
+        except LockHeld as exc:
+            fail(str(exc), EXIT_LOCKED)
+
+
+@app.command()
+def pause(
+    until: Annotated[
+        str, typer.Option("--until", help="Last day without sessions (YYYY-MM-DD).")
+    ],
+    config_path: ConfigOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Place no hamstring session up to and including a date (holidays, illness)."""
+    config = load(config_path)
+    try:
+        last = date.fromisoformat(until)
+    except ValueError:
+        fail(f"--until {until!r}: expected a date as YYYY-MM-DD", EXIT_CONFIG)
+    if last < today_for(today, config):
+        fail(f"--until {last}: that day has passed; nothing to pause", EXIT_CONFIG)
+    _set_pause(config, last)
+    out.print(
+        f"Paused: no hamstring session up to {last:%a %Y-%m-%d}. The next `hamsync sync` "
+        "removes the sessions already written for those days."
+    )
+
+
+@app.command()
+def resume(config_path: ConfigOption = None) -> None:
+    """End a pause now: the next sync places sessions again."""
+    config = load(config_path)
+    _set_pause(config, None)
+    out.print("Resumed: the next `hamsync sync` places hamstring sessions again.")

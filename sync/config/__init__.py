@@ -1,0 +1,1 @@
+"""The TOML configuration and the secrets it refers to."""

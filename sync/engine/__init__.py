@@ -1,0 +1,1 @@
+"""The sync engine: run_once, look-ahead, diff, safety valves, report and daemon."""

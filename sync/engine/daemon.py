@@ -1,0 +1,239 @@
+"""``hamsync daemon``: sync every few minutes and re-plan once a day, unattended, for months.
+
+The loop is the ``schedule`` package's: an interval job and a daily job at ``replan_at`` in
+the runner's time zone. Around it, what a home server needs:
+
+- every job is guarded: ``schedule`` lets a job's exception escape ``run_pending`` (and then
+  never reschedules the job), so one bad sync would end the loop; here it is logged and the
+  next tick comes as planned;
+- a failing source or sink backs off (:mod:`sync.engine.health`, kept in the state) while the others
+  run on time;
+- the loop wakes at least every ``max_idle_s`` (60 s): ``time.sleep`` does not count the time
+  a machine spends suspended, so a long sleep would oversleep a resume by hours. ``schedule``
+  then runs each overdue job once (not once per missed tick), and the daemon logs the jump;
+- SIGTERM or SIGINT while idle stops at once; during a sync, the sync finishes first (a second
+  signal abandons it: every step is one transaction and the calendar file is replaced
+  atomically, so nothing is left half-written either way);
+- each sync takes the same lock as ``hamsync sync`` and opens the state only for its duration,
+  so a cron sync and the daemon never interleave and no file descriptor is held between syncs.
+
+The clock (``now``) and ``sleep`` are injectable, so tests drive thousands of ticks of
+simulated time in seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from types import FrameType
+from typing import Any
+
+import schedule
+
+from sync.config.keystore import redact
+from sync.config.model import Config
+from sync.engine.health import Backoff, Health, utc_now
+from sync.engine.run import SyncReport, run_once
+from sync.store.database import State
+from sync.store.lock import LockHeld, sync_lock
+
+log = logging.getLogger("hamsync")
+
+JUMP_S = 120.0
+"""Wall time passing this much beyond a sleep means the machine slept or the clock jumped."""
+DEDUPE_S = 60.0
+"""A job due right after a sync (the daily re-plan at the interval's tick) is not run twice."""
+DEDUPE_SHARE = 0.5
+"""...but never for longer than half an interval: with ``interval_minutes = 1``, a sync that
+ended 55 s ago is a tick's worth old, not "moments ago", and skipping it halves the rate."""
+
+
+class StopDaemon(BaseException):
+    """Raised by the signal handler to leave a sleep (or abandon a sync on a second signal).
+
+    A BaseException, so that the engine's per-connector ``except Exception`` does not eat it.
+    """
+
+
+class Daemon:
+    def __init__(
+        self,
+        config: Config,
+        *,
+        now: Callable[[], datetime] = utc_now,
+        sleep: Callable[[float], None] = time.sleep,
+        max_idle_s: float = 60.0,
+        lock_wait_s: float = 30.0,
+    ) -> None:
+        self.config = config
+        self.now = now
+        self.sleep = sleep
+        self.max_idle_s = max_idle_s
+        self.lock_wait_s = lock_wait_s
+        interval = timedelta(minutes=config.daemon.interval_minutes)
+        cap = timedelta(minutes=config.daemon.backoff_max_minutes)
+        backoff = Backoff(base=interval, cap=max(cap, interval))
+        self.health = Health(now=now, backoff=backoff, honour_backoff=True)
+        self.scheduler = schedule.Scheduler()
+        self.stop_requested = False
+        self._busy = False
+        self._last_sync: datetime | None = None
+        self.dedupe_s = min(DEDUPE_S, interval.total_seconds() * DEDUPE_SHARE)
+        """A job this soon after the last sync is skipped: 60 s, or half a shorter interval."""
+        self.ticks = 0
+        self.syncs = 0
+        self.failed_jobs = 0
+        self.feed: Any = None
+        """The ICS feed server while ``run`` serves it (``[feed] enabled``)."""
+
+    # -- jobs -------------------------------------------------------------------------
+    def schedule_jobs(self) -> None:
+        self.scheduler.clear()
+        self.scheduler.every(self.config.daemon.interval_minutes).minutes.do(self.job, "interval")
+        self.scheduler.every().day.at(self.config.daemon.replan_at, self.config.timezone).do(
+            self.job, "daily re-plan"
+        )
+
+    def job(self, why: str) -> None:
+        """One guarded sync: any exception is logged, never raised into the loop."""
+        last = self._last_sync
+        if last is not None and (self.now() - last).total_seconds() < self.dedupe_s:
+            log.info("%s: synced moments ago", why, extra={"event": "skip", "why": why})
+            return
+        self._busy = True
+        try:
+            report = self.sync_once()
+        except Exception as exc:
+            self.failed_jobs += 1
+            log.error(
+                "%s: sync failed: %s", why, redact(repr(exc)), exc_info=exc,
+                extra={"event": "sync", "why": why, "ok": False},
+            )  # fmt: skip
+            return
+        finally:
+            self._busy = False
+            self._last_sync = self.now()
+        if report is not None:
+            self.syncs += 1
+            log_sync(report, why)
+
+    def sync_once(self) -> SyncReport | None:
+        """A sync under the lock; None (logged) when a hand-run sync holds it too long."""
+        assert self.config.state_dir is not None
+        today = self.now().astimezone(self.config.tz).date()
+        state = State.open(self.config.state_dir)
+        try:
+            with sync_lock(self.config.state_dir, wait_s=self.lock_wait_s):
+                return run_once(self.config, state, today, health=self.health)
+        except LockHeld as exc:
+            log.info("skipped: %s", exc, extra={"event": "skip"})
+            return None
+        finally:
+            state.close()
+
+    # -- the loop ---------------------------------------------------------------------
+    def run(self, max_ticks: int | None = None) -> None:
+        """Sync now, then on schedule until a signal (or ``max_ticks`` loops, for tests)."""
+        restore = self._install_signals()
+        self.feed = self._start_feed()
+        try:
+            self.schedule_jobs()
+            log.info(
+                "daemon started: sync every %d min, re-plan daily at %s (%s)",
+                self.config.daemon.interval_minutes, self.config.daemon.replan_at,
+                self.config.timezone, extra={"event": "start"},
+            )  # fmt: skip
+            self.job("start")
+            last_tick = None if max_ticks is None else self.ticks + max_ticks
+            while not self.stop_requested and (last_tick is None or self.ticks < last_tick):
+                self._tick()
+        except StopDaemon:
+            pass
+        finally:
+            if self.feed is not None:
+                self.feed.stop()
+                self.feed = None
+            restore()
+            log.info("daemon stopped", extra={"event": "stop"})
+
+    def _tick(self) -> None:
+        self.scheduler.run_pending()
+        if self.stop_requested:
+            return
+        idle = self.scheduler.idle_seconds
+        wait = min(self.max_idle_s, max(1.0, idle if idle is not None else self.max_idle_s))
+        before = self.now()
+        self.sleep(wait)
+        self.ticks += 1
+        slept = (self.now() - before).total_seconds()
+        if slept > wait + JUMP_S:
+            log.info(
+                "woke %.0f min late (machine asleep or clock changed): catching up once",
+                (slept - wait) / 60, extra={"event": "clock_jump"},
+            )  # fmt: skip
+
+    def request_stop(self, signum: int, _frame: FrameType | None = None) -> None:
+        """Signal handler: finish the current sync, or leave now when idle (or asked twice)."""
+        if self._busy and not self.stop_requested:
+            self.stop_requested = True
+            log.info("stopping after the current sync (signal again to abandon it)")
+            return
+        self.stop_requested = True
+        raise StopDaemon(signum)
+
+    def _install_signals(self) -> Callable[[], None]:
+        if threading.current_thread() is not threading.main_thread():
+            return lambda: None
+        old = {s: signal.signal(s, self.request_stop) for s in (signal.SIGTERM, signal.SIGINT)}
+
+        def restore() -> None:
+            for sig, handler in old.items():
+                signal.signal(sig, handler)
+
+        return restore
+
+    def _start_feed(self) -> Any:
+        """The ICS feed server when ``[feed] enabled`` (``sync.serve.feed``), else None."""
+        if not self.config.feed.enabled:
+            return None
+        from sync.serve.feed import start_feed  # only a daemon that serves needs the HTTP server
+
+        try:
+            server = start_feed(self.config)
+        except Exception as exc:  # port taken, no keyring for the token: sync anyway
+            log.error("the ICS feed cannot start: %s; syncing without it", redact(str(exc)))
+            return None
+        where = f"{self.config.feed.host}:{self.config.feed.port}"
+        log.info("serving the ICS feed on %s", where, extra={"event": "feed"})
+        return server
+
+
+def log_sync(report: SyncReport, why: str) -> None:
+    """The one line a sync leaves in the log."""
+    writes = ", ".join(
+        f"{name} +{r.created} ~{r.updated} -{r.deleted}" for name, r in report.writes.items()
+    )
+    text = f"sync ({why}): {report.runs_pulled} runs pulled, {len(report.sessions)} sessions"
+    if writes:
+        text += f"; {writes}"
+    if report.errors:
+        text += "; failed: " + "; ".join(f"{c}: {m}" for c, m in report.errors)
+    if report.skipped:
+        text += "; backing off: " + ", ".join(c for c, _ in report.skipped)
+    if report.refused:  # the daemon never forces: the runner decides (`hamsync sync --force`)
+        text += "; refused: " + "; ".join(f"{c}: {m}" for c, m in report.refused)
+    level = logging.WARNING if report.errors or report.refused else logging.INFO
+    log.log(
+        level, "%s", text,
+        extra={
+            "event": "sync", "why": why, "ok": not report.errors,
+            "runs_pulled": report.runs_pulled, "sessions": len(report.sessions),
+            "writes": {n: r.as_json() for n, r in report.writes.items()},
+            "errors": [{"connector": c, "message": m} for c, m in report.errors],
+            "skipped": [c for c, _ in report.skipped],
+        },
+    )  # fmt: skip

@@ -1,0 +1,97 @@
+"""The look-ahead: planned runs and races from every configured calendar, for the planner.
+
+A calendar that cannot be read now is planned from its last good read
+(:mod:`sync.store.upcoming_cache`), so a flaky server does not move sessions back and forth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from connectors.base import SourceError
+from planner.models import PlannedEvent
+from sync.config.keystore import redact
+from sync.config.model import Config
+from sync.engine.health import Health
+from sync.engine.report import SyncReport, backing_off, failed
+from sync.store import upcoming_cache
+from sync.store.database import State
+from sync.wiring.build import build_upcoming
+
+LOOKAHEAD_EXTRA_DAYS = 4
+"""Events a few days past the horizon still constrain its last days (R3: 72 h before)."""
+
+
+def look_ahead(
+    config: Config,
+    today: date,
+    report: SyncReport,
+    state: State | None = None,
+    health: Health | None = None,
+    cached: State | None = None,
+) -> list[PlannedEvent]:
+    """Planned runs from every configured calendar; a failing one is reported, others used.
+
+    With ``state``, each good read is kept, and a calendar that fails (or backs off) is
+    planned from its last good read, so a flaky server does not move sessions back and forth.
+    With ``cached`` only (``hamsync plan``), nothing is recorded but a calendar that fails is
+    still shown from its last good read, so ``plan`` shows what ``sync`` would plan.
+    """
+    health = health or Health()
+    rules = config.settings().rules
+    # Races of the last days still rule the first days of the plan (R4: recovery only for 3
+    # days after a race, no Nordic for 7 after an ultra), so calendars are read from then.
+    first = today - timedelta(days=max(rules.race_recovery_days, rules.ultra_no_heavy_days))
+    last = today + timedelta(days=config.horizon_days + LOOKAHEAD_EXTRA_DAYS)
+    events: list[PlannedEvent] = []
+    for source in build_upcoming(config):
+        part = f"upcoming:{source.name}"
+        if state is None:  # `hamsync plan`: read what is there, nothing recorded
+            try:
+                events.extend(_ahead_or_race(source.planned(first, last), today))
+                report.sources_ok += 1
+            except SourceError as exc:
+                message = f"{exc} ({exc.fix})" if exc.fix else str(exc)
+                report.errors.append((source.name, redact(message)))
+                if cached is not None:
+                    _from_cache(cached, part, source.name, (first, today, last), events, report)
+            continue
+        if not backing_off(health, state, part, source.name, report):
+            try:
+                found = _ahead_or_race(source.planned(first, last), today)
+            except Exception as exc:
+                failed(health, state, part, source.name, exc, report)
+            else:
+                events.extend(found)
+                report.sources_ok += 1
+                with state.transaction():
+                    upcoming_cache.save(state, part, found, health.now().isoformat())
+                    health.record(state, part, True, f"{len(found)} planned runs")
+                continue
+        _from_cache(state, part, source.name, (first, today, last), events, report)
+    return sorted(events, key=lambda e: (e.day, e.title, e.uid))
+
+
+def _ahead_or_race(events: Sequence[PlannedEvent], today: date) -> list[PlannedEvent]:
+    """Planned runs from today on; of the days before, only races (their after-race rules)."""
+    return [e for e in events if e.day >= today or e.race]
+
+
+def _from_cache(
+    state: State,
+    part: str,
+    name: str,
+    window: tuple[date, date, date],
+    events: list[PlannedEvent],
+    report: SyncReport,
+) -> None:
+    """Add the last good read of a calendar that could not be read now, and say so.
+
+    ``window`` is (first day read, today, last day read).
+    """
+    first, today, last = window
+    found = upcoming_cache.load(state, part, first, last)
+    if found is not None:
+        events.extend(_ahead_or_race(found[1], today))
+        report.warnings.append(f"{name}: planning with the calendar as read at {found[0][:16]} UTC")

@@ -1,0 +1,188 @@
+"""``run_once``: the one path data takes, for ``hamsync sync`` and the daemon alike.
+
+Pull -> merge -> look ahead -> plan -> write, as in DESIGN.md. Each step commits its own
+transaction, so a sync killed anywhere resumes cleanly; a failing source or sink is
+reported and the others go on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from connectors.base import ActivitySource, Problem
+from planner.classify import classify_run
+from planner.models import Plan, PlannedEvent, Run, RunFlags
+from planner.plan import plan as make_plan
+from sync.config.model import Config
+from sync.engine.faults import checkpoint
+from sync.engine.health import Health
+from sync.engine.lookahead import look_ahead
+from sync.engine.plan_inputs import config_races, strength_activity_days
+from sync.engine.report import SyncReport, backing_off, failed
+from sync.engine.valves import Refused, deletes_expected, vanished_pull
+from sync.sinks.base import SessionSink, SinkResult, WriteContext
+from sync.store.database import State
+from sync.wiring.build import build_sinks, build_sources
+
+# SyncReport (sync.engine.report) and look_ahead (sync.engine.lookahead) stay importable from here.
+__all__ = [
+    "SyncReport",
+    "compute_plan",
+    "look_ahead",
+    "pull_all",
+    "recent_flagged",
+    "run_once",
+    "write_all",
+]
+
+
+def pull_all(
+    sources: Sequence[ActivitySource],
+    state: State,
+    today: date,
+    report: SyncReport,
+    health: Health | None = None,
+    force: bool = False,
+) -> None:
+    health = health or Health()
+    for source in sources:
+        part = f"source:{source.name}"
+        if backing_off(health, state, part, source.name, report):
+            continue
+        try:
+            result = source.pull(state.cursor(source.name), today)
+        except Exception as exc:  # one connector's failure (or bug) never stops the others
+            failed(health, state, part, source.name, exc, report)
+            continue
+        refusal = None if force else vanished_pull(source.name, result, state)
+        if refusal is not None:  # nothing stored: runs and cursor stay as they were
+            report.refused.append((source.name, refusal))
+            continue
+        report.sources_ok += 1
+        report.warnings.extend(_problem_text(source.name, p) for p in result.problems)
+        report.warnings.extend(f"{source.name}: {notice}" for notice in result.notices)
+        report.runs_pulled += len(result.runs)
+        with state.transaction():
+            state.save_pull(source.name, result.runs, result.cursor, result.removed_run_ids)
+            for checkin in result.checkins:
+                state.add_checkin(checkin)
+            for day in result.strength_days:
+                state.add_strength_day(day, source.name)
+            health.record(state, part, True, f"{len(result.runs)} runs pulled")
+            checkpoint("pull-transaction", source.name)
+
+
+def _problem_text(source: str, problem: Problem) -> str:
+    return f"{source}: skipped {problem.where}: {problem.why}"
+
+
+def compute_plan(
+    config: Config, state: State, today: date, upcoming: Sequence[PlannedEvent]
+) -> tuple[Plan, list[Run]]:
+    """The plan from what is stored: pure apart from reading the state."""
+    settings = config.settings()
+    history = state.runs()
+    result = make_plan(
+        history=history,
+        upcoming=config_races(config, upcoming),
+        previous_plan=state.plan_sessions(),
+        checkins=state.checkins(),
+        state=state.planner_state(settings.starting_level),
+        settings=settings,
+        today=today,
+        tz=config.tz,
+        strength_days=strength_activity_days(state),
+    )
+    return result, history
+
+
+def recent_flagged(
+    history: Sequence[Run], config: Config, today: date, days: int = 14
+) -> list[tuple[Run, RunFlags]]:
+    """Runs of the last ``days`` days with what R1/R2/R5 make of them."""
+    settings = config.settings()
+    first = today - timedelta(days=days)
+    out = []
+    for index, run in enumerate(history):
+        if first <= run.start.astimezone(config.tz).date() <= today:
+            out.append((run, classify_run(run, history[:index], settings)))
+    return out
+
+
+def write_all(
+    sinks: Sequence[SessionSink],
+    context: WriteContext,
+    state: State,
+    report: SyncReport,
+    dry_run: bool,
+    health: Health | None = None,
+) -> None:
+    health = health or Health()
+    for sink in sinks:
+        part = f"sink:{sink.name}"
+        if backing_off(health, state, part, sink.name, report):
+            continue
+        try:
+            report.writes[sink.name] = sink.sync(context, state, dry_run)
+        except Refused as exc:  # a safety valve: nothing was written or recorded
+            report.refused.append((sink.name, str(exc)))
+            continue
+        except Exception as exc:  # one sink's failure (or bug) never stops the others
+            failed(health, state, part, sink.name, exc, report)
+            continue
+        report.sinks_ok += 1
+        with state.transaction():
+            health.record(state, part, True, _writes_text(report.writes[sink.name]))
+        checkpoint("after-sink", sink.name)
+
+
+def _writes_text(result: SinkResult) -> str:
+    return f"{result.created} created, {result.updated} updated, {result.deleted} deleted"
+
+
+def run_once(
+    config: Config,
+    state: State,
+    today: date,
+    dry_run: bool = False,
+    force: bool = False,
+    health: Health | None = None,
+) -> SyncReport:
+    """One full sync. The caller holds the sync lock.
+
+    A dry run works on an in-memory copy of the state and asks the sinks not to write, so
+    it shows exactly what a real sync would do and changes nothing. ``force`` lets sinks
+    overwrite events the runner edited or deleted by hand (``sync --force``). ``health``
+    carries the clock and the backoff policy (the daemon's honours backoff).
+    """
+    health = health or Health()
+    if dry_run:
+        state = state.scratch_copy()
+    report = SyncReport(today=today)
+    pull_all(build_sources(config), state, today, report, health, force)
+    checkpoint("after-pull")
+    report.upcoming = look_ahead(config, today, report, state, health)
+    result, history = compute_plan(config, state, today, report.upcoming)
+    report.runs_total = len(history)
+    report.recent = recent_flagged(history, config, today)
+    report.sessions, report.moved, report.notes = result.sessions, result.moved, result.notes
+    with state.transaction():
+        state.replace_plan_from(today, result.sessions)
+        state.save_planner_state(result.state)
+        checkpoint("plan-transaction")
+    checkpoint("after-plan")
+    context = WriteContext(
+        today=today,
+        tz=config.tz,
+        sessions=result.sessions,
+        moved=result.moved,
+        runs=tuple(recent_flagged(history, config, today, days=config.horizon_days)),
+        force=force,
+        deletes_expected=deletes_expected(result, today),
+    )
+    write_all(build_sinks(config), context, state, report, dry_run, health)
+    with state.transaction():
+        summary = f"{report.runs_pulled} runs pulled, {len(report.errors)} errors"
+        health.record(state, "sync", not report.errors, summary)
+    return report

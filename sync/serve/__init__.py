@@ -1,0 +1,1 @@
+"""What hamsync serves over HTTP: the ICS feed."""

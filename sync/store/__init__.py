@@ -1,0 +1,1 @@
+"""The state database: what hamsync knows and what it wrote, in SQLite."""

@@ -1,0 +1,244 @@
+"""The state database: runs, cursors, check-ins, the current plan and what each sink wrote.
+
+One SQLite file in the state directory, WAL mode, versioned migrations (``PRAGMA
+user_version``). Each step of a sync commits in one transaction (:meth:`State.transaction`),
+so a sync killed at any point leaves either the old or the new state, never half of each.
+The directory is created 0700 and the files 0600: it holds the runner's training history.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
+
+from planner.models import CheckIn, Feeling, PlannerState, Session
+from sync.store.records import PartLog, PartLogs, SinkItem, SinkRecords
+from sync.store.runs import RunStore
+from sync.store.serialize import session_body, session_from_body
+
+__all__ = ["DB_NAME", "MIGRATIONS", "PartLog", "SinkItem", "State", "ensure_private_dir"]
+
+DB_NAME = "hamsync.sqlite3"
+
+# Each migration is applied once, in order; user_version records how many ran.
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    (
+        "initial schema",
+        """
+        CREATE TABLE runs (
+            id TEXT PRIMARY KEY,
+            start TEXT NOT NULL,
+            body TEXT NOT NULL
+        );
+        CREATE INDEX runs_by_start ON runs(start);
+        CREATE TABLE run_sources (
+            source_id TEXT PRIMARY KEY,
+            run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE
+        );
+        CREATE TABLE cursors (
+            source TEXT PRIMARY KEY,
+            cursor TEXT
+        );
+        CREATE TABLE checkins (
+            day TEXT NOT NULL,
+            source TEXT NOT NULL,
+            feeling TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (day, source)
+        );
+        CREATE TABLE plan_sessions (
+            id TEXT PRIMARY KEY,
+            day TEXT NOT NULL,
+            body TEXT NOT NULL
+        );
+        CREATE TABLE planner_state (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE sink_items (
+            sink TEXT NOT NULL,
+            session_id TEXT NOT NULL,
+            day TEXT NOT NULL,
+            remote_id TEXT NOT NULL DEFAULT '',
+            etag TEXT NOT NULL DEFAULT '',
+            content_hash TEXT NOT NULL,
+            sequence INTEGER NOT NULL DEFAULT 0,
+            body TEXT NOT NULL,
+            PRIMARY KEY (sink, session_id)
+        );
+        CREATE TABLE sync_log (
+            part TEXT PRIMARY KEY,
+            finished_at TEXT NOT NULL,
+            ok INTEGER NOT NULL,
+            message TEXT NOT NULL DEFAULT ''
+        );
+        """,
+    ),
+    (
+        "part health: backoff and fixes; last good look-ahead",
+        """
+        ALTER TABLE sync_log ADD COLUMN fix TEXT NOT NULL DEFAULT '';
+        ALTER TABLE sync_log ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sync_log ADD COLUMN retry_at TEXT NOT NULL DEFAULT '';
+        CREATE TABLE upcoming_cache (
+            source TEXT PRIMARY KEY,
+            fetched_at TEXT NOT NULL,
+            body TEXT NOT NULL
+        );
+        """,
+    ),
+    (
+        "strength activities logged on the platforms (R8: a session's day done)",
+        """
+        CREATE TABLE strength_days (
+            day TEXT NOT NULL,
+            source TEXT NOT NULL,
+            PRIMARY KEY (day, source)
+        );
+        """,
+    ),
+)
+
+
+def ensure_private_dir(path: Path) -> None:
+    """Create ``path`` (and parents) and make the leaf 0700."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.chmod(0o700)
+
+
+class State(RunStore, SinkRecords, PartLogs):
+    """Typed access to the state database; open with :meth:`open`.
+
+    Runs live in :mod:`.state_runs`, what was written and how each part ended in
+    :mod:`.state_records`; this class owns the connection, migrations and transactions.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+
+    @classmethod
+    def open(cls, state_dir: Path) -> State:
+        ensure_private_dir(state_dir)
+        path = state_dir / DB_NAME
+        old_umask = os.umask(0o077)
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+        finally:
+            os.umask(old_umask)
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                Path(f"{path}{suffix}").chmod(0o600)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        state = cls(conn, path)
+        state._migrate()
+        return state
+
+    def scratch_copy(self) -> State:
+        """An in-memory copy to try a sync on (``--dry-run``): changes to it are thrown away."""
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        self._conn.backup(conn)
+        return State(conn, self.path)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def _migrate(self) -> None:
+        (version,) = self._conn.execute("PRAGMA user_version").fetchone()
+        if version > len(MIGRATIONS):
+            raise RuntimeError(
+                f"{self.path}: the state was written by a newer hamsync (schema {version}); "
+                "upgrade hamsync"
+            )
+        for number, (_name, script) in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self._conn.execute(statement)
+                self._conn.execute(f"PRAGMA user_version = {number}")
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One all-or-nothing step: commits on success, rolls back on any exception."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    # -- check-ins and planner state ---------------------------------------------------
+    def add_checkin(self, checkin: CheckIn) -> None:
+        self._conn.execute(
+            "INSERT INTO checkins(day, source, feeling, note) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(day, source) DO UPDATE SET feeling = excluded.feeling, "
+            "note = excluded.note",
+            (checkin.day.isoformat(), checkin.source, checkin.feeling.value, checkin.note),
+        )
+
+    def checkins(self) -> list[CheckIn]:
+        rows = self._conn.execute(
+            "SELECT day, feeling, note, source FROM checkins ORDER BY day, source"
+        ).fetchall()
+        return [CheckIn(date.fromisoformat(d), Feeling(f), n, s) for d, f, n, s in rows]
+
+    def planner_state(self, starting_level: int) -> PlannerState:
+        values = dict(self._conn.execute("SELECT key, value FROM planner_state").fetchall())
+        if not values:
+            return PlannerState(level=starting_level)
+        def day(key: str) -> date | None:
+            value = values.get(key)
+            return date.fromisoformat(value) if value else None
+
+        return PlannerState(
+            level=int(values.get("level", starting_level)),
+            done_session_ids=frozenset(json.loads(values.get("done_session_ids", "[]"))),
+            paused_until=day("paused_until"),
+            level_up_on=day("level_up_on"),
+            stepped_back_for=day("stepped_back_for"),
+        )
+
+    def save_planner_state(self, state: PlannerState) -> None:
+        values = {
+            "level": str(state.level),
+            "done_session_ids": json.dumps(sorted(state.done_session_ids)),
+            "paused_until": state.paused_until.isoformat() if state.paused_until else "",
+            "level_up_on": state.level_up_on.isoformat() if state.level_up_on else "",
+            "stepped_back_for": (
+                state.stepped_back_for.isoformat() if state.stepped_back_for else ""
+            ),
+        }
+        self._conn.executemany(
+            "INSERT INTO planner_state(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            list(values.items()),
+        )
+
+    # -- the plan ----------------------------------------------------------------------
+    def plan_sessions(self) -> list[Session]:
+        rows = self._conn.execute("SELECT body FROM plan_sessions ORDER BY day, id").fetchall()
+        return [session_from_body(body) for (body,) in rows]
+
+    def replace_plan_from(self, today: date, sessions: Sequence[Session]) -> None:
+        """Replace today's and later sessions; sessions before today are history and stay."""
+        self._conn.execute("DELETE FROM plan_sessions WHERE day >= ?", (today.isoformat(),))
+        for session in sessions:
+            self._conn.execute(
+                "INSERT INTO plan_sessions(id, day, body) VALUES (?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET day = excluded.day, body = excluded.body",
+                (
+                    session.id,
+                    session.day.isoformat(),
+                    session_body(session),
+                ),
+            )
+
+

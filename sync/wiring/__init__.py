@@ -1,0 +1,1 @@
+"""Turning the config into the sources and sinks of a sync."""

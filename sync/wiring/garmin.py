@@ -1,0 +1,75 @@
+"""The Garmin parts of a sync (source, calendar, workout and note sinks) from the config.
+
+They share one :class:`GarminSession` per config, so a sync signs in once (two requests)
+and the one-second pacing holds across all of them; a session that hit a 429 or a refused
+sign-in makes no further request until its cool-down ends or new tokens are stored.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from connectors.base import ActivitySource, UpcomingSource
+from connectors.garmin.activities import GarminActivities
+from connectors.garmin.calendar import GarminUpcoming
+from connectors.garmin.session import GarminSession, Pacer, token_dir_for
+from sync.config.keystore import get_secret
+from sync.config.model import Config, GarminSourceConfig
+from sync.sinks.base import SessionSink
+from sync.sinks.garmin_notes import GarminNotesSink
+from sync.sinks.garmin_workouts import GarminWorkoutSink
+
+_SESSIONS: dict[tuple[Path, float], GarminSession] = {}
+"""One session per token folder and pace: reused by the parts of a sync and by the daemon."""
+
+
+def garmin_token_dir(config: Config) -> Path:
+    assert config.state_dir is not None
+    return token_dir_for(config.state_dir, get_secret("garmin", "tokenstore"))
+
+
+def garmin_session(config: Config) -> GarminSession:
+    source = config.sources.garmin
+    interval = source.min_interval_s if source is not None else 1.0
+    return session_at(garmin_token_dir(config), interval)
+
+
+def session_at(token_dir: Path, interval: float) -> GarminSession:
+    """The one session of this token folder and pace (see ``_SESSIONS``)."""
+    key = (token_dir, interval)
+    if key not in _SESSIONS:
+        _SESSIONS[key] = GarminSession(token_dir, Pacer(min_interval_s=interval))
+    return _SESSIONS[key]
+
+
+def garmin_activities(
+    section: GarminSourceConfig, state_dir: Path, tokenstore: str | None, tz: ZoneInfo
+) -> ActivitySource:
+    """The ``[sources.garmin]`` source (built by :mod:`sync.wiring.builtin_connectors`)."""
+    session = session_at(token_dir_for(state_dir, tokenstore), section.min_interval_s)
+    return GarminActivities(
+        session, tz, overlap=timedelta(days=section.overlap_days),
+        initial_days=section.initial_days, checkins=section.checkins_from_feel,
+    )  # fmt: skip
+
+
+def garmin_upcoming(config: Config) -> list[UpcomingSource]:
+    if not config.upcoming.garmin:
+        return []
+    prefix = config.sinks.garmin.name_prefix if config.sinks.garmin else "hamsync:"
+    return [GarminUpcoming(garmin_session(config), config.settings(), own_prefix=prefix)]
+
+
+def garmin_sinks(config: Config) -> list[SessionSink]:
+    sinks: list[SessionSink] = []
+    workouts = config.sinks.garmin
+    if workouts is not None and workouts.enabled:
+        sinks.append(
+            GarminWorkoutSink(garmin_session(config), config.settings(), workouts.name_prefix)
+        )
+    notes = config.sinks.garmin_notes
+    if notes is not None and notes.enabled:
+        sinks.append(GarminNotesSink(garmin_session(config)))
+    return sinks
