@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
+from connectors.errors import EXIT_FAILED, HamsyncError
 from planner.models import CheckIn, PlannedEvent, Run
 
 
@@ -43,18 +44,15 @@ class PullResult:
     """Local days on which the platform logged a strength activity (marks a session done, R8)."""
 
 
-class SourceError(Exception):
+class SourceError(HamsyncError):
     """The whole source failed (network down, login expired); others carry on.
 
     ``fix`` is the command or action that repairs it, shown to the runner. ``retry_after_s``
     is how long the server asked us to wait (HTTP 429/503 ``Retry-After``): the daemon does
-    not try this source again before then.
+    not try this source again before then. See :mod:`connectors.errors` for the taxonomy.
     """
 
-    def __init__(self, message: str, fix: str = "", retry_after_s: float | None = None) -> None:
-        super().__init__(message)
-        self.fix = fix
-        self.retry_after_s = retry_after_s
+    exit_code = EXIT_FAILED
 
 
 class ActivitySource(Protocol):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sync.cli import (  # noqa: F401  (each registers its commands on the app)
     core,
     daemon,
+    doctor,
     login_garmin,
     login_strava,
     progress,

@@ -10,14 +10,13 @@ from rich.text import Text
 from planner.models import CheckIn, Feeling
 from planner.reasons import MEDICAL_NOTE
 from sync.cli.app import (
-    EXIT_LOCKED,
     ConfigOption,
     JsonOption,
     TodayOption,
     app,
     err,
-    fail,
     load,
+    locked_state,
     open_state,
     out,
     print_json,
@@ -25,7 +24,7 @@ from sync.cli.app import (
 )
 from sync.cli.progress import snapshot
 from sync.engine.run import SyncReport, look_ahead, recent_flagged, run_once
-from sync.store.lock import LockHeld, sync_lock
+from sync.store.lock import sync_lock
 from sync.views.plan_table import print_days
 from sync.views.summary import plan_json, print_sync_report, runs_json, runs_table, sync_json
 
@@ -50,12 +49,8 @@ def sync(
     config = load(config_path)
     day = today_for(today, config)
     assert config.state_dir is not None
-    with open_state(config) as state:
-        try:
-            with sync_lock(config.state_dir):
-                report: SyncReport = run_once(config, state, day, dry_run=dry_run, force=force)
-        except LockHeld as exc:
-            fail(str(exc), EXIT_LOCKED)
+    with open_state(config) as state, sync_lock(config.state_dir):
+        report: SyncReport = run_once(config, state, day, dry_run=dry_run, force=force)
     if as_json:
         print_json(sync_json(report))
     else:
@@ -114,7 +109,7 @@ def checkin(
     """Record how your hamstrings feel: fine, sensitive or pain (R7)."""
     config = load(config_path)
     day = today_for(on, config)
-    with open_state(config) as state, state.transaction():
+    with locked_state(config) as state, state.transaction():
         state.add_checkin(CheckIn(day, feeling, note))
     out.print(
         f"check-in recorded: {feeling.value} on {day:%a %Y-%m-%d}; run `hamsync sync` to re-plan."

@@ -7,7 +7,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from planner.models import SessionKind
+import typer
+from rich.text import Text
+
+from connectors.errors import StateError
+from planner.models import Session, SessionKind
 from sync.cli.app import (
     ConfigOption,
     JsonOption,
@@ -23,6 +27,7 @@ from sync.config.model import Config
 from sync.engine.daemon import Daemon
 from sync.engine.logs import LOG_NAME, setup, teardown
 from sync.sinks.event_text import KIND_TITLES, exercise_name
+from sync.store.backup import Backup, backups
 from sync.store.database import DB_NAME, PartLog, ensure_private_dir
 from sync.store.serialize import session_to_json
 
@@ -70,19 +75,40 @@ def _part_order(entry: PartLog) -> tuple[int, str]:
 
 
 def status_json(config: Config, today: date) -> dict[str, Any]:
-    """Everything ``status`` shows, from the state alone (no network)."""
+    """Everything ``status`` shows, from the state alone (no network).
+
+    A state that cannot be used (damaged, from a newer hamsync) is reported in
+    ``database_error`` (``{"message", "fix", "exit_code"}``), with no parts and no sessions.
+    """
     assert config.state_dir is not None
-    with open_state(config) as state:
-        parts = state.part_logs()
-        sessions = [s for s in state.plan_sessions() if s.day >= today][:NEXT_SESSIONS]
+    problem: StateError | None = None
+    parts: dict[str, PartLog] = {}
+    sessions: list[Session] = []
+    try:
+        with open_state(config) as state:
+            parts = state.part_logs()
+            sessions = [s for s in state.plan_sessions() if s.day >= today][:NEXT_SESSIONS]
+    except StateError as exc:
+        problem = exc
     last = parts.pop("sync", None)
     return {
         "state_dir": str(config.state_dir),
         "database": str(config.state_dir / DB_NAME),
+        "database_error": None if problem is None else problem.as_json()["error"],
+        "backups": [_backup_json(b) for b in backups(config.state_dir)],
         "log_file": str(log_path(config)),
         "last_sync": None if last is None else {"finished_at": last.finished_at, "ok": last.ok},
         "parts": [_part_json(p) for p in sorted(parts.values(), key=_part_order)],
         "next_sessions": [session_to_json(s) for s in sessions],
+    }
+
+
+def _backup_json(backup: Backup) -> dict[str, Any]:
+    return {
+        "path": str(backup.path),
+        "taken_at": backup.taken_at.isoformat(),
+        "usable": backup.problem is None,
+        "problem": backup.problem or "",
     }
 
 
@@ -99,9 +125,18 @@ def status(
     """Last sync of each source and sink, what failed and how to fix it, what comes next."""
     config = load(config_path)
     data = status_json(config, _today_for(today, config))
+    problem = data["database_error"]
     if as_json:
         print_json(data)
+        if problem is not None:
+            raise typer.Exit(problem["exit_code"])
         return
+    if problem is not None:
+        out.print(Text("State database: ", style="red") + Text(problem["message"]))
+        if problem["fix"]:
+            out.print(Text(f"  fix: {problem['fix']}"))
+        out.print(f"Backups: {len(data['backups'])} in {data['state_dir']}/backups", soft_wrap=True)
+        raise typer.Exit(problem["exit_code"])
     last = data["last_sync"]
     if last is None:
         out.print("No sync yet: run `hamsync sync` (or start `hamsync daemon`).")

@@ -20,6 +20,7 @@ from sync.cli.app import (
     err,
     fail,
     load,
+    locked_state,
     open_state,
     out,
     today_for,
@@ -94,16 +95,15 @@ def done(
     day = today_for(on, config)
     if on is not None and day > today_for(None, config):
         fail(f"{day:%a %Y-%m-%d} is still ahead: mark a session done on its day", EXIT_CONFIG)
-    with open_state(config) as state:
+    with locked_state(config) as state, state.transaction():
         sessions = [s for s in state.plan_sessions() if s.day == day]
         if not sessions:
             fail(f"no hamstring session was planned on {day:%a %Y-%m-%d}", EXIT_CONFIG)
         session = sessions[0]
-        with state.transaction():
-            current = state.planner_state(config.settings().starting_level)
-            state.save_planner_state(
-                replace(current, done_session_ids=current.done_session_ids | {session.id})
-            )
+        current = state.planner_state(config.settings().starting_level)
+        state.save_planner_state(
+            replace(current, done_session_ids=current.done_session_ids | {session.id})
+        )
     out.print(
         f"session {session.id} ({session.kind.value}) on {day:%a %Y-%m-%d} marked done; "
         "the next plan counts it for progression (R6)."

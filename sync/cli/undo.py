@@ -30,6 +30,7 @@ from sync.cli.app import (
     err,
     fail,
     load,
+    locked_state,
     open_state,
     out,
     today_for,
@@ -132,14 +133,9 @@ def purge(
 
 def _set_pause(config: Config, until: date | None) -> None:
     """Store the pause under the sync lock, so a running sync cannot overwrite it."""
-    assert config.state_dir is not None
-    with open_state(config) as state:
-        try:
-            with sync_lock(config.state_dir), state.transaction():
-                current = state.planner_state(config.settings().starting_level)
-                state.save_planner_state(replace(current, paused_until=until))
-        except LockHeld as exc:
-            fail(str(exc), EXIT_LOCKED)
+    with locked_state(config) as state, state.transaction():
+        current = state.planner_state(config.settings().starting_level)
+        state.save_planner_state(replace(current, paused_until=until))
 
 
 @app.command()

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from connectors.errors import EXIT_CONFIG, HamsyncError
 from planner.settings import (
     DEFAULT_HILL_WORDS,
     DEFAULT_LONG_WORDS,
@@ -76,8 +77,10 @@ __all__ = [
 ]
 
 
-class ConfigError(Exception):
+class ConfigError(HamsyncError):
     """A config problem the runner can fix; the message names the file and the key or line."""
+
+    exit_code = EXIT_CONFIG
 
 
 class Config(Section):

@@ -20,8 +20,10 @@ from sync.engine.health import Health
 from sync.engine.lookahead import look_ahead
 from sync.engine.plan_inputs import config_races, strength_activity_days
 from sync.engine.report import SyncReport, backing_off, failed
+from sync.engine.state_merge import merge_planner_state
 from sync.engine.valves import Refused, deletes_expected, vanished_pull
 from sync.sinks.base import SessionSink, SinkResult, WriteContext
+from sync.store.backup import backup_after_sync
 from sync.store.database import State
 from sync.wiring.build import build_sinks, build_sources
 
@@ -163,13 +165,18 @@ def run_once(
     pull_all(build_sources(config), state, today, report, health, force)
     checkpoint("after-pull")
     report.upcoming = look_ahead(config, today, report, state, health)
-    result, history = compute_plan(config, state, today, report.upcoming)
+    level = config.settings().starting_level
+    with state.snapshot():  # the plan's inputs, read as of one moment
+        before = state.planner_state(level)
+        result, history = compute_plan(config, state, today, report.upcoming)
+    checkpoint("planned")
     report.runs_total = len(history)
     report.recent = recent_flagged(history, config, today)
     report.sessions, report.moved, report.notes = result.sessions, result.moved, result.notes
     with state.transaction():
         state.replace_plan_from(today, result.sessions)
-        state.save_planner_state(result.state)
+        current = state.planner_state(level)  # a done mark stored meanwhile is kept
+        state.save_planner_state(merge_planner_state(before, result.state, current))
         checkpoint("plan-transaction")
     checkpoint("after-plan")
     context = WriteContext(
@@ -185,4 +192,7 @@ def run_once(
     with state.transaction():
         summary = f"{report.runs_pulled} runs pulled, {len(report.errors)} errors"
         health.record(state, "sync", not report.errors, summary)
+    if not dry_run:
+        warning = backup_after_sync(state)
+        report.warnings.extend([warning] if warning else [])
     return report

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 
 from connectors.base import PullResult
+from connectors.errors import EXIT_SAFETY
 from planner.models import Plan, Run, Session
 from planner.reasons import MEDICAL_NOTE
 from sync.engine.diff import Action, ActionKind, diff
@@ -28,6 +29,8 @@ MASS_DELETE_SHARE = 0.5
 
 class Refused(SinkError):
     """A safety valve stopped this write; nothing was written or recorded for it."""
+
+    exit_code = EXIT_SAFETY
 
 
 def source_ids_held(runs: Iterable[Run], prefix: str) -> int:

@@ -9,6 +9,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from connectors.base import SourceError
+from connectors.errors import EXIT_FAILED, HamsyncError
 from planner.models import Move, Run, RunFlags, Session
 from sync.engine.diff import ActionKind
 from sync.store.database import State
@@ -42,16 +43,17 @@ class SinkResult:
         }
 
 
-class SinkError(Exception):
+class SinkError(HamsyncError):
     """The sink could not be written; its recorded state is unchanged, the next sync retries.
 
     ``retry_after_s`` is how long the server asked us to wait (a 429's ``Retry-After``): the
     daemon leaves the sink alone until then, as it does for a source.
     """
 
-    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after_s = retry_after_s
+    exit_code = EXIT_FAILED
+
+    def __init__(self, message: str, retry_after_s: float | None = None, fix: str = "") -> None:
+        super().__init__(message, fix, retry_after_s)
 
     @classmethod
     def from_source(cls, exc: SourceError, prefix: str = "") -> SinkError:

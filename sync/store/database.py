@@ -11,12 +11,26 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
 from planner.models import CheckIn, Feeling, PlannerState, Session
+from sync.store.integrity import (
+    SUFFIXES,
+    WAY_OUT,
+    DamagedState,
+    NewerState,
+    explain,
+    header_problem,
+    is_corruption,
+    pending,
+    quarantine,
+    quick_check,
+)
+from sync.store.lock import LockHeld, sync_lock
 from sync.store.records import PartLog, PartLogs, SinkItem, SinkRecords
 from sync.store.runs import RunStore
 from sync.store.serialize import session_body, session_from_body
@@ -111,6 +125,82 @@ def ensure_private_dir(path: Path) -> None:
     path.chmod(0o700)
 
 
+def _connect(path: Path) -> sqlite3.Connection:
+    """A connection in hamsync's modes (WAL, foreign keys); the files made 0600."""
+    old_umask = os.umask(0o077)
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+    finally:
+        os.umask(old_umask)
+    for suffix in SUFFIXES:
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{path}{suffix}").chmod(0o600)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA synchronous=NORMAL")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _create(path: Path) -> None:
+    """A new state at ``path``, made whole beside it and then linked into place.
+
+    So the database's name never holds a file without hamsync's tables (a crash while
+    creating leaves only a temporary file), and a file found there that has none is damage,
+    not a new state. ``os.link`` never replaces: a state another process made first wins.
+    """
+    for suffix in ("-wal", "-shm"):  # a journal without its database belongs to nothing
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    temporary = path.with_name(f".{path.name}.new-{os.getpid()}")
+    for suffix in SUFFIXES:
+        Path(f"{temporary}{suffix}").unlink(missing_ok=True)
+    try:
+        conn = _connect(temporary)
+        try:
+            State(conn, temporary)._migrate(0)
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+    finally:
+        for suffix in SUFFIXES:
+            Path(f"{temporary}{suffix}").unlink(missing_ok=True)
+
+
+def _tables_of(version: int) -> set[str]:
+    """The tables the first ``version`` migrations create."""
+    scripts = " ".join(script for _name, script in MIGRATIONS[:version])
+    return set(re.findall(r"CREATE TABLE (\w+)", scripts))
+
+
+def _set_aside(path: Path, problem: str) -> DamagedState:
+    """Move the damaged database aside (unless another hamsync is using it) and say so."""
+    try:
+        with sync_lock(path.parent, wait_s=0):
+            folder = quarantine(path, problem)
+    except LockHeld:
+        return DamagedState(
+            f"the state database {path} is damaged ({problem}); another hamsync is running, "
+            "so it was left in place",
+            "stop the other hamsync (the daemon), then " + WAY_OUT,
+        )
+    except OSError as exc:
+        return DamagedState(
+            f"the state database {path} is damaged ({problem}); it could not be moved aside "
+            f"({exc.strerror})",
+            WAY_OUT,
+        )
+    return DamagedState(
+        f"the state database {path} is damaged ({problem}); nothing was planned. It was "
+        f"moved, kept as it was, to {folder}",
+        WAY_OUT,
+    )
+
+
 class State(RunStore, SinkRecords, PartLogs):
     """Typed access to the state database; open with :meth:`open`.
 
@@ -124,22 +214,55 @@ class State(RunStore, SinkRecords, PartLogs):
 
     @classmethod
     def open(cls, state_dir: Path) -> State:
+        """Open (or, when no file exists, create) the state in ``state_dir``.
+
+        Raises :class:`~sync.store.integrity.DamagedState` for a damaged file (moved aside,
+        kept; see :mod:`sync.store.integrity`) or a damage not yet resolved by ``hamsync
+        doctor``, :class:`~sync.store.integrity.NewerState` for a file from a newer hamsync,
+        and :class:`~connectors.errors.StateError` for other failures (full disk, busy).
+        """
         ensure_private_dir(state_dir)
+        damage = pending(state_dir)
+        if damage is not None:
+            raise damage
         path = state_dir / DB_NAME
-        old_umask = os.umask(0o077)
         try:
-            conn = sqlite3.connect(path, isolation_level=None, timeout=30)
-        finally:
-            os.umask(old_umask)
-        for suffix in ("", "-wal", "-shm"):
-            with contextlib.suppress(FileNotFoundError):
-                Path(f"{path}{suffix}").chmod(0o600)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA synchronous=NORMAL")
+            if not path.exists():
+                _create(path)
+            problem = header_problem(path)
+            if problem is None:
+                opened = cls._checked(path)
+                if isinstance(opened, State):
+                    return opened
+                problem = opened
+        except (sqlite3.Error, OSError) as exc:
+            raise explain(exc, path) from exc
+        raise _set_aside(path, problem)
+
+    @classmethod
+    def _checked(cls, path: Path) -> State | str:
+        """The state at ``path``, whole and migrated, or why it is damaged."""
+        try:
+            conn = _connect(path)
+        except sqlite3.Error as exc:
+            if is_corruption(exc):
+                return str(exc)
+            raise
         state = cls(conn, path)
-        state._migrate()
-        return state
+        try:
+            problem = state._check_and_migrate()
+        except sqlite3.Error as exc:
+            state.close()
+            if is_corruption(exc):
+                return str(exc)
+            raise
+        except BaseException:
+            state.close()
+            raise
+        if problem is None:
+            return state
+        state.close()
+        return problem
 
     def scratch_copy(self) -> State:
         """An in-memory copy to try a sync on (``--dry-run``): changes to it are thrown away."""
@@ -150,13 +273,35 @@ class State(RunStore, SinkRecords, PartLogs):
     def close(self) -> None:
         self._conn.close()
 
-    def _migrate(self) -> None:
+    def backup_into(self, target: sqlite3.Connection) -> None:
+        """Copy the whole database into ``target`` (SQLite's online backup API)."""
+        self._conn.backup(target)
+
+    def _check_and_migrate(self) -> str | None:
+        """Why the opened file is damaged, or None once it is whole and migrated."""
         (version,) = self._conn.execute("PRAGMA user_version").fetchone()
         if version > len(MIGRATIONS):
-            raise RuntimeError(
-                f"{self.path}: the state was written by a newer hamsync (schema {version}); "
-                "upgrade hamsync"
+            raise NewerState(
+                f"the state database {self.path} was written by a newer hamsync (schema "
+                f"{version}; this one knows {len(MIGRATIONS)}); nothing was changed",
+                "upgrade hamsync (pip install --upgrade hamsync), or run the newer one",
             )
+        problem = quick_check(self._conn)
+        if problem is not None:
+            return f"PRAGMA quick_check: {problem}"
+        missing = _tables_of(version) - self._tables()
+        if version == 0 or missing:
+            return "it holds no hamsync tables" if version == 0 else (
+                "tables are missing: " + ", ".join(sorted(missing))
+            )
+        self._migrate(version)
+        return None
+
+    def _tables(self) -> set[str]:
+        rows = self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return {str(name) for (name,) in rows.fetchall()}
+
+    def _migrate(self, version: int) -> None:
         for number, (_name, script) in enumerate(MIGRATIONS[version:], start=version + 1):
             with self.transaction():
                 for statement in script.split(";"):
@@ -174,6 +319,15 @@ class State(RunStore, SinkRecords, PartLogs):
             self._conn.execute("ROLLBACK")
             raise
         self._conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads that see one moment of the database (a read transaction; writes nothing)."""
+        self._conn.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            self._conn.execute("COMMIT")
 
     # -- check-ins and planner state ---------------------------------------------------
     def add_checkin(self, checkin: CheckIn) -> None:
