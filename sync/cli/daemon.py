@@ -132,9 +132,9 @@ def status(
             raise typer.Exit(problem["exit_code"])
         return
     if problem is not None:
-        out.print(Text("State database: ", style="red") + Text(problem["message"]))
+        out.print(Text("State database: ", style="red") + Text(problem["message"]), soft_wrap=True)
         if problem["fix"]:
-            out.print(Text(f"  fix: {problem['fix']}"))
+            out.print(Text(f"  fix: {problem['fix']}"), soft_wrap=True)
         out.print(f"Backups: {len(data['backups'])} in {data['state_dir']}/backups", soft_wrap=True)
         raise typer.Exit(problem["exit_code"])
     last = data["last_sync"]

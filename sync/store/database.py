@@ -125,8 +125,11 @@ def ensure_private_dir(path: Path) -> None:
     path.chmod(0o700)
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    """A connection in hamsync's modes (WAL, foreign keys); the files made 0600."""
+def _connect(path: Path, modes: bool = True) -> sqlite3.Connection:
+    """A connection in hamsync's modes (WAL, foreign keys); the files made 0600.
+
+    ``modes`` False leaves the file as it is (setting WAL writes its header) until checked.
+    """
     old_umask = os.umask(0o077)
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=30)
@@ -135,14 +138,19 @@ def _connect(path: Path) -> sqlite3.Connection:
     for suffix in SUFFIXES:
         with contextlib.suppress(FileNotFoundError):
             Path(f"{path}{suffix}").chmod(0o600)
-    try:
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA synchronous=NORMAL")
-    except BaseException:
-        conn.close()
-        raise
+    if modes:
+        try:
+            _set_modes(conn)
+        except BaseException:
+            conn.close()
+            raise
     return conn
+
+
+def _set_modes(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA synchronous=NORMAL")
 
 
 def _create(path: Path) -> None:
@@ -243,7 +251,7 @@ class State(RunStore, SinkRecords, PartLogs):
     def _checked(cls, path: Path) -> State | str:
         """The state at ``path``, whole and migrated, or why it is damaged."""
         try:
-            conn = _connect(path)
+            conn = _connect(path, modes=False)
         except sqlite3.Error as exc:
             if is_corruption(exc):
                 return str(exc)
@@ -294,6 +302,7 @@ class State(RunStore, SinkRecords, PartLogs):
             return "it holds no hamsync tables" if version == 0 else (
                 "tables are missing: " + ", ".join(sorted(missing))
             )
+        _set_modes(self._conn)
         self._migrate(version)
         return None
 
