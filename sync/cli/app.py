@@ -120,14 +120,15 @@ def _waiting(holder: str) -> None:
 
 
 @contextmanager
-def locked_state(config: Config, wait_s: float = COMMAND_WAIT_S) -> Iterator[State]:
+def locked_state(config: Config, wait_s: float | None = None) -> Iterator[State]:
     """The state under the sync lock: how every command that changes it writes.
 
     A check-in, a done mark or a pause made while a sync runs waits for it (saying so), so the
     sync can never save over it; after ``wait_s`` it gives up with exit 5 and stores nothing.
     """
     assert config.state_dir is not None
-    with open_state(config) as state, sync_lock(config.state_dir, wait_s, on_wait=_waiting):
+    wait = COMMAND_WAIT_S if wait_s is None else wait_s
+    with open_state(config) as state, sync_lock(config.state_dir, wait, on_wait=_waiting):
         yield state
 
 
