@@ -10,6 +10,7 @@ has no console handler outside the daemon (see :mod:`sync.engine.logs`).
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import sys
@@ -20,7 +21,7 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
-from connectors.errors import HamsyncError
+from connectors.errors import HamsyncError, StateError
 
 _err = Console(stderr=True)
 
@@ -58,3 +59,10 @@ class HandledGroup(TyperGroup):
         except HamsyncError as exc:
             show_error(exc, as_json)
             raise typer.Exit(exc.exit_code) from None
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+            where = exc.filename or "the disk"
+            full = StateError(f"no space left on {where}", "free some space, then try again")
+            show_error(full, as_json)
+            raise typer.Exit(full.exit_code) from None

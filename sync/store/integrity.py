@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -89,6 +90,8 @@ def explain(exc: sqlite3.Error | OSError, path: Path) -> StateError:
     code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
     if code == sqlite3.SQLITE_FULL or "disk is full" in str(exc):
         return no_space(path.parent)
+    if code == sqlite3.SQLITE_IOERR and _nearly_full(path.parent):
+        return no_space(path.parent)  # SQLite says "disk I/O error" when -wal/-shm cannot grow
     if is_corruption(exc):
         return DamagedState(f"state database {path} is damaged ({exc})", WAY_OUT)
     if code == sqlite3.SQLITE_BUSY:
@@ -96,6 +99,17 @@ def explain(exc: sqlite3.Error | OSError, path: Path) -> StateError:
             f"state database {path} is busy ({exc})", "try again when the other hamsync is done"
         )
     return StateError(f"state database {path}: {exc}")
+
+
+LOW_SPACE_BYTES = 1 << 20
+"""hamsync's threshold: below 1 MiB free, an SQLite I/O error is taken as a full disk."""
+
+
+def _nearly_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < LOW_SPACE_BYTES
+    except OSError:
+        return False
 
 
 def no_space(state_dir: Path) -> NoSpace:
