@@ -57,12 +57,15 @@ def backup_dir(state_dir: Path) -> Path:
 def make_backup(state: State, now: datetime | None = None, keep: int = KEEP) -> Path:
     """Copy ``state`` into a new backup and drop the oldest beyond ``keep``; returns its path.
 
+    The caller holds the sync lock (a sync does).
     Raises OSError or sqlite3.Error (disk full...) with no partial backup left behind.
     """
     folder = backup_dir(state.path.parent)
     ensure_private_dir(folder)
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S%fZ")
     final = folder / f"{PREFIX}{stamp}.sqlite3"
+    for stale in folder.glob(".partial-*"):  # left by a backup killed midway (we hold the lock)
+        stale.unlink(missing_ok=True)
     partial = folder / f".partial-{os.getpid()}.sqlite3"
     try:
         _copy(state.backup_into, partial)
