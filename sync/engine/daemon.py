@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -34,11 +35,13 @@ from typing import Any
 
 import schedule
 
+from connectors.errors import HamsyncError
 from sync.config.keystore import redact
 from sync.config.model import Config
 from sync.engine.health import Backoff, Health, utc_now
 from sync.engine.run import SyncReport, run_once
 from sync.store.database import State
+from sync.store.integrity import explain
 from sync.store.lock import LockHeld, sync_lock
 
 log = logging.getLogger("hamsync")
@@ -107,6 +110,13 @@ class Daemon:
         self._busy = True
         try:
             report = self.sync_once()
+        except HamsyncError as exc:  # a damaged or newer state, a full disk: said plainly
+            self.failed_jobs += 1
+            log.error(
+                "%s: sync failed: %s", why, redact(exc.shown()),
+                extra={"event": "sync", "why": why, "ok": False},
+            )  # fmt: skip
+            return
         except Exception as exc:
             self.failed_jobs += 1
             log.error(
@@ -132,6 +142,8 @@ class Daemon:
         except LockHeld as exc:
             log.info("skipped: %s", exc, extra={"event": "skip"})
             return None
+        except sqlite3.Error as exc:  # a full disk, damage found mid-way: said plainly
+            raise explain(exc, state.path) from exc
         finally:
             state.close()
 

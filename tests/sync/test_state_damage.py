@@ -8,6 +8,7 @@ pages, an SQLite file without hamsync's tables, a file from a newer hamsync.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import stat
@@ -19,6 +20,8 @@ import pytest
 from typer.testing import CliRunner
 
 from sync.cli import app
+from sync.config.model import load_config
+from sync.engine.daemon import Daemon
 from sync.store.backup import KEEP
 from sync.store.database import DB_NAME, MIGRATIONS
 from sync.store.integrity import MARKER
@@ -253,3 +256,20 @@ def test_healthy_state_passes_doctor(write_config: WriteConfig) -> None:
     result = hamsync("doctor", "--config", str(config))
     assert result.exit_code == 0
     assert "is whole" in result.output and "usable" in result.output
+
+
+def test_the_daemon_says_the_database_is_damaged_and_plans_nothing(
+    synced: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """One plain log line (no traceback), the file kept aside, the calendar untouched."""
+    calendar = tmp_path / "out" / "hamsync.ics"
+    written = calendar.read_bytes()
+    truncate_half(db(tmp_path))
+    daemon = Daemon(load_config(synced))
+    with caplog.at_level(logging.ERROR, logger="hamsync"):
+        daemon.job("test")
+    assert daemon.failed_jobs == 1
+    [record] = [r for r in caplog.records if "sync failed" in r.getMessage()]
+    assert "damaged" in record.getMessage() and record.exc_info is None
+    assert calendar.read_bytes() == written
+    assert list((tmp_path / "state" / "damaged").glob(f"*/{DB_NAME}"))
