@@ -2,8 +2,8 @@
 
 Every ``hamsync`` command runs inside :class:`HandledGroup`. An error that escapes a command
 is printed as one line on stderr (``hamsync: <message> (<fix>)``), or, when the command was
-given ``--json``, as ``{"error": {...}}`` on stdout with nothing on stderr, so that
-``hamsync sync --json 2>&1`` stays one JSON document; then the process exits with the
+given ``--json``, as one ``{"error": {...}}`` document on stderr with nothing on stdout, so
+that ``hamsync sync --json 2>&1`` stays one JSON document; then the process exits with the
 error's code (:mod:`connectors.errors`). Nothing else prints errors: the ``hamsync`` logger
 has no console handler outside the daemon (see :mod:`sync.engine.logs`).
 """
@@ -27,9 +27,9 @@ _err = Console(stderr=True)
 
 
 def show_error(exc: HamsyncError, as_json: bool) -> None:
-    """Print ``exc`` once: JSON on stdout under ``--json``, else one red line on stderr."""
+    """Print ``exc`` once on stderr: a JSON document under ``--json``, else one red line."""
     if as_json:
-        sys.stdout.write(json.dumps(exc.as_json(), indent=2, ensure_ascii=False) + "\n")
+        sys.stderr.write(json.dumps(exc.as_json(), indent=2, ensure_ascii=False) + "\n")
         return
     _err.print(Text("hamsync: ", style="red") + Text(exc.shown()), highlight=False, soft_wrap=True)
 

@@ -9,11 +9,11 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 
-from connectors.base import SourceError
+from connectors.errors import HamsyncError
 from planner.models import Move, PlannedEvent, Run, RunFlags, Session
 from sync.config.keystore import redact
 from sync.engine.health import Health
-from sync.sinks.base import SinkError, SinkResult
+from sync.sinks.base import SinkResult
 from sync.store.database import State
 
 log = logging.getLogger("hamsync")
@@ -64,7 +64,7 @@ def failed(
 ) -> None:
     """Report and record a failed part; an unexpected exception is a bug, logged in full."""
     fix = getattr(exc, "fix", "") or ""
-    if isinstance(exc, SourceError | SinkError):
+    if isinstance(exc, HamsyncError):  # an error meant for the runner (connectors.errors)
         message = redact(str(exc))
     else:
         message = redact(f"unexpected error: {exc!r}")

@@ -197,7 +197,8 @@ def test_unknown_source_section_is_a_config_error(
     result = sync(config, tmp_path / "nothing-installed")
 
     assert result.returncode == 2
-    assert '[sources.coros]: no connector named "coros" is installed' in result.stderr
+    error = json.loads(result.stderr)["error"]  # under --json, the error is JSON too
+    assert '[sources.coros]: no connector named "coros" is installed' in error["message"]
     with pytest.raises(
         ConfigError, match=r'sources: \[sources.coros\]: no connector named "coros"'
     ):

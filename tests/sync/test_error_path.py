@@ -81,6 +81,8 @@ def test_an_error_under_json_is_a_json_document(write_config: WriteConfig, tmp_p
     assert result.returncode == 2
     error = json.loads(result.stdout)["error"]
     assert error["exit_code"] == 2 and "nowhere" in error["message"]
+    apart = run("sync", "--config", str(config), "--today", TODAY, "--json")
+    assert apart.stdout == "" and json.loads(apart.stderr) == {"error": error}
 
     config = write_config()
     (tmp_path / "state").mkdir()
