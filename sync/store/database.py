@@ -160,8 +160,9 @@ def _create(path: Path) -> None:
     creating leaves only a temporary file), and a file found there that has none is damage,
     not a new state. ``os.link`` never replaces: a state another process made first wins.
     """
-    for suffix in ("-wal", "-shm"):  # a journal without its database belongs to nothing
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    for suffix in ("-wal", "-shm"):  # a journal without its database belongs to nothing, and
+        if not path.exists():  # SQLite would replay a stale WAL into the new database
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
     temporary = path.with_name(f".{path.name}.new-{os.getpid()}")
     for suffix in SUFFIXES:
         Path(f"{temporary}{suffix}").unlink(missing_ok=True)
