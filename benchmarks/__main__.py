@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import api_requests, corpus, descent, files, plan_bench, startup
+from benchmarks import api_requests, corpus, descent, files, plan_bench, startup, state_bench
 from benchmarks.table import Row, render
 
 
@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     section("descent", lambda: descent.rows(real))
     section("requests", api_requests.rows)
     section("planner", lambda: plan_bench.rows(quick))
+    section("state", lambda: state_bench.rows(quick))
     section("start-up", lambda: startup.rows(quick))
     print(f"Machine: {machine()}\n")
     print(render(rows))

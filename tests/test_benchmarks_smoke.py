@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from benchmarks import descent, files, plan_bench
+from benchmarks import descent, files, plan_bench, state_bench
 from benchmarks.corpus import Corpus, generate
 from benchmarks.table import render
 
@@ -24,3 +24,10 @@ def test_benchmark_sections_run_on_small_inputs(testdata_dir: Path, tmp_path: Pa
     assert [r.ratio != "" for r in rows].count(True) == 3 + 1 + 3 + 1 + 1 + 1
     table = render(rows)
     assert "garmin-fit-sdk" in table and "gpxpy" in table and "re-plan" in table
+
+
+def test_state_benchmark_runs() -> None:
+    """The state's open-with-checks and backup rows are produced."""
+    rows = state_bench.rows(quick=True)
+    assert [r.section for r in rows] == ["state", "state"]
+    assert all(r.hamsync.endswith(" ms") for r in rows)
