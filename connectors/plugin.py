@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 from planner.settings import Settings
 
 from .base import ActivitySource
+from .errors import EXIT_CONFIG, HamsyncError
 
 GROUP = "hamsync.connectors"
 
@@ -60,8 +61,10 @@ class PluginContext:
 ConnectorFactory = Callable[[Mapping[str, Any], PluginContext], ActivitySource]
 
 
-class ConnectorLoadError(Exception):
+class ConnectorLoadError(HamsyncError):
     """No installed package provides the connector, several do, or its import failed."""
+
+    exit_code = EXIT_CONFIG
 
 
 def installed_names() -> set[str]:

@@ -16,6 +16,8 @@ import os
 import re
 from collections.abc import Iterable
 
+from connectors.errors import EXIT_CONFIG, HamsyncError
+
 SERVICE = "hamsync"
 
 _KNOWN: set[str] = set()
@@ -29,8 +31,10 @@ NO_BACKEND_HELP = (
 )
 
 
-class SecretStoreUnavailable(Exception):
+class SecretStoreUnavailable(HamsyncError):
     """No keyring backend can store or return secrets; the message lists the fixes."""
+
+    exit_code = EXIT_CONFIG
 
 
 def env_name(section: str, key: str) -> str:
