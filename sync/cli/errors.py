@@ -47,6 +47,14 @@ def quiet_fallback_logging() -> None:
         root.addHandler(logging.NullHandler())
 
 
+def os_error(exc: OSError) -> StateError:
+    """An OS error no command turned into its own message, said plainly: file and reason."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    if exc.errno == errno.ENOSPC:
+        return StateError(f"{where}no space left on the device", "free some space, then try again")
+    return StateError(f"{where}{exc.strerror or exc}")
+
+
 class HandledGroup(TyperGroup):
     """The ``hamsync`` command group: runs a command and turns its error into an exit code."""
 
@@ -59,10 +67,7 @@ class HandledGroup(TyperGroup):
         except HamsyncError as exc:
             show_error(exc, as_json)
             raise typer.Exit(exc.exit_code) from None
-        except OSError as exc:
-            if exc.errno != errno.ENOSPC:
-                raise
-            where = exc.filename or "the disk"
-            full = StateError(f"no space left on {where}", "free some space, then try again")
-            show_error(full, as_json)
-            raise typer.Exit(full.exit_code) from None
+        except OSError as exc:  # the machine said no (a full disk, a permission): exit 2
+            failure = os_error(exc)
+            show_error(failure, as_json)
+            raise typer.Exit(failure.exit_code) from None

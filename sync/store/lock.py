@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from connectors.errors import EXIT_LOCKED, HamsyncError
+from connectors.errors import EXIT_LOCKED, HamsyncError, StateError
 
 LOCK_NAME = "sync.lock"
 DEFAULT_WAIT_S = 10.0
@@ -36,7 +36,13 @@ def sync_lock(
     Raises :class:`LockHeld` (exit 5) when the wait runs out.
     """
     path = state_dir / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise StateError(
+            f"cannot open the lock file {path} ({exc.strerror})",
+            "make the state directory writable by you (or set state_dir in the config)",
+        ) from exc
     try:
         deadline = time.monotonic() + (DEFAULT_WAIT_S if wait_s is None else wait_s)
         while True:

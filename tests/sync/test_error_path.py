@@ -132,3 +132,29 @@ def test_source_and_sink_errors_keep_their_fix_and_wait() -> None:
     )
     sink = SinkError.from_source(source, "caldav: ")
     assert sink.retry_after_s == 900 and "Strava said 429" in str(sink)
+
+
+def test_a_state_directory_hamsync_may_not_write_is_a_clear_error(
+    write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EACCES on the lock file (CI runs as root, so the error is injected at os.open)."""
+    from typer.testing import CliRunner
+
+    from sync.cli import app
+    from sync.store import lock
+
+    config = write_config()
+    real_open = os.open
+
+    def refuse(path: str | os.PathLike[str], flags: int, mode: int = 0o777) -> int:
+        if str(path).endswith(lock.LOCK_NAME):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(lock.os, "open", refuse)
+    result = CliRunner().invoke(
+        app, ["sync", "--config", str(config), "--today", TODAY], catch_exceptions=False
+    )
+    assert result.exit_code == 2
+    assert "cannot open the lock file" in result.stderr and "Permission denied" in result.stderr
+    assert "Traceback" not in result.output
