@@ -5,7 +5,9 @@ consistent snapshot even while the database is open; https://www.sqlite.org/back
 into ``<state_dir>/backups/hamsync-<UTC time>.sqlite3``, 0600 in a 0700 folder. It is
 written to a temporary name, checked (``PRAGMA quick_check``), synced to disk and only then
 renamed into place, so a crash or a full disk never leaves a half backup under a backup's
-name. The newest :data:`KEEP` are kept.
+name. The newest :data:`KEEP` are kept, and the last of each of the :data:`KEEP_DAYS` most
+recent days: a daemon syncs every few minutes, and a mistake noticed a day later must still
+find a backup from before it.
 
 Restoring (``hamsync doctor --restore``) picks the newest backup that passes the same checks
 as the database itself (:mod:`sync.store.integrity`), moves the current database aside (kept)
@@ -37,7 +39,9 @@ from sync.store.integrity import (
 
 BACKUP_DIR = "backups"
 KEEP = 3
-"""hamsync default: backups kept; the newest is the state after the last completed sync."""
+"""hamsync default: the newest backups kept; the newest is the state after the last sync."""
+KEEP_DAYS = 7
+"""hamsync default: besides, the last backup of each of this many most recent (UTC) days."""
 PREFIX = "hamsync-"
 
 
@@ -54,8 +58,8 @@ def backup_dir(state_dir: Path) -> Path:
     return state_dir / BACKUP_DIR
 
 
-def make_backup(state: State, now: datetime | None = None, keep: int = KEEP) -> Path:
-    """Copy ``state`` into a new backup and drop the oldest beyond ``keep``; returns its path.
+def make_backup(state: State, now: datetime | None = None) -> Path:
+    """Copy ``state`` into a new backup and drop those :func:`to_drop` names; returns its path.
 
     The caller holds the sync lock (a sync does).
     Raises OSError or sqlite3.Error (disk full...) with no partial backup left behind.
@@ -74,10 +78,23 @@ def make_backup(state: State, now: datetime | None = None, keep: int = KEEP) -> 
         for suffix in SUFFIXES:
             Path(f"{partial}{suffix}").unlink(missing_ok=True)
     _fsync_dir(folder)
-    for old in sorted(folder.glob(f"{PREFIX}*.sqlite3"))[:-keep]:
+    for old in to_drop(sorted(folder.glob(f"{PREFIX}*.sqlite3"))):
         for suffix in SUFFIXES:
             Path(f"{old}{suffix}").unlink(missing_ok=True)
     return final
+
+
+def to_drop(paths: list[Path]) -> list[Path]:
+    """Of backup files sorted oldest first, those beyond :data:`KEEP` and :data:`KEEP_DAYS`.
+
+    Names sort by time (``hamsync-YYYYmmddTHHMMSS...``); characters 8 to 16 are the UTC day.
+    """
+    keep = set(paths[-KEEP:])
+    last_of_day: dict[str, Path] = {}
+    for path in paths:
+        last_of_day[path.name[len(PREFIX) : len(PREFIX) + 8]] = path
+    keep.update(last_of_day[day] for day in sorted(last_of_day)[-KEEP_DAYS:])
+    return [path for path in paths if path not in keep]
 
 
 def backup_after_sync(state: State) -> str | None:
@@ -202,6 +219,7 @@ def start_fresh(state_dir: Path) -> Path | None:
 __all__ = [
     "BACKUP_DIR",
     "KEEP",
+    "KEEP_DAYS",
     "WAY_OUT",
     "Backup",
     "backup_after_sync",
@@ -210,4 +228,5 @@ __all__ = [
     "make_backup",
     "restore_newest",
     "start_fresh",
+    "to_drop",
 ]

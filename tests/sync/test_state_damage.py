@@ -13,6 +13,7 @@ import os
 import sqlite3
 import stat
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,8 @@ from typer.testing import CliRunner
 from sync.cli import app
 from sync.config.model import load_config
 from sync.engine.daemon import Daemon
-from sync.store.backup import KEEP
-from sync.store.database import DB_NAME, MIGRATIONS
+from sync.store.backup import KEEP, KEEP_DAYS, make_backup
+from sync.store.database import DB_NAME, MIGRATIONS, State
 from sync.store.integrity import MARKER
 
 WriteConfig = Callable[..., Path]
@@ -273,3 +274,28 @@ def test_the_daemon_says_the_database_is_damaged_and_plans_nothing(
     assert "damaged" in record.getMessage() and record.exc_info is None
     assert calendar.read_bytes() == written
     assert list((tmp_path / "state" / "damaged").glob(f"*/{DB_NAME}"))
+
+
+def test_backups_keep_the_newest_and_the_last_of_each_recent_day(tmp_path: Path) -> None:
+    """A daemon syncing every 15 minutes for ten days still has a backup from each of the
+    last seven days, so a mistake found a day later has a state from before it."""
+    state = State.open(tmp_path / "state")
+    try:
+        start = datetime(2026, 11, 20, tzinfo=UTC)
+        for step in range(10 * 24 * 4):
+            when = start + timedelta(minutes=15 * step)
+            path = tmp_path / "state" / "backups" / f"hamsync-{when:%Y%m%dT%H%M%S%f}Z.sqlite3"
+            path.parent.mkdir(exist_ok=True)
+            path.write_bytes(b"")  # names are all rotation looks at
+        made = make_backup(state, now=start + timedelta(days=10))
+    finally:
+        state.close()
+    kept = sorted(p.name for p in (tmp_path / "state" / "backups").iterdir())
+    days = sorted({name[8:16] for name in kept})
+    assert made.name in kept
+    assert days == [f"202611{d}" for d in range(24, 31)]  # the last 7 days, today included
+    # each day's last (7), plus the other two of the newest three (29 Nov 23:30 and 23:45,
+    # the latter also that day's last): 8 files of 960 + 1
+    assert len(kept) == KEEP_DAYS + 1
+    newest = ["20261129T233000", "20261129T234500", "20261130T000000"]
+    assert [name[8:23] for name in kept[-KEEP:]] == newest
