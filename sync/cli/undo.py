@@ -37,7 +37,9 @@ from sync.cli.app import (
 )
 from sync.config.keystore import redact
 from sync.config.model import Config
+from sync.engine import writeback
 from sync.sinks.base import SinkError, SinkResult
+from sync.sinks.renderer import Writer
 from sync.store.database import State
 from sync.store.lock import LockHeld, sync_lock
 from sync.wiring.build import build_sinks
@@ -59,22 +61,29 @@ def _what(sink: str) -> str:
     return "workouts" if sink.startswith("garmin") else "events"
 
 
-def _sinks(config: Config) -> list[PurgeableSink]:
-    found: list[PurgeableSink] = []
+def _sinks(config: Config) -> list[PurgeableSink | Writer]:
+    found: list[PurgeableSink | Writer] = []
     for sink in build_sinks(config):
-        if isinstance(sink, PurgeableSink):
+        if isinstance(sink, Writer | PurgeableSink):
             found.append(sink)
         else:  # a third-party sink without undo
             err.print(Text(f"warning: {sink.name}: cannot be purged; left as it is"))
     return found
 
 
-def purge_all(sinks: list[PurgeableSink], state: State) -> tuple[int, int]:
+def purge_one(sink: PurgeableSink | Writer, state: State, dry_run: bool) -> SinkResult:
+    """What purging ``sink`` removed (or, dry, would remove); a dry run changes nothing."""
+    if isinstance(sink, Writer):
+        return writeback.purge(sink, state.scratch_copy() if dry_run else state, dry_run)
+    return sink.purge(state, dry_run)
+
+
+def purge_all(sinks: list[PurgeableSink | Writer], state: State) -> tuple[int, int]:
     """Purge each sink, printing what it removed; ``(sinks that worked, sinks that failed)``."""
     worked = failed = 0
     for sink in sinks:
         try:
-            result = sink.purge(state, dry_run=False)
+            result = purge_one(sink, state, dry_run=False)
         except SinkError as exc:
             failed += 1
             message = redact(str(exc))
@@ -87,7 +96,7 @@ def purge_all(sinks: list[PurgeableSink], state: State) -> tuple[int, int]:
             continue
         worked += 1
         out.print(f"{sink.name}: removed {result.deleted} {_what(sink.name)}")
-        for message in result.messages:
+        for message in [*result.messages, *result.failures]:
             out.print(Text(f"  {message}"))
     return worked, failed
 
@@ -107,7 +116,7 @@ def purge(
     with open_state(config) as state:
         try:
             with sync_lock(config.state_dir):
-                planned = {s.name: s.purge(state, dry_run=True).deleted for s in sinks}
+                planned = {s.name: purge_one(s, state, dry_run=True).deleted for s in sinks}
                 if not any(planned.values()):
                     out.print("hamsync has nothing of its own to remove.")
                     raise typer.Exit(0)

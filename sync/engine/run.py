@@ -22,7 +22,9 @@ from sync.engine.plan_inputs import config_races, strength_activity_days
 from sync.engine.report import SyncReport, backing_off, failed
 from sync.engine.state_merge import merge_planner_state
 from sync.engine.valves import Refused, deletes_expected, vanished_pull
+from sync.engine.writeback import write_back
 from sync.sinks.base import SessionSink, SinkResult, WriteContext
+from sync.sinks.renderer import Writer
 from sync.store.backup import backup_after_sync
 from sync.store.database import State
 from sync.wiring.build import build_sinks, build_sources
@@ -113,7 +115,7 @@ def recent_flagged(
 
 
 def write_all(
-    sinks: Sequence[SessionSink],
+    sinks: Sequence[SessionSink | Writer],
     context: WriteContext,
     state: State,
     report: SyncReport,
@@ -126,7 +128,10 @@ def write_all(
         if backing_off(health, state, part, sink.name, report):
             continue
         try:
-            report.writes[sink.name] = sink.sync(context, state, dry_run)
+            if isinstance(sink, Writer):
+                report.writes[sink.name] = write_back(sink, context, state, dry_run)
+            else:
+                report.writes[sink.name] = sink.sync(context, state, dry_run)
         except Refused as exc:  # a safety valve: nothing was written or recorded
             report.refused.append((sink.name, str(exc)))
             continue
@@ -134,6 +139,7 @@ def write_all(
             failed(health, state, part, sink.name, exc, report)
             continue
         report.sinks_ok += 1
+        report.errors.extend((sink.name, failure) for failure in report.writes[sink.name].failures)
         with state.transaction():
             health.record(state, part, True, _writes_text(report.writes[sink.name]))
         checkpoint("after-sink", sink.name)

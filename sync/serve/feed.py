@@ -17,14 +17,13 @@ import hmac
 import secrets as random_tokens
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 from sync.config.keystore import get_secret, set_secret
 from sync.config.model import Config
-from sync.sinks.ics_file import IcsFileSink
-from sync.store.database import SinkItem, State
-from sync.store.serialize import session_body
-from sync.wiring.build import event_timing
+from sync.sinks.ics_file import calendar_of
+from sync.store.database import State
+from sync.store.serialize import session_from_body
+from sync.wiring.build import event_renderer
 
 ICS_SINK = "ics"
 
@@ -49,18 +48,20 @@ def render_feed(config: Config) -> bytes:
     """
     assert config.state_dir is not None
     name = config.sinks.ics.name if config.sinks.ics else "hamsync hamstring sessions"
-    timing = event_timing(config)
+    renderer = event_renderer(config)
     state = State.open(config.state_dir)
     try:
-        items = list(state.sink_items(ICS_SINK).values())
-        if not items:
+        recorded = [r for r in state.sink_items(ICS_SINK).values() if r.remote_id]
+        if recorded:
             items = [
-                SinkItem(ICS_SINK, s.id, s.day, "", "", "", 0, session_body(s))
-                for s in state.plan_sessions()
+                renderer.render(session_from_body(r.body), r.sequence, r.uid)
+                for r in recorded
             ]
+        else:
+            items = [renderer.render(s, 0, renderer.uid(s.id)) for s in state.plan_sessions()]
     finally:
         state.close()
-    return IcsFileSink(Path("feed.ics"), timing, name).render(items)
+    return calendar_of(items, name)
 
 
 class FeedServer:

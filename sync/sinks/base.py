@@ -24,6 +24,9 @@ class SinkResult:
     deleted: int = 0
     conflicts: int = 0
     messages: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    """Items that could not be written this time (each reported as an error; the others went
+    on, and the next sync retries them)."""
 
     def count(self, kind: ActionKind) -> None:
         """One more item created, updated or deleted."""

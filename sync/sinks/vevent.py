@@ -39,13 +39,24 @@ class EventTiming:
         return cls(tz, start, minutes, slider)
 
 
-def uid_for(session_id: str) -> str:
-    return f"{session_id}{OWN_UID_SUFFIX}"
+INSTALL_PROPERTY = "X-HAMSYNC-INSTALL"
+"""The property that carries the install id (:mod:`sync.store.install_id`) in every event."""
 
 
-def build_event(session: Session, sequence: int, timing: EventTiming) -> Event:
+def uid_for(session_id: str, install: str = "") -> str:
+    """``<session id>.<install id>@hamsync``; without an install id, the UID events had before
+    install ids existed (``<session id>@hamsync``), which recorded events keep."""
+    middle = f".{install}" if install else ""
+    return f"{session_id}{middle}{OWN_UID_SUFFIX}"
+
+
+def build_event(
+    session: Session, sequence: int, timing: EventTiming, uid: str = "", install: str = ""
+) -> Event:
+    """The VEVENT of ``session``; ``uid`` defaults to :func:`uid_for` the session, and
+    ``install`` (when given) is written as :data:`INSTALL_PROPERTY`."""
     event = Event()
-    event.add("uid", uid_for(session.id))
+    event.add("uid", uid or uid_for(session.id))
     event.add("dtstamp", datetime.combine(session.day, time.min, UTC))
     event.add("sequence", sequence)
     event.add("summary", summary(session))
@@ -60,11 +71,14 @@ def build_event(session: Session, sequence: int, timing: EventTiming) -> Event:
     event.add("transp", "TRANSPARENT")
     event.add("categories", ["hamsync", "strength"])
     event.add("x-hamsync-kind", session.kind.value)
+    if install:
+        event.add(INSTALL_PROPERTY, install)
     return event
 
 
 def content_hash(session: Session, timing: EventTiming) -> str:
-    """A digest of what the event says, independent of its SEQUENCE."""
+    """A digest of what the event says, independent of its SEQUENCE, UID and install id (so
+    events recorded before install ids keep their digest and are not rewritten for it)."""
     body = build_event(session, 0, timing).to_ical()
     return hashlib.sha256(body).hexdigest()
 

@@ -116,6 +116,15 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    (
+        "write-back: each item's uid and place, and the write under way",
+        """
+        ALTER TABLE sink_items ADD COLUMN uid TEXT NOT NULL DEFAULT '';
+        ALTER TABLE sink_items ADD COLUMN location TEXT NOT NULL DEFAULT '';
+        ALTER TABLE sink_items ADD COLUMN pending TEXT NOT NULL DEFAULT '';
+        UPDATE sink_items SET uid = session_id || '@hamsync';
+        """,
+    ),
 )
 
 

@@ -40,6 +40,13 @@ class SinkItem:
     body: str
     """The session as written (:func:`sync.store.serialize.session_body`), so past events can be
     written again byte for byte; for the activity-note sinks, the note's text."""
+    uid: str = ""
+    """The item's uid as written (items recorded before install ids: ``<session id>@hamsync``)."""
+    location: str = ""
+    """Where the sink wrote it (its ``location`` then, e.g. the calendar's URL); "" unknown."""
+    pending: str = ""
+    """The write under way ("create", "update", "delete"), recorded before it is sent and
+    cleared with its result: a crash in between leaves it, and the next sync checks the item."""
 
 
 class SinkRecords:
@@ -49,25 +56,31 @@ class SinkRecords:
 
     def sink_items(self, sink: str) -> dict[str, SinkItem]:
         rows = self._conn.execute(
-            "SELECT sink, session_id, day, remote_id, etag, content_hash, sequence, body "
-            "FROM sink_items WHERE sink = ?",
+            "SELECT sink, session_id, day, remote_id, etag, content_hash, sequence, body, uid, "
+            "location, pending FROM sink_items WHERE sink = ?",
             (sink,),
         ).fetchall()
         return {
-            r[1]: SinkItem(r[0], r[1], date.fromisoformat(r[2]), r[3], r[4], r[5], r[6], r[7])
+            r[1]: SinkItem(
+                r[0], r[1], date.fromisoformat(r[2]), r[3], r[4], r[5], r[6], r[7], r[8], r[9],
+                r[10],
+            )
             for r in rows
-        }
+        }  # fmt: skip
 
     def put_sink_item(self, item: SinkItem) -> None:
         self._conn.execute(
             "INSERT INTO sink_items(sink, session_id, day, remote_id, etag, content_hash, "
-            "sequence, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sink, session_id) "
+            "sequence, body, uid, location, pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(sink, session_id) "
             "DO UPDATE SET day = excluded.day, remote_id = excluded.remote_id, "
             "etag = excluded.etag, content_hash = excluded.content_hash, "
-            "sequence = excluded.sequence, body = excluded.body",
+            "sequence = excluded.sequence, body = excluded.body, uid = excluded.uid, "
+            "location = excluded.location, pending = excluded.pending",
             (
                 item.sink, item.session_id, item.day.isoformat(), item.remote_id, item.etag,
-                item.content_hash, item.sequence, item.body,
+                item.content_hash, item.sequence, item.body, item.uid, item.location,
+                item.pending,
             ),
         )  # fmt: skip
 

@@ -9,9 +9,12 @@ from connectors.ics_calendar import IcsUpcoming
 from sync.config.keystore import get_secret
 from sync.config.model import CalDavConfig, Config
 from sync.sinks.base import SessionSink
+from sync.sinks.event_items import EventRenderer
 from sync.sinks.ics_file import IcsFileSink
+from sync.sinks.renderer import Writer
 from sync.sinks.strava_notes import StravaNotesSink
 from sync.sinks.vevent import EventTiming
+from sync.store.install_id import install_id
 from sync.wiring import plugin_sources
 from sync.wiring import strava as strava_wiring
 from sync.wiring.garmin import garmin_sinks, garmin_upcoming
@@ -34,11 +37,17 @@ def event_timing(config: Config) -> EventTiming:
     )
 
 
-def build_sinks(config: Config) -> list[SessionSink]:
-    sinks: list[SessionSink] = []
+def event_renderer(config: Config) -> EventRenderer:
+    """Sessions as calendar events, carrying this install's id."""
+    assert config.state_dir is not None
+    return EventRenderer(event_timing(config), install_id(config.state_dir))
+
+
+def build_sinks(config: Config) -> list[SessionSink | Writer]:
+    sinks: list[SessionSink | Writer] = []
     ics = config.sinks.ics
     if ics is not None and ics.enabled:
-        sinks.append(IcsFileSink(ics.path, event_timing(config), ics.name))
+        sinks.append(Writer(IcsFileSink(ics.path, ics.name), event_renderer(config)))
     caldav = config.sinks.caldav
     if caldav is not None and caldav.enabled:
         from sync.sinks.caldav import CalDavSink

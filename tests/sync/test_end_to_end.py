@@ -61,9 +61,11 @@ def test_first_sync_writes_an_importable_calendar(
     calendar = Calendar.from_ical(raw)
     assert "UID" not in calendar  # no calendar-level UID: some servers refuse it
     by_uid = events(ics_path)
-    assert set(by_uid) == {f"{s['id']}@hamsync" for s in sessions}
+    install = (tmp_path / "state" / "install_id").read_text().strip()
+    assert set(by_uid) == {f"{s['id']}.{install}@hamsync" for s in sessions}
     for session in sessions:
-        event = by_uid[f"{session['id']}@hamsync"]
+        event = by_uid[f"{session['id']}.{install}@hamsync"]
+        assert str(event["X-HAMSYNC-INSTALL"]) == install
         assert "DTEND" in event
         start = event.decoded("DTSTART")
         assert start.astimezone(ZURICH).date().isoformat() == session["date"]
@@ -104,8 +106,8 @@ def test_moved_session_keeps_its_uid_and_raises_sequence(
     calendar_file.write_bytes(_calendar(("Long trail run", day + timedelta(days=1))))
     second = sync_json(config)
     ics_path = tmp_path / "out" / "hamsync.ics"
-    uid = f"{target['id']}@hamsync"
-    event = events(ics_path)[uid]
+    install = (tmp_path / "state" / "install_id").read_text().strip()
+    event = events(ics_path)[f"{target['id']}.{install}@hamsync"]
     moved = {s["id"]: s for s in second["sessions"]}[target["id"]]
     assert moved["date"] != target["date"] or not moved["heavy"]
     assert int(event["SEQUENCE"]) == 1

@@ -1,0 +1,371 @@
+"""The write-back executor: every write of every sink goes through here, one item at a time.
+
+Deciding is the pure diff's (:mod:`sync.engine.diff`), refusing is the safety valves'
+(:mod:`sync.engine.valves`); this module does the rest for any sink that follows the storage
+contract (:mod:`sync.sinks.contract`). For each action:
+
+1. record the intent (``pending`` in the item's record) in its own transaction;
+2. write, with the etag recorded for the item as precondition;
+3. record the result (href, etag, sequence) and clear the intent, in one transaction.
+
+Checkpoints ``sink-written`` (after 2) and ``sink-transaction`` (inside 3) let the crash tests
+kill a sync at every write (:mod:`sync.engine.faults`). A sync cut off between 2 and 3 is
+finished by the next one, which finds its own write by content: a create answered
+:class:`~sync.sinks.contract.AlreadyExists`, or an update answered
+:class:`~sync.sinks.contract.PreconditionFailed`, whose stored item says exactly what this
+sync writes is adopted, not doubled and not taken for the runner's edit.
+
+Only items hamsync recorded are updated or deleted. An item found at hamsync's own place
+without a record is adopted only when it is provably this install's: its install id is ours
+and it says what hamsync writes. Anything else (another install's event, the runner's edit of
+an event ``purge`` left for them, a hand-made event) is reported and left alone, ``--force``
+or not. An etag that changed while the content did not (a server that spells or keeps etags
+its own way) is a server quirk, never the runner's edit: the write is retried on the etag
+just read.
+
+A failure of one item (:class:`~sync.sinks.contract.ItemError`) is reported and the other
+items go on; a failure of the sink itself (:class:`~sync.sinks.base.SinkError`: unreachable,
+login refused) stops this sink, with every finished write recorded.
+
+``dry_run`` runs the same code against a :class:`~sync.sinks.memory.MemorySink` holding what
+the records say, so it counts exactly what a sync would do if nobody had touched the sink.
+``hamsync purge`` (:func:`purge`) is the executor deleting every item the store recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from planner.models import Session
+from sync.engine.diff import Action, ActionKind, diff
+from sync.engine.faults import checkpoint
+from sync.engine.valves import check_deletes
+from sync.sinks.base import SinkResult, WriteContext
+from sync.sinks.contract import AlreadyExists, Item, ItemError, NotFound, PreconditionFailed
+from sync.sinks.memory import MemorySink
+from sync.sinks.renderer import Renderer, Writer
+from sync.store.database import SinkItem, State
+from sync.store.serialize import session_body, session_from_body
+
+DISMISSED = "!dismissed"
+"""The etag recorded for an item the runner deleted: never re-created without --force."""
+LEFT = ":left"
+"""Records of items left at a sink's former location are kept under ``<sink>:left``, so that
+``hamsync purge`` still removes them."""
+
+
+def write_back(
+    writer: Writer, context: WriteContext, state: State, dry_run: bool = False
+) -> SinkResult:
+    """Bring ``writer``'s sink in line with the plan from ``context.today`` on.
+
+    With ``dry_run``, ``state`` must be a scratch copy (``State.scratch_copy``): the writes go
+    to a memory sink holding what the records say. Raises
+    :class:`~sync.engine.valves.Refused` (nothing written) and
+    :class:`~sync.sinks.base.SinkError` (the sink failed; finished writes stay recorded).
+    """
+    if dry_run:
+        writer = rehearsal(writer, state)
+    run = _Executor(writer, state, context.force)
+    recorded = run.leave_behind(state.sink_items(writer.name))
+    actions = diff(context.sessions, recorded, context.today, writer.renderer.digest)
+    check_deletes(writer.name, actions, recorded, context)
+    if context.force:
+        actions += _restores(context, recorded, actions)
+    for action in actions:
+        try:
+            run.apply(action)
+        except ItemError as exc:
+            run.failed(action.session_id, exc)
+    return run.result
+
+
+def purge(writer: Writer, state: State, dry_run: bool = False) -> SinkResult:
+    """``hamsync purge``: delete every item the store recorded for this sink, and nothing else.
+
+    Each is deleted under its recorded etag; one the runner edited since stays where it is,
+    reported, and is theirs from then on (a later sync never adopts it: its content is not
+    what hamsync wrote). Each record is forgotten once done, so a purge cut short is finished
+    by the next one. With ``dry_run``, ``state`` must be a scratch copy.
+    """
+    if dry_run:
+        writer = rehearsal(writer, state)
+    run = _Executor(writer, state, force=False)
+    records = [*state.sink_items(writer.name).values(), *state.sink_items(run.left).values()]
+    for record in sorted(records, key=lambda r: (r.day, r.session_id)):
+        try:
+            run.remove(record, purging=True)
+        except ItemError as exc:
+            run.failed(record.session_id, exc)
+    return run.result
+
+
+def rehearsal(writer: Writer, state: State) -> Writer:
+    """The writer with its sink replaced by a memory sink holding what the records say."""
+    stand_in = MemorySink(writer.sink.name, writer.sink.role, writer.sink.location)
+    renderer = writer.renderer
+    for record in state.sink_items(writer.name).values():
+        if record.remote_id and record.etag != DISMISSED:
+            item = renderer.render(session_from_body(record.body), record.sequence, record.uid)
+            stand_in.items[record.remote_id] = (item, record.etag)
+    return Writer(stand_in, renderer)
+
+
+def _restores(
+    context: WriteContext, recorded: dict[str, SinkItem], actions: list[Action]
+) -> list[Action]:
+    """``--force``: dismissed items of sessions still wanted come back even when unchanged."""
+    acted = {a.session_id for a in actions}
+    out = []
+    for session in context.sessions:
+        record = recorded.get(session.id)
+        restore = record is not None and record.etag == DISMISSED and session.id not in acted
+        if restore and record is not None and session.day >= context.today:
+            out.append(
+                Action(ActionKind.UPDATE, session.id, session, record, record.content_hash,
+                       record.sequence + 1)
+            )  # fmt: skip
+    return out
+
+
+@dataclass
+class _Executor:
+    writer: Writer
+    state: State
+    force: bool
+
+    def __post_init__(self) -> None:
+        self.result = SinkResult()
+        self.name = self.writer.name
+        self.left = self.name + LEFT
+        self.sink = self.writer.sink
+        self.renderer: Renderer = self.writer.renderer
+
+    # -- places ---------------------------------------------------------------------------
+    def leave_behind(self, records: dict[str, SinkItem]) -> dict[str, SinkItem]:
+        """Set aside records written where the sink no longer points; the others."""
+        here = self.sink.location
+        away = [r for r in records.values() if r.location and r.location != here]
+        if not away:
+            return records
+        with self.state.transaction():
+            for record in away:
+                self.state.delete_sink_item(self.name, record.session_id)
+                key = f"{record.session_id} {record.remote_id}"
+                self.state.put_sink_item(replace(record, sink=self.left, session_id=key))
+        places = sorted({r.location for r in away})
+        self.result.messages.append(
+            f"{len(away)} item(s) hamsync wrote stay in {', '.join(places)}: the config now "
+            f"names {here}, where hamsync writes from now on; `hamsync purge` removes the old "
+            "ones (and this sink's current ones)"
+        )
+        gone = {r.session_id for r in away}
+        return {k: r for k, r in records.items() if k not in gone}
+
+    # -- one action -----------------------------------------------------------------------
+    def apply(self, action: Action) -> None:
+        record = action.recorded
+        if action.kind is ActionKind.DELETE:
+            assert record is not None
+            if record.etag == DISMISSED:
+                self._forget(record)
+            else:
+                self.remove(record, purging=False)
+            return
+        session = action.session
+        assert session is not None
+        if record is None:
+            self.create(session, action.content_hash, 0, self.renderer.uid(session.id), None)
+        elif not record.remote_id:  # a create cut off before its answer was recorded
+            self.create(session, action.content_hash, record.sequence, record.uid, record)
+        elif record.etag == DISMISSED:
+            if self.force:
+                self.create(session, action.content_hash, action.sequence, record.uid, record)
+            else:
+                self.result.messages.append(
+                    f"{_when(record)}: dismissed in the calendar, left out "
+                    "(`hamsync sync --force` restores it)"
+                )
+        else:
+            self.update(session, action, record)
+
+    def create(
+        self, session: Session, digest: str, sequence: int, uid: str, before: SinkItem | None
+    ) -> None:
+        item = self.renderer.render(session, sequence, uid)
+        intent = self._item(session, "", "", "", sequence, uid, pending="create")
+        self._save(intent)
+        try:
+            href, etag = self.sink.create(item)
+        except AlreadyExists as exc:
+            found = self._adopt(exc.href, item, session)
+            if found is None:
+                self._restore(before, intent)
+                return
+            href, etag = found
+        checkpoint("sink-written", self.name)
+        self._save(self._item(session, href, etag, digest, sequence, uid), final=True)
+        self.result.created += 1
+
+    def update(self, session: Session, action: Action, record: SinkItem) -> None:
+        item = self.renderer.render(session, action.sequence, record.uid)
+        self._save(replace(record, pending="update"))
+        try:
+            try:
+                etag = self.sink.update(record.remote_id, item, record.etag)
+            except PreconditionFailed:
+                changed = self._changed(record, item)
+                if changed is None:
+                    return
+                etag = changed
+        except NotFound:
+            self._deleted_by_runner(session, action, record)
+            return
+        checkpoint("sink-written", self.name)
+        final = self._item(
+            session, record.remote_id, etag, action.content_hash, action.sequence, record.uid
+        )
+        self._save(final, final=True)
+        self.result.updated += 1
+
+    def remove(self, record: SinkItem, purging: bool) -> None:
+        """Delete one recorded item (a dropped session, or ``purge``)."""
+        if record.etag == DISMISSED:
+            self._forget(record)
+            return
+        if not record.remote_id:  # a create cut off: find what it wrote, if anything
+            self._remove_unanswered(record)
+            return
+        self._save(replace(record, pending="delete"))
+        try:
+            try:
+                self.sink.delete(record.remote_id, record.etag)
+            except PreconditionFailed:
+                stored, current = self.sink.get(record.remote_id)
+                if not (self.force or self.renderer.same(stored, self._as_written(record))):
+                    self._edited_kept(record, purging)
+                    return
+                self.sink.delete(record.remote_id, current)
+            checkpoint("sink-written", self.name)
+            self.result.deleted += 1
+        except NotFound:
+            pass  # gone already: the goal is reached
+        self._forget(record)
+
+    # -- what is found instead of what was expected ---------------------------------------
+    def _adopt(self, href: str, item: Item, session: Session) -> tuple[str, str] | None:
+        """An item already at our place: ``(href, etag)`` if provably ours, else reported."""
+        try:
+            stored, etag = self.sink.get(href)
+        except NotFound:
+            self._conflict(f"{session.id}: {href} appeared and vanished during the sync")
+            return None
+        ours = self.renderer.owner(stored) == self.renderer.install
+        if ours and self.renderer.same(stored, item):
+            return href, etag  # our own write whose answer was lost
+        if ours and self.force:
+            return href, self.sink.update(href, item, etag)
+        whose = (
+            "was edited since hamsync wrote it (`hamsync sync --force` puts hamsync's back)"
+            if ours
+            else "is not this hamsync's (another install's, or made by hand)"
+        )
+        self._conflict(f"{session.id} ({session.day:%a %Y-%m-%d}): the item at {href} {whose}; "
+                       "left alone")  # fmt: skip
+        return None
+
+    def _changed(self, record: SinkItem, item: Item) -> str | None:
+        """The item changed under its recorded etag: the new etag, or None if it is kept."""
+        stored, current = self.sink.get(record.remote_id)
+        if self.renderer.same(stored, item):
+            return current  # our own update whose answer was lost
+        if self.force or self.renderer.same(stored, self._as_written(record)):
+            # untouched since we wrote it (the server changed or spells its etag its own way)
+            return self.sink.update(record.remote_id, item, current)
+        self._save(replace(record, pending=""))
+        self._conflict(
+            f"{_when(record)}: its event was edited in the calendar; hamsync leaves it as it is "
+            "(`hamsync sync --force` puts hamsync's version back)"
+        )
+        return None
+
+    def _deleted_by_runner(self, session: Session, action: Action, record: SinkItem) -> None:
+        if self.force:
+            self.create(session, action.content_hash, action.sequence, record.uid, record)
+            return
+        self._save(replace(record, etag=DISMISSED, pending=""))
+        self._conflict(
+            f"{_when(record)}: its event was deleted in the calendar; hamsync will not "
+            "re-create it (`hamsync sync --force` brings it back)"
+        )
+
+    def _edited_kept(self, record: SinkItem, purging: bool) -> None:
+        if purging:
+            self._forget(record)
+            self._conflict(
+                f"{_when(record)}: edited in the calendar since hamsync wrote it; left there "
+                "for you"
+            )
+            return
+        self._save(replace(record, pending=""))
+        self._conflict(f"{_when(record)}: edited in the calendar, so it is kept there")
+
+    def _remove_unanswered(self, record: SinkItem) -> None:
+        """A record whose create was cut off: delete what that create wrote, if it did."""
+        item = self._as_written(record)
+        try:
+            href, etag = self.sink.create(item)
+        except AlreadyExists as exc:
+            stored, etag = self.sink.get(exc.href)
+            href = exc.href
+            if not (self.renderer.owner(stored) == self.renderer.install
+                    and self.renderer.same(stored, item)):  # fmt: skip
+                self._forget(record)
+                return
+        self.sink.delete(href, etag)
+        checkpoint("sink-written", self.name)
+        self._forget(record)
+
+    # -- records --------------------------------------------------------------------------
+    def _as_written(self, record: SinkItem) -> Item:
+        return self.renderer.render(session_from_body(record.body), record.sequence, record.uid)
+
+    def _item(
+        self, session: Session, href: str, etag: str, digest: str, sequence: int, uid: str,
+        pending: str = "",
+    ) -> SinkItem:  # fmt: skip
+        return SinkItem(
+            sink=self.name, session_id=session.id, day=session.day, remote_id=href, etag=etag,
+            content_hash=digest, sequence=sequence, body=session_body(session), uid=uid,
+            location=self.sink.location, pending=pending,
+        )  # fmt: skip
+
+    def _save(self, record: SinkItem, final: bool = False) -> None:
+        with self.state.transaction():
+            self.state.put_sink_item(record)
+            if final:
+                checkpoint("sink-transaction", self.name)
+
+    def _forget(self, record: SinkItem) -> None:
+        with self.state.transaction():
+            self.state.delete_sink_item(record.sink, record.session_id)
+            checkpoint("sink-transaction", self.name)
+
+    def _restore(self, before: SinkItem | None, intent: SinkItem) -> None:
+        with self.state.transaction():
+            if before is None:
+                self.state.delete_sink_item(intent.sink, intent.session_id)
+            else:
+                self.state.put_sink_item(replace(before, pending=""))
+
+    def _conflict(self, message: str) -> None:
+        self.result.conflicts += 1
+        self.result.messages.append(message)
+
+    def failed(self, key: str, exc: ItemError) -> None:
+        """One item failed: reported; its record keeps the intent, so the next sync retries."""
+        self.result.failures.append(f"{key}: {exc}")
+
+
+def _when(record: SinkItem) -> str:
+    return f"{record.session_id} ({record.day:%a %Y-%m-%d})"
