@@ -34,6 +34,8 @@ the records say, so it counts exactly what a sync would do if nobody had touched
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from planner.models import Session
@@ -41,7 +43,14 @@ from sync.engine.diff import Action, ActionKind, diff
 from sync.engine.faults import checkpoint
 from sync.engine.valves import check_deletes
 from sync.sinks.base import SinkResult, WriteContext
-from sync.sinks.contract import AlreadyExists, Item, ItemError, NotFound, PreconditionFailed
+from sync.sinks.contract import (
+    AlreadyExists,
+    Item,
+    ItemError,
+    NotFound,
+    PreconditionFailed,
+    Storage,
+)
 from sync.sinks.memory import MemorySink
 from sync.sinks.renderer import Renderer, Writer
 from sync.store.database import SinkItem, State
@@ -66,17 +75,24 @@ def write_back(
     """
     if dry_run:
         writer = rehearsal(writer, state)
-    run = _Executor(writer, state, context.force)
-    recorded = run.leave_behind(state.sink_items(writer.name))
-    actions = diff(context.sessions, recorded, context.today, writer.renderer.digest)
-    check_deletes(writer.name, actions, recorded, context)
-    if context.force:
-        actions += _restores(context, recorded, actions)
-    for action in actions:
-        try:
-            run.apply(action)
-        except ItemError as exc:
-            run.failed(action.session_id, exc)
+    records = state.sink_items(writer.name)
+    actions = diff(context.sessions, records, context.today, writer.renderer.digest)
+    live = [r for r in records.values() if r.day >= context.today]
+    if not actions and not live:
+        return SinkResult()  # nothing to write and nothing of ours to look after
+    with _opened(writer.sink):
+        run = _Executor(writer, state, context.force)
+        recorded = run.leave_behind(records)
+        if recorded is not records:
+            actions = diff(context.sessions, recorded, context.today, writer.renderer.digest)
+        check_deletes(writer.name, actions, recorded, context)
+        if context.force:
+            actions += run.restores(context, recorded, actions)
+        for action in actions:
+            try:
+                run.apply(action)
+            except ItemError as exc:
+                run.failed(action.session_id, exc)
     return run.result
 
 
@@ -92,40 +108,44 @@ def purge(writer: Writer, state: State, dry_run: bool = False) -> SinkResult:
         writer = rehearsal(writer, state)
     run = _Executor(writer, state, force=False)
     records = [*state.sink_items(writer.name).values(), *state.sink_items(run.left).values()]
-    for record in sorted(records, key=lambda r: (r.day, r.session_id)):
-        try:
-            run.remove(record, purging=True)
-        except ItemError as exc:
-            run.failed(record.session_id, exc)
+    if not records:
+        return run.result
+    with _opened(writer.sink):
+        for record in sorted(records, key=lambda r: (r.day, r.session_id)):
+            try:
+                run.remove(record, purging=True)
+            except ItemError as exc:
+                run.failed(record.session_id, exc)
     return run.result
 
 
+@contextlib.contextmanager
+def _opened(sink: Storage) -> Iterator[None]:
+    """Hold the sink open for the whole run when it is a context manager (one connection)."""
+    if isinstance(sink, contextlib.AbstractContextManager):
+        with sink:
+            yield
+    else:
+        yield
+
+
 def rehearsal(writer: Writer, state: State) -> Writer:
-    """The writer with its sink replaced by a memory sink holding what the records say."""
-    stand_in = MemorySink(writer.sink.name, writer.sink.role, writer.sink.location)
+    """The writer with its sink replaced by a memory sink holding what the records say.
+
+    Its location is the one recorded last, so a rehearsal never asks the real sink anything.
+    """
+    records = state.sink_items(writer.name).values()
+    places = [r.location for r in sorted(records, key=lambda r: r.day) if r.location]
+    stand_in = MemorySink(writer.sink.name, writer.sink.role, places[-1] if places else "")
     renderer = writer.renderer
-    for record in state.sink_items(writer.name).values():
+    for record in records:
         if record.remote_id and record.etag != DISMISSED:
-            item = renderer.render(session_from_body(record.body), record.sequence, record.uid)
+            try:
+                item = renderer.render(session_from_body(record.body), record.sequence, record.uid)
+            except (KeyError, TypeError, ValueError):  # a record too damaged to render
+                item = Item(record.uid, "")
             stand_in.items[record.remote_id] = (item, record.etag)
     return Writer(stand_in, renderer)
-
-
-def _restores(
-    context: WriteContext, recorded: dict[str, SinkItem], actions: list[Action]
-) -> list[Action]:
-    """``--force``: dismissed items of sessions still wanted come back even when unchanged."""
-    acted = {a.session_id for a in actions}
-    out = []
-    for session in context.sessions:
-        record = recorded.get(session.id)
-        restore = record is not None and record.etag == DISMISSED and session.id not in acted
-        if restore and record is not None and session.day >= context.today:
-            out.append(
-                Action(ActionKind.UPDATE, session.id, session, record, record.content_hash,
-                       record.sequence + 1)
-            )  # fmt: skip
-    return out
 
 
 @dataclass
@@ -148,19 +168,59 @@ class _Executor:
         away = [r for r in records.values() if r.location and r.location != here]
         if not away:
             return records
+        kept = [r for r in away if r.remote_id and r.etag != DISMISSED and self._reachable(r)]
         with self.state.transaction():
             for record in away:
                 self.state.delete_sink_item(self.name, record.session_id)
+            for record in kept:
                 key = f"{record.session_id} {record.remote_id}"
                 self.state.put_sink_item(replace(record, sink=self.left, session_id=key))
-        places = sorted({r.location for r in away})
-        self.result.messages.append(
-            f"{len(away)} item(s) hamsync wrote stay in {', '.join(places)}: the config now "
-            f"names {here}, where hamsync writes from now on; `hamsync purge` removes the old "
-            "ones (and this sink's current ones)"
-        )
+        places = ", ".join(sorted({r.location for r in away}))
+        if kept:
+            self.result.messages.append(
+                f"{len(kept)} item(s) hamsync wrote stay in {places}: the config now names "
+                f"{here}, where hamsync writes from now on; `hamsync purge` removes the old ones "
+                "(and the new ones: run `hamsync sync` after it to write the plan again)"
+            )
+        if len(kept) < len(away):
+            self.result.messages.append(
+                f"{len(away) - len(kept)} item(s) hamsync wrote in {places} are gone with it; "
+                f"hamsync writes to {here} from now on"
+            )
         gone = {r.session_id for r in away}
         return {k: r for k, r in records.items() if k not in gone}
+
+    def _reachable(self, record: SinkItem) -> bool:
+        try:
+            self.sink.get(record.remote_id)
+        except NotFound:
+            return False
+        return True
+
+    def restores(
+        self, context: WriteContext, recorded: dict[str, SinkItem], actions: list[Action]
+    ) -> list[Action]:
+        """``--force``: the sessions whose item the runner deleted or edited, though hamsync
+        has nothing new to write, are written again (each live item is read once to know)."""
+        acted = {a.session_id for a in actions}
+        out = []
+        for session in context.sessions:
+            record = recorded.get(session.id)
+            if record is None or session.id in acted or session.day < context.today:
+                continue
+            if record.etag != DISMISSED:
+                try:
+                    stored, _etag = self.sink.get(record.remote_id)
+                except NotFound:
+                    pass
+                else:
+                    if self.renderer.same(stored, self._as_written(record)):
+                        continue  # as hamsync wrote it: nothing to restore
+            out.append(
+                Action(ActionKind.UPDATE, session.id, session, record, record.content_hash,
+                       record.sequence + 1)
+            )  # fmt: skip
+        return out
 
     # -- one action -----------------------------------------------------------------------
     def apply(self, action: Action) -> None:

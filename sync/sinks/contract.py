@@ -93,9 +93,20 @@ class Item:
 class Storage(Protocol):
     """A sink as storage: see the module docstring for the terms and the errors."""
 
-    name: str
-    role: Role
-    location: str
+    @property
+    def name(self) -> str:
+        """The sink's part in the config and the reports (``caldav``)."""
+        ...
+
+    @property
+    def role(self) -> Role:
+        """What its items are (:data:`ROLES`)."""
+        ...
+
+    @property
+    def location(self) -> str:
+        """Where its items go now (a calendar's URL, a file's name)."""
+        ...
 
     def list(self) -> Iterable[tuple[str, str]]:
         """``(href, etag)`` of every item held."""

@@ -53,7 +53,7 @@ def build_sinks(config: Config) -> list[SessionSink | Writer]:
         from sync.sinks.caldav import CalDavSink
 
         account = caldav_account(caldav, get_secret("caldav", "password"), "caldav")
-        sinks.append(CalDavSink(account, event_timing(config)))
+        sinks.append(Writer(CalDavSink(account), event_renderer(config)))
     notes = config.sinks.strava_notes
     if notes is not None and notes.enabled and config.sources.strava is not None:
         sinks.append(StravaNotesSink(strava_wiring.build_api(config.sources.strava)))

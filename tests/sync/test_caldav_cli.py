@@ -85,21 +85,27 @@ def test_wrong_password_fails_caldav_only_and_next_sync_catches_up(
 def test_force_flag_overwrites_a_hand_edited_event(
     write_config: WriteConfig, radicale: Radicale, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`sync` reports a hand edit as a conflict; `sync --force` writes hamsync's version back."""
+    """A hand edit is left as it is (hamsync has nothing new for that event); `sync --force`
+    writes hamsync's version back, and later syncs find nothing to do."""
     monkeypatch.setenv("HAMSYNC_CALDAV_PASSWORD", PASSWORD)
     config = caldav_config(write_config, radicale)
     _code, first = sync(config)
+    install = (config.parent / "state" / "install_id").read_text().strip()
+    uid = f"{first['sessions'][0]['id']}.{install}@hamsync"
     with radicale.client() as client:
-        ours = client.principal().calendars()[0].get_event_by_uid(
-            f"{first['sessions'][0]['id']}@hamsync"
-        )
+        ours = client.principal().calendars()[0].get_event_by_uid(uid)
         ours.icalendar_component["SUMMARY"] = "not today"
         ours.save(increase_seqno=False)
     _code, second = sync(config)
-    assert second["writes"]["caldav"]["conflicts"] == 1
+    assert second["writes"]["caldav"]["updated"] == 0
     _code, forced = sync(config, "--force")
     assert forced["writes"]["caldav"]["conflicts"] == 0
     assert forced["writes"]["caldav"]["updated"] == 1
+    with radicale.client() as client:
+        back = client.principal().calendars()[0].get_event_by_uid(uid)
+        assert str(back.icalendar_component["SUMMARY"]).startswith("Hamstrings")
+    _code, after = sync(config)
+    assert after["writes"]["caldav"] == {"created": 0, "updated": 0, "deleted": 0, "conflicts": 0}
 
 
 def test_planned_long_trail_in_caldav_moves_the_nordic(

@@ -15,6 +15,7 @@ from test_caldav_sink import (  # the sink's own fixtures and helpers
     TODAY,
     Wire,
     make_sink,
+    name_of,
     put_raw,
     radicale,  # noqa: F401  (fixture)
     server_events,
@@ -23,6 +24,7 @@ from test_caldav_sink import (  # the sink's own fixtures and helpers
 )
 
 from connectors.caldav_calendar import CalDavAccount, connect
+from sync.engine.writeback import purge
 from sync.sinks.base import SinkError
 from sync.store.database import State
 
@@ -37,23 +39,25 @@ def test_purge_deletes_only_our_events_and_leaves_edits(
     write(make_sink(radicale, Wire()), state, PLAN, today=TODAY - timedelta(days=7))
     recorded = state.sink_items("caldav")
     edited = recorded[PLAN[1].id]
-    body = server_events(radicale, calendar_url)[f"{PLAN[1].id}@hamsync.ics"][1]
+    body = server_events(radicale, calendar_url)[name_of(PLAN[1].id)][1]
     changed = body.replace(b"SUMMARY:", b"SUMMARY:(moved to the gym) ")
     status = put_raw(radicale, edited.remote_id, changed, {"If-Match": edited.etag})
     assert status in (200, 201, 204)
     before = server_events(radicale, calendar_url)
     wire = Wire()
-    result = make_sink(radicale, wire).purge(state, dry_run=False)
+    result = purge(make_sink(radicale, wire), state)
     assert (result.deleted, result.conflicts) == (2, 1)
     assert "edited in the calendar" in result.messages[0]
-    assert wire.methods() == ["DELETE"] * 3  # no listing, no read, nothing else touched
-    sent = {url.rsplit("/", 1)[-1]: headers for _m, url, headers in wire.requests}
+    touched = [(m, url) for m, url, _h in wire.requests if url.endswith(".ics")]
+    assert [m for m, _url in touched] == ["DELETE", "DELETE", "GET", "DELETE"]
+    assert touched[2][1] == edited.remote_id  # the refused one is read, to tell an edit
+    sent = {url.rsplit("/", 1)[-1]: h for m, url, h in wire.requests if m == "DELETE"}
     for item in recorded.values():
         assert sent[item.remote_id.rsplit("/", 1)[-1]]["If-Match"] == item.etag
     after = server_events(radicale, calendar_url)
-    assert set(after) == {"dentist.ics", f"{PLAN[1].id}@hamsync.ics"}
+    assert set(after) == {"dentist.ics", name_of(PLAN[1].id)}
     assert after["dentist.ics"] == before["dentist.ics"]  # byte for byte, same etag
-    assert after[f"{PLAN[1].id}@hamsync.ics"] == before[f"{PLAN[1].id}@hamsync.ics"]
+    assert after[name_of(PLAN[1].id)] == before[name_of(PLAN[1].id)]
     assert state.sink_items("caldav") == {}
 
 
@@ -62,7 +66,7 @@ def test_dry_run_counts_and_sends_nothing(radicale: Radicale, state: State) -> N
     radicale.make_calendar("Training")
     write(make_sink(radicale, Wire()), state)
     wire = Wire()
-    assert make_sink(radicale, wire).purge(state, dry_run=True).deleted == len(PLAN)
+    assert purge(make_sink(radicale, wire), state.scratch_copy(), dry_run=True).deleted == len(PLAN)
     assert wire.requests == []
     assert len(state.sink_items("caldav")) == len(PLAN)
 
@@ -97,13 +101,13 @@ def test_purge_cut_short_is_finished_by_the_next_one(
     """A server dying mid-purge fails the sink with the rest still recorded; a rerun ends it."""
     calendar_url = radicale.make_calendar("Training")
     write(make_sink(radicale, Wire()), state)
-    sink = make_sink(radicale, Wire())
-    sink.client_factory = DiesAfterFirstDelete(radicale).factory
+    writer = make_sink(radicale, Wire())
+    writer.sink.client_factory = DiesAfterFirstDelete(radicale).factory  # type: ignore[attr-defined]
     with pytest.raises(SinkError):
-        sink.purge(state, dry_run=False)
+        purge(writer, state)
     assert len(state.sink_items("caldav")) == len(PLAN) - 1
     radicale.start()
-    result = make_sink(radicale, Wire()).purge(state, dry_run=False)
+    result = purge(make_sink(radicale, Wire()), state)
     assert result.deleted == len(PLAN) - 1
     assert server_events(radicale, calendar_url) == {}
     assert state.sink_items("caldav") == {}

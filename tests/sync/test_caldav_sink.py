@@ -21,8 +21,11 @@ from xandikos_server import Xandikos
 
 from connectors.caldav_calendar import CalDavAccount, connect
 from planner.models import Dose, Session, SessionKind
+from sync.engine.writeback import DISMISSED, write_back
 from sync.sinks.base import SinkError, WriteContext
 from sync.sinks.caldav import CalDavSink
+from sync.sinks.event_items import EventRenderer
+from sync.sinks.renderer import Writer
 from sync.sinks.vevent import EventTiming
 from sync.store.database import State
 
@@ -32,6 +35,7 @@ DavServer = Radicale | Xandikos
 TZ = ZoneInfo("Europe/Zurich")
 TODAY = date(2026, 11, 25)
 TIMING = EventTiming.from_config(TZ, "18:00", 20)
+ME = "0123456789abcdef"
 
 FOREIGN = (
     b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//runner//phone//EN\r\n"
@@ -50,6 +54,11 @@ PLAN = (
     session("2026-W48-2", TODAY + timedelta(days=3), SessionKind.HEAVY),
     session("2026-W49-1", TODAY + timedelta(days=6)),
 )
+
+
+def name_of(session_id: str, install: str = ME) -> str:
+    """The resource name of a session's event: its UID (with the install id) plus .ics."""
+    return f"{session_id}.{install}@hamsync.ics"
 
 
 @dataclass
@@ -112,19 +121,26 @@ def state(tmp_path: Path) -> Iterator[State]:
 SyncFn = Callable[..., Any]
 
 
-def make_sink(server: DavServer, wire: Wire, password: str | None = "x") -> CalDavSink:  # noqa: S107
-    account = CalDavAccount(server.url, server.user, password, "Training", timeout_s=5)
-    return CalDavSink(account, TIMING, client_factory=wire.factory)
+def make_sink(
+    server: DavServer, wire: Wire, password: str | None = "x",  # noqa: S107
+    calendar: str = "Training", install: str = ME, url: str | None = None,
+) -> Writer:  # fmt: skip
+    """The CalDAV sink of one install, paired with its event renderer."""
+    account = CalDavAccount(url or server.url, server.user, password, calendar, timeout_s=5)
+    sink = CalDavSink(account, client_factory=wire.factory)
+    return Writer(sink, EventRenderer(TIMING, install))
 
 
 def write(
-    sink: CalDavSink,
+    sink: Writer,
     state: State,
     sessions: tuple[Session, ...] = PLAN,
     force: bool = False,
     today: date = TODAY,
+    deletes_expected: bool = False,
 ) -> Any:
-    return sink.sync(WriteContext(today, TZ, sessions, force=force), state, dry_run=False)
+    context = WriteContext(today, TZ, sessions, force=force, deletes_expected=deletes_expected)
+    return write_back(sink, context, state)
 
 
 def server_events(server: DavServer, calendar_url: str) -> dict[str, tuple[str, bytes]]:
@@ -164,7 +180,7 @@ def test_first_sync_creates_each_session_with_if_none_match(
     assert len(puts) == 3
     assert all(h.get("If-None-Match") == "*" and "If-Match" not in h for h in puts)
     events = server_events(server, calendar_url)
-    assert set(events) == {f"{s.id}@hamsync.ics" for s in PLAN}
+    assert set(events) == {name_of(s.id) for s in PLAN}
     for _etag, raw in events.values():
         assert b"METHOD" not in raw and b"DTEND" in raw
         assert "UID" not in Calendar.from_ical(raw)  # no calendar-level UID
@@ -173,14 +189,15 @@ def test_first_sync_creates_each_session_with_if_none_match(
     assert {i.etag for i in recorded.values()} == {etag for etag, _raw in events.values()}
 
 
-def test_second_sync_sends_one_listing_and_no_write(server: DavServer, state: State) -> None:
-    """With nothing new, the only request is one PROPFIND, and the events keep their ETags."""
+def test_second_sync_reads_and_writes_no_event(server: DavServer, state: State) -> None:
+    """With nothing new, no event is read, written or deleted, and they keep their ETags."""
     calendar_url = server.make_calendar("Training")
     write(make_sink(server, Wire()), state)
     before = server_events(server, calendar_url)
     wire = Wire()
     result = write(make_sink(server, wire), state)
-    assert wire.methods() == ["PROPFIND"]
+    assert set(wire.methods()) <= {"PROPFIND"}  # finding the calendar by its name
+    assert not [url for _m, url, _h in wire.requests if url.endswith(".ics")]
     assert (result.created, result.updated, result.deleted, result.conflicts) == (0, 0, 0, 0)
     assert server_events(server, calendar_url) == before
 
@@ -199,9 +216,10 @@ def test_move_updates_in_place_and_drop_deletes(server: DavServer, state: State)
     assert put["If-Match"] == old[moved.id].etag
     assert delete["If-Match"] == old[PLAN[2].id].etag
     events = server_events(server, calendar_url)
-    assert set(events) == {f"{PLAN[0].id}@hamsync.ics", f"{PLAN[1].id}@hamsync.ics"}
-    event = vevent(events[f"{moved.id}@hamsync.ics"][1])
-    assert str(event["UID"]) == f"{moved.id}@hamsync"
+    assert set(events) == {name_of(PLAN[0].id), name_of(PLAN[1].id)}
+    event = vevent(events[name_of(moved.id)][1])
+    assert str(event["UID"]) == f"{moved.id}.{ME}@hamsync"
+    assert str(event["X-HAMSYNC-INSTALL"]) == ME
     assert int(event["SEQUENCE"]) == 1
     assert event.decoded("DTSTART").astimezone(TZ).date() == moved.day
     assert state.sink_items("caldav")[moved.id].remote_id == old[moved.id].remote_id
@@ -230,7 +248,7 @@ def test_hand_edited_event_is_a_conflict_until_forced(server: DavServer, state: 
     calendar_url = server.make_calendar("Training")
     sink = make_sink(server, Wire())
     write(sink, state)
-    name = f"{PLAN[0].id}@hamsync.ics"
+    name = name_of(PLAN[0].id)
     etag, raw = server_events(server, calendar_url)[name]
     edited = raw.replace(b"SUMMARY:Hamstrings", b"SUMMARY:Moved by me! Hamstrings")
     assert put_raw(server, state.sink_items("caldav")[PLAN[0].id].remote_id, edited,
@@ -258,18 +276,20 @@ def test_hand_deleted_event_is_not_recreated_until_forced(
     href = state.sink_items("caldav")[PLAN[1].id].remote_id
     with server.client() as client:
         assert client.delete(href).status in (200, 204)
-    first = write(make_sink(server, Wire()), state)
-    assert (first.created, first.conflicts) == (0, 1)
-    assert any("deleted in the calendar" in m and "--force" in m for m in first.messages)
-    wire = Wire()
     changed = (PLAN[0], replace(PLAN[1], kind=SessionKind.FOCUSED), PLAN[2])
+    first = write(make_sink(server, Wire()), state, changed)
+    assert (first.created, first.updated, first.conflicts) == (0, 0, 1)
+    assert any("deleted in the calendar" in m and "--force" in m for m in first.messages)
+    assert state.sink_items("caldav")[PLAN[1].id].etag == DISMISSED
+    wire = Wire()
+    changed = (PLAN[0], replace(PLAN[1], kind=SessionKind.MAINTENANCE), PLAN[2])
     again = write(make_sink(server, wire), state, changed)
     assert "PUT" not in wire.methods()
     assert (again.created, again.updated, again.conflicts) == (0, 0, 0)
-    assert f"{PLAN[1].id}@hamsync.ics" not in server_events(server, calendar_url)
+    assert name_of(PLAN[1].id) not in server_events(server, calendar_url)
     restored = write(make_sink(server, Wire()), state, changed, force=True)
     assert restored.created == 1
-    event = vevent(server_events(server, calendar_url)[f"{PLAN[1].id}@hamsync.ics"][1])
+    event = vevent(server_events(server, calendar_url)[name_of(PLAN[1].id)][1])
     assert int(event["SEQUENCE"]) == 1
     assert write(make_sink(server, Wire()), state, changed).conflicts == 0
 
@@ -300,22 +320,23 @@ def test_server_killed_mid_sync_then_next_sync_repairs(server: DavServer, state:
     with pytest.raises(SinkError) as caught:
         write(make_sink(server, wire), state)
     assert "unreachable" in str(caught.value)
-    assert len(state.sink_items("caldav")) == 2
+    recorded = state.sink_items("caldav").values()
+    assert sorted(r.pending for r in recorded) == ["", "", "create"]  # the third: intent only
     server.start()
     result = write(make_sink(server, Wire()), state)
     assert result.created == 1
     events = server_events(server, calendar_url)
-    assert set(events) == {f"{s.id}@hamsync.ics" for s in PLAN}
+    assert set(events) == {name_of(s.id) for s in PLAN}
     assert {i.etag for i in state.sink_items("caldav").values()} == {
         etag for etag, _raw in events.values()
     }
     wire = Wire()
     write(make_sink(server, wire), state)
-    assert wire.methods() == ["PROPFIND"]
+    assert set(wire.methods()) <= {"PROPFIND"}
 
 
 def test_lost_answer_to_a_create_is_adopted_not_doubled(server: DavServer, state: State) -> None:
-    """An event at our href that we never recorded (answer lost) is overwritten with If-Match."""
+    """An event at our href that we never recorded (answer lost) is read and adopted as it is."""
     calendar_url = server.make_calendar("Training")
     write(make_sink(server, Wire()), state, PLAN[:1])
     with state.transaction():
@@ -323,6 +344,9 @@ def test_lost_answer_to_a_create_is_adopted_not_doubled(server: DavServer, state
     wire = Wire()
     result = write(make_sink(server, wire), state, PLAN[:1])
     assert result.created == 1 and result.conflicts == 0
-    put = next(h for m, _u, h in wire.requests if m == "PUT")
-    assert "If-Match" in put
-    assert set(server_events(server, calendar_url)) == {f"{PLAN[0].id}@hamsync.ics"}
+    puts = [h for m, _u, h in wire.requests if m == "PUT"]
+    assert len(puts) == 1 and puts[0]["If-None-Match"] == "*"  # refused: it is there
+    assert "GET" in wire.methods()
+    events = server_events(server, calendar_url)
+    assert set(events) == {name_of(PLAN[0].id)}
+    assert state.sink_items("caldav")[PLAN[0].id].etag == events[name_of(PLAN[0].id)][0]
