@@ -67,46 +67,54 @@ class ConnectorLoadError(HamsyncError):
     exit_code = EXIT_CONFIG
 
 
-def installed_names() -> set[str]:
-    """The connector names installed packages register (reads their metadata, imports none)."""
-    return {ep.name for ep in entry_points(group=GROUP)}
+def installed_names(group: str = GROUP) -> set[str]:
+    """The names installed packages register in ``group`` (reads metadata, imports none)."""
+    return {ep.name for ep in entry_points(group=group)}
 
 
-_LOADED: dict[str, ConnectorFactory] = {}
+_LOADED: dict[tuple[str, str], Any] = {}
 """Factories already imported in this process: the daemon reads the metadata once per name
 (a package installed or upgraded later is seen after a restart, like any import)."""
 
 
 def load_factory(name: str) -> ConnectorFactory:
     """Import the factory registered as ``name``; :class:`ConnectorLoadError` says why not."""
-    if name not in _LOADED:
-        _LOADED[name] = _load(name)
-    return _LOADED[name]
+    factory: ConnectorFactory = load_entry_point(GROUP, name, "connector")
+    return factory
 
 
-def _load(name: str) -> ConnectorFactory:
-    found = _entry_points(name)
+def load_entry_point(group: str, name: str, what: str) -> Any:
+    """The callable registered as ``name`` in ``group`` (``what`` names it in messages), loaded
+    once per process; :class:`ConnectorLoadError` says why it cannot be (also used for the
+    ``hamsync.sinks`` group)."""
+    if (group, name) not in _LOADED:
+        _LOADED[group, name] = _load(group, name, what)
+    return _LOADED[group, name]
+
+
+def _load(group: str, name: str, what: str) -> Any:
+    found = _entry_points(group, name)
     if not found:
-        raise ConnectorLoadError(f'no connector named "{name}" is installed')
+        raise ConnectorLoadError(f'no {what} named "{name}" is installed')
     if len(found) > 1:
         packages = ", ".join(sorted(_package(ep) for ep in found))
-        raise ConnectorLoadError(f'several packages provide the connector "{name}": {packages}')
+        raise ConnectorLoadError(f'several packages provide the {what} "{name}": {packages}')
     try:
         factory = found[0].load()
     except Exception as exc:  # the plugin's import: any error of its code lands here
         raise ConnectorLoadError(
-            f'the connector "{name}" ({_package(found[0])}) failed to load: '
+            f'the {what} "{name}" ({_package(found[0])}) failed to load: '
             f"{type(exc).__name__}: {exc}"
         ) from exc
     if not callable(factory):
-        raise ConnectorLoadError(f'the connector "{name}" ({found[0].value}) is not callable')
-    return factory  # type: ignore[no-any-return]
+        raise ConnectorLoadError(f'the {what} "{name}" ({found[0].value}) is not callable')
+    return factory
 
 
-def _entry_points(name: str) -> list[EntryPoint]:
+def _entry_points(group: str, name: str) -> list[EntryPoint]:
     """The entry points named ``name``, one per package (a package seen twice counts once)."""
     unique: dict[str, EntryPoint] = {}
-    for ep in entry_points(group=GROUP, name=name):
+    for ep in entry_points(group=group, name=name):
         unique.setdefault(ep.value if ep.dist is None else _package(ep), ep)
     return list(unique.values())
 

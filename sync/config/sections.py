@@ -178,11 +178,38 @@ class GarminNotesConfig(Section):
 
 
 class SinksConfig(Section):
+    """The built-in sinks, typed. Any other ``[sinks.<name>]`` is the section of a sink plugin
+    (group ``hamsync.sinks``, :mod:`sync.sinks.registry`); a name no installed package
+    registers is an error when the config loads."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
     ics: IcsSinkConfig | None = None
     garmin: GarminSinkConfig | None = None
     garmin_notes: GarminNotesConfig | None = None
     caldav: CalDavConfig | None = None
     strava_notes: StravaNotesConfig | None = None
+
+    @model_validator(mode="after")
+    def _installed_plugins(self) -> SinksConfig:
+        plugins = self.model_extra or {}
+        if not plugins:  # only a plugin section pays for reading the installed metadata
+            return self
+        from connectors.plugin import installed_names
+
+        installed = installed_names("hamsync.sinks")
+        for name, section in plugins.items():
+            if name not in installed:
+                raise ValueError(
+                    f'[sinks.{name}]: no sink named "{name}" is installed (built in: caldav, '
+                    "garmin, garmin_notes, ics, strava_notes; install the package that provides "
+                    "it into hamsync's environment, or check the spelling)"
+                )
+            if not isinstance(section, dict):
+                raise ValueError(f"sinks.{name}: expected a table ([sinks.{name}])")
+            if not isinstance(section.get("enabled", True), bool):
+                raise ValueError(f"sinks.{name}.enabled: expected true or false")
+        return self
 
 
 class FeedConfig(Section):

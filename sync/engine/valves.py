@@ -18,7 +18,8 @@ from connectors.errors import EXIT_SAFETY
 from planner.models import Plan, Run, Session
 from planner.reasons import MEDICAL_NOTE
 from sync.engine.diff import Action, ActionKind, diff
-from sync.sinks.base import SinkError, WriteContext
+from sync.engine.writes import WriteContext
+from sync.sinks.base import SinkError
 from sync.store.database import SinkItem, State
 
 MASS_DELETE_MIN = 5

@@ -42,7 +42,7 @@ from planner.models import Session
 from sync.engine.diff import Action, ActionKind, diff
 from sync.engine.faults import checkpoint
 from sync.engine.valves import check_deletes
-from sync.sinks.base import SinkResult, WriteContext
+from sync.engine.writes import SinkResult, WriteContext
 from sync.sinks.contract import (
     AlreadyExists,
     Item,

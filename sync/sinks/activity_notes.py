@@ -15,7 +15,8 @@ import hashlib
 from planner.models import Run, RunFlags
 from sync.engine.diff import ActionKind
 from sync.engine.faults import checkpoint
-from sync.sinks.base import SinkError, SinkResult, WriteContext
+from sync.engine.writes import SinkResult, WriteContext
+from sync.sinks.base import SinkError
 from sync.sinks.note_block import note_for_run
 from sync.store.database import SinkItem, State
 
@@ -25,7 +26,7 @@ class NoteGone(Exception):
 
 
 class ActivityNotesSink:
-    """A :class:`~sync.sinks.base.SessionSink` writing note blocks to activity descriptions."""
+    """A :class:`~sync.engine.writes.SessionSink` writing note blocks to activity descriptions."""
 
     name: str
 

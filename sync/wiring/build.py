@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from connectors.base import ActivitySource, UpcomingSource
 from connectors.ics_calendar import IcsUpcoming
 from sync.config.keystore import get_secret
 from sync.config.model import CalDavConfig, Config
-from sync.sinks.base import SessionSink
+from sync.engine.writes import SessionSink, SinkResult, WriteContext
+from sync.sinks.base import SinkError
 from sync.sinks.event_items import EventRenderer
-from sync.sinks.ics_file import IcsFileSink
+from sync.sinks.registry import SinkLoadError, build_sink
 from sync.sinks.renderer import Writer
 from sync.sinks.strava_notes import StravaNotesSink
 from sync.sinks.vevent import EventTiming
+from sync.store.database import State
 from sync.store.install_id import install_id
 from sync.wiring import plugin_sources
 from sync.wiring import strava as strava_wiring
@@ -43,22 +45,65 @@ def event_renderer(config: Config) -> EventRenderer:
     return EventRenderer(event_timing(config), install_id(config.state_dir))
 
 
-def build_sinks(config: Config) -> list[SessionSink | Writer]:
-    sinks: list[SessionSink | Writer] = []
-    ics = config.sinks.ics
-    if ics is not None and ics.enabled:
-        sinks.append(Writer(IcsFileSink(ics.path, ics.name), event_renderer(config)))
-    caldav = config.sinks.caldav
-    if caldav is not None and caldav.enabled:
-        from sync.sinks.caldav import CalDavSink
+STORAGE_SINKS = ("ics", "caldav")
+"""Built-in sinks that are storage, run by the executor; the others (Garmin workouts, activity
+notes) still run their own writes."""
 
-        account = caldav_account(caldav, get_secret("caldav", "password"), "caldav")
-        sinks.append(Writer(CalDavSink(account), event_renderer(config)))
+
+def build_sinks(config: Config) -> list[SessionSink | Writer]:
+    """Each enabled sink: storage ones (built-in or ``hamsync.sinks`` plugins) paired with the
+    renderer of their role, then the Garmin and notes sinks."""
+    sinks: list[SessionSink | Writer] = []
+    for name, section in enabled_sinks(config):
+        sinks.append(storage_writer(name, section, config))
     notes = config.sinks.strava_notes
     if notes is not None and notes.enabled and config.sources.strava is not None:
         sinks.append(StravaNotesSink(strava_wiring.build_api(config.sources.strava)))
     sinks.extend(garmin_sinks(config))
     return sinks
+
+
+def enabled_sinks(config: Config) -> list[tuple[str, dict[str, Any]]]:
+    """``(name, section)`` of each enabled storage sink, built-ins first; without ``enabled``."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    for name in STORAGE_SINKS:
+        typed = getattr(config.sinks, name)
+        if typed is not None and typed.enabled:
+            found.append((name, typed.model_dump(exclude={"enabled"})))
+    for name, table in (config.sinks.model_extra or {}).items():
+        if isinstance(table, dict) and table.get("enabled", True):
+            found.append((name, {k: v for k, v in table.items() if k != "enabled"}))
+    return found
+
+
+def storage_writer(name: str, section: dict[str, Any], config: Config) -> SessionSink | Writer:
+    """The writer of one storage sink, or a stand-in that reports why it cannot be had."""
+    from sync.wiring.plugin_sources import plugin_context
+
+    try:
+        sink = build_sink(name, section, plugin_context(name, config))
+    except SinkLoadError as exc:
+        return Unavailable(name, str(exc))
+    except Exception as exc:  # a plugin's bug: reported for this sink only
+        return Unavailable(name, f'the sink "{name}" failed to start: {type(exc).__name__}: {exc}')
+    if sink.role != "events":
+        return Unavailable(name, f'the sink "{name}" writes {sink.role}: this hamsync runs '
+                                 "plugin sinks of calendar events only")  # fmt: skip
+    return Writer(sink, event_renderer(config))
+
+
+class Unavailable:
+    """A configured sink that could not be built: each sync and purge reports why."""
+
+    def __init__(self, name: str, why: str) -> None:
+        self.name = name
+        self.why = why
+
+    def sync(self, context: WriteContext, state: State, dry_run: bool) -> SinkResult:
+        raise SinkError(self.why)
+
+    def purge(self, state: State, dry_run: bool) -> SinkResult:
+        raise SinkError(self.why)
 
 
 def caldav_account(section: CalDavConfig, password: str | None, secret: str) -> CalDavAccount:

@@ -17,7 +17,7 @@ from connectors.garmin.calendar import GarminUpcoming
 from connectors.garmin.session import GarminSession, Pacer, token_dir_for
 from sync.config.keystore import get_secret
 from sync.config.model import Config, GarminSourceConfig
-from sync.sinks.base import SessionSink
+from sync.engine.writes import SessionSink
 from sync.sinks.garmin_notes import GarminNotesSink
 from sync.sinks.garmin_workouts import GarminWorkoutSink
 

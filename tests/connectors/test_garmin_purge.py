@@ -19,7 +19,7 @@ from test_garmin_sinks import (  # the workout sink's fixture, sessions and note
     garmin,  # noqa: F401  (fixture)
 )
 
-from sync.sinks.base import WriteContext
+from sync.engine.writes import WriteContext
 from sync.sinks.garmin_notes import GarminNotesSink
 from sync.store.database import State
 

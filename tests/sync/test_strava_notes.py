@@ -17,7 +17,7 @@ from strava_fake import API, load
 from connectors.strava import StravaApi, Tokens
 from connectors.strava.oauth import MemoryTokenStore
 from planner.models import Run, RunFlags, Sport
-from sync.sinks.base import WriteContext
+from sync.engine.writes import WriteContext
 from sync.sinks.note_block import BEGIN, END
 from sync.sinks.strava_notes import StravaNotesSink
 from sync.store.database import State

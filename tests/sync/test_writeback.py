@@ -12,7 +12,7 @@ import pytest
 
 from planner.models import Dose, Session, SessionKind
 from sync.engine.writeback import DISMISSED, LEFT, purge, write_back
-from sync.sinks.base import WriteContext
+from sync.engine.writes import WriteContext
 from sync.sinks.contract import Item, ItemError
 from sync.sinks.event_items import EventRenderer
 from sync.sinks.memory import MemorySink

@@ -1,0 +1,80 @@
+"""What a sync asks of a sink (:class:`WriteContext`) and what the sink did (:class:`SinkResult`).
+
+``SessionSink`` is the older contract of a sink that runs its own writes (the Garmin workout
+and activity-note sinks still do); storage sinks (:mod:`sync.sinks.contract`) are run by the
+executor (:mod:`sync.engine.writeback`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from planner.models import Move, Run, RunFlags, Session
+from sync.engine.diff import ActionKind
+from sync.store.database import State
+
+
+@dataclass(slots=True)
+class SinkResult:
+    """What one sink did in one sync; the ``writes`` entry of ``sync --json``."""
+
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    conflicts: int = 0
+    messages: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    """Items that could not be written this time (each reported as an error; the others went
+    on, and the next sync retries them)."""
+
+    def count(self, kind: ActionKind) -> None:
+        """One more item created, updated or deleted."""
+        if kind is ActionKind.CREATE:
+            self.created += 1
+        elif kind is ActionKind.UPDATE:
+            self.updated += 1
+        else:
+            self.deleted += 1
+
+    def as_json(self) -> dict[str, int]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "deleted": self.deleted,
+            "conflicts": self.conflicts,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class WriteContext:
+    """Everything a sink may write from: the plan, what moved, and the recent runs."""
+
+    today: date
+    tz: ZoneInfo
+    sessions: Sequence[Session]
+    """The desired sessions from today onwards."""
+    moved: Sequence[Move] = ()
+    runs: Sequence[tuple[Run, RunFlags]] = ()
+    """Runs of the last ``horizon`` days with their flags (for activity notes)."""
+    force: bool = False
+    """``sync --force``: overwrite what the runner edited, restore what they deleted, and
+    delete many sessions at once (see :mod:`sync.engine.valves`)."""
+    deletes_expected: bool = False
+    """The runner emptied the plan on purpose (``hamsync pause``, a pain check-in): many
+    deletes at once are what they asked for, not an accident."""
+
+
+class SessionSink(Protocol):
+    name: str
+
+    def sync(self, context: WriteContext, state: State, dry_run: bool) -> SinkResult:
+        """Bring the sink in line with the plan (today onwards) and record what was written.
+
+        Raise :class:`SinkError` when the sink cannot be written; record in ``state`` only
+        what was actually written, so the next sync repairs the rest.
+        """
+        ...

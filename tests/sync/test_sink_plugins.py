@@ -1,0 +1,140 @@
+"""Sinks as plugins: a package outside hamsync adds a storage sink through ``hamsync.sinks``.
+
+The plugin is laid out as an installed distribution (package + ``*.dist-info``) on the path of
+a ``hamsync`` subprocess, as pip would install it; it keeps one file per event in a folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+from sync.sinks.registry import GROUP
+
+HAMSYNC = str(Path(sys.executable).with_name("hamsync"))
+TODAY = "2026-11-25"
+WriteConfig = Callable[..., Path]
+
+PLUGIN = '''
+"""A third-party sink: each event a file in a folder, the etag a hash of the file."""
+import hashlib
+from pathlib import Path
+
+from sync.sinks.contract import AlreadyExists, Item, NotFound, PreconditionFailed
+
+
+class FolderSink:
+    role = "events"
+
+    def __init__(self, name, folder):
+        self.name = name
+        self.folder = Path(folder)
+        self.location = str(self.folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def _etag(self, path):
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    def list(self):
+        return [(p.name, self._etag(p)) for p in sorted(self.folder.glob("*.ics"))]
+
+    def get(self, href):
+        path = self.folder / href
+        if not path.exists():
+            raise NotFound(href)
+        return Item(href[:-4], path.read_text()), self._etag(path)
+
+    def create(self, item):
+        path = self.folder / f"{item.uid}.ics"
+        if path.exists():
+            raise AlreadyExists(path.name)
+        path.write_text(item.text)
+        return path.name, self._etag(path)
+
+    def update(self, href, item, etag):
+        self._check(href, etag)
+        (self.folder / href).write_text(item.text)
+        return self._etag(self.folder / href)
+
+    def delete(self, href, etag):
+        self._check(href, etag)
+        (self.folder / href).unlink()
+
+    def _check(self, href, etag):
+        path = self.folder / href
+        if not path.exists():
+            raise NotFound(href)
+        if self._etag(path) != etag:
+            raise PreconditionFailed(href)
+
+
+def make_sink(section, context):
+    return FolderSink(context.name, section["folder"])
+'''
+
+
+def install_plugin(site: Path) -> Path:
+    package = site / "hamsync_foldersink"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(PLUGIN, encoding="utf-8")
+    info = site / "hamsync_foldersink-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: hamsync-foldersink\nVersion: 0.1\n", encoding="utf-8"
+    )
+    (info / "entry_points.txt").write_text(
+        f"[{GROUP}]\nfoldersink = hamsync_foldersink:make_sink\n", encoding="utf-8"
+    )
+    return site
+
+
+def hamsync(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(site),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
+    return subprocess.run(
+        [HAMSYNC, *args], capture_output=True, text=True, env=environment, check=False,
+        timeout=120,
+    )  # fmt: skip
+
+
+def test_builtin_storage_sinks_register_as_plugins() -> None:
+    """ics and caldav are found through the same entry-point group as any plugin sink."""
+    found = {ep.name: ep.value for ep in entry_points(group=GROUP)}
+    assert found["ics"] == "sync.wiring.builtin_sinks:ics"
+    assert found["caldav"] == "sync.wiring.builtin_sinks:caldav"
+
+
+def test_third_party_sink_is_written_and_purged(write_config: WriteConfig, tmp_path: Path) -> None:
+    """[sinks.foldersink] gets one event per session through the executor; purge empties it."""
+    site = install_plugin(tmp_path / "site")
+    folder = tmp_path / "events"
+    config = write_config(extra=f'[sinks.foldersink]\nfolder = "{folder}"\n')
+    result = hamsync(site, "sync", "--config", str(config), "--today", TODAY, "--json")
+    assert result.returncode == 0, result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    assert data["writes"]["foldersink"]["created"] == len(data["sessions"]) > 0
+    files = sorted(p.name for p in folder.iterdir())
+    install = (tmp_path / "state" / "install_id").read_text().strip()
+    assert files == sorted(f"{s['id']}.{install}@hamsync.ics" for s in data["sessions"])
+    purged = hamsync(site, "purge", "--yes", "--config", str(config))
+    assert purged.returncode == 0, purged.stdout + purged.stderr
+    assert list(folder.iterdir()) == []
+
+
+def test_an_unknown_sink_section_is_a_config_error(
+    write_config: WriteConfig, tmp_path: Path
+) -> None:
+    """A [sinks.<name>] no installed package provides stops with exit 2 and names it."""
+    config = write_config(extra="[sinks.nosuchsink]\nfolder = 'x'\n")
+    result = hamsync(tmp_path, "sync", "--config", str(config), "--today", TODAY)
+    assert result.returncode == 2
+    assert 'no sink named "nosuchsink"' in result.stdout + result.stderr
