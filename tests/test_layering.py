@@ -60,3 +60,112 @@ def test_layering_check_sees_hidden_and_relative_imports() -> None:
     )
     names = imported_packages(source, "planner", 1)
     assert {"sync", "connectors", "<outside>", "planner"} <= names
+
+
+# -- the wings of sync/ ------------------------------------------------------------------
+RANKS = {
+    "planner": 0,
+    "connectors": 1,
+    "sync.config": 2,
+    "sync.store": 3,
+    "sync.sinks": 3,
+    "sync.wiring": 4,
+    "sync.serve": 5,
+    "sync.engine": 6,
+    "sync.views": 7,
+    "sync.cli": 8,
+    "sync": 9,
+}
+"""A unit imports only units of a lower rank (DESIGN.md, Layout): cli -> engine ->
+store/sinks -> connectors -> planner, with config, wiring (config to sources and sinks), the
+feed and the views in between. store and sinks share a rank: neither imports the other."""
+
+LEGACY_SINKS = {
+    "sync/sinks/garmin_workouts.py": {"sync.engine", "sync.store"},
+    "sync/sinks/activity_notes.py": {"sync.engine", "sync.store"},
+}
+"""Sinks that still run their own writes instead of being storage run by the executor (issue
+11, item 1): known exceptions, to be emptied, never extended."""
+
+
+def unit_of(module: str) -> str:
+    parts = module.split(".")
+    if parts[0] == "sync" and len(parts) > 1 and parts[1] != "__main__":
+        return f"sync.{parts[1]}"
+    return parts[0]
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every project module ``path`` imports (absolute or relative, anywhere in the file)."""
+    parts = path.relative_to(REPO).with_suffix("").parts
+    package = parts[:-1] if parts[-1] != "__init__" else parts[:-1]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = list(package[: len(package) - node.level + 1]) if node.level else []
+            module = ".".join([*base, *(node.module or "").split(".")]).strip(".")
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return {m for m in found if m.split(".")[0] in ("sync", "connectors", "planner")}
+
+
+def project_modules() -> dict[str, Path]:
+    out = {}
+    for package in ("planner", "connectors", "sync"):
+        for path in (REPO / package).rglob("*.py"):
+            parts = path.relative_to(REPO).with_suffix("").parts
+            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            out[name] = path
+    return out
+
+
+def test_the_wings_import_downwards_only() -> None:
+    """No module imports a unit of its own rank or above (legacy sinks listed, not growing)."""
+    offenders: dict[str, list[str]] = {}
+    for name, path in sorted(project_modules().items()):
+        mine = unit_of(name)
+        allowed = LEGACY_SINKS.get(str(path.relative_to(REPO)), set())
+        bad = sorted(
+            {unit_of(m) for m in imported_modules(path)}
+            - {mine}
+            - allowed
+            - {u for u, rank in RANKS.items() if rank < RANKS[mine]}
+        )
+        if bad:
+            offenders[name] = bad
+    assert offenders == {}
+
+
+def test_no_sink_reads_the_store_the_diff_or_the_valves() -> None:
+    """Storage sinks never see the state database, the diff or the safety valves."""
+    forbidden = ("sync.store", "sync.engine.diff", "sync.engine.valves")
+    for path in sorted((REPO / "sync" / "sinks").glob("*.py")):
+        if str(path.relative_to(REPO)) in LEGACY_SINKS:
+            continue
+        used = [m for m in imported_modules(path) if m.startswith(forbidden)]
+        assert used == [], path.name
+
+
+def test_no_import_cycle_between_modules() -> None:
+    """Following imports (even those inside functions) never leads back to where it started."""
+    modules = project_modules()
+    graph = {
+        name: {m for m in imported_modules(path) if m in modules and m != name}
+        for name, path in modules.items()
+    }
+    done: set[str] = set()
+
+    def visit(node: str, trail: list[str]) -> None:
+        if node in trail:
+            cycle = [*trail[trail.index(node) :], node]
+            raise AssertionError(" -> ".join(cycle))
+        if node in done:
+            return
+        for target in sorted(graph[node]):
+            visit(target, [*trail, node])
+        done.add(node)
+
+    for name in sorted(graph):
+        visit(name, [])

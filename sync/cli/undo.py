@@ -38,8 +38,8 @@ from sync.cli.app import (
 from sync.config.keystore import redact
 from sync.config.model import Config
 from sync.engine import writeback
-from sync.engine.writes import SinkResult
 from sync.sinks.base import SinkError
+from sync.sinks.outcome import SinkResult
 from sync.sinks.renderer import Writer
 from sync.store.database import State
 from sync.store.lock import LockHeld, sync_lock

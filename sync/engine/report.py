@@ -13,7 +13,7 @@ from connectors.errors import HamsyncError
 from planner.models import Move, PlannedEvent, Run, RunFlags, Session
 from sync.config.keystore import redact
 from sync.engine.health import Health
-from sync.engine.writes import SinkResult
+from sync.sinks.outcome import SinkResult
 from sync.store.database import State
 
 log = logging.getLogger("hamsync")

@@ -23,7 +23,7 @@ from sync.engine.report import SyncReport, backing_off, failed
 from sync.engine.state_merge import merge_planner_state
 from sync.engine.valves import Refused, deletes_expected, vanished_pull
 from sync.engine.writeback import write_back
-from sync.engine.writes import SessionSink, SinkResult, WriteContext
+from sync.sinks.outcome import SessionSink, SinkResult, WriteContext
 from sync.sinks.renderer import Writer
 from sync.store.backup import backup_after_sync
 from sync.store.database import State

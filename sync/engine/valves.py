@@ -18,8 +18,8 @@ from connectors.errors import EXIT_SAFETY
 from planner.models import Plan, Run, Session
 from planner.reasons import MEDICAL_NOTE
 from sync.engine.diff import Action, ActionKind, diff
-from sync.engine.writes import WriteContext
 from sync.sinks.base import SinkError
+from sync.sinks.outcome import WriteContext
 from sync.store.database import SinkItem, State
 
 MASS_DELETE_MIN = 5

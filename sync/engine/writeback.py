@@ -42,7 +42,6 @@ from planner.models import Session
 from sync.engine.diff import Action, ActionKind, diff
 from sync.engine.faults import checkpoint
 from sync.engine.valves import check_deletes
-from sync.engine.writes import SinkResult, WriteContext
 from sync.sinks.contract import (
     AlreadyExists,
     Item,
@@ -52,6 +51,7 @@ from sync.sinks.contract import (
     Storage,
 )
 from sync.sinks.memory import MemorySink
+from sync.sinks.outcome import SinkResult, WriteContext
 from sync.sinks.renderer import Renderer, Writer
 from sync.store.database import SinkItem, State
 from sync.store.serialize import session_body, session_from_body

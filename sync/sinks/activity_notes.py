@@ -15,9 +15,9 @@ import hashlib
 from planner.models import Run, RunFlags
 from sync.engine.diff import ActionKind
 from sync.engine.faults import checkpoint
-from sync.engine.writes import SinkResult, WriteContext
 from sync.sinks.base import SinkError
 from sync.sinks.note_block import note_for_run
+from sync.sinks.outcome import SinkResult, WriteContext
 from sync.store.database import SinkItem, State
 
 
@@ -26,7 +26,7 @@ class NoteGone(Exception):
 
 
 class ActivityNotesSink:
-    """A :class:`~sync.engine.writes.SessionSink` writing note blocks to activity descriptions."""
+    """A :class:`~sync.sinks.outcome.SessionSink` writing note blocks to activity descriptions."""
 
     name: str
 

@@ -1,7 +1,7 @@
 """What every sink may raise: :class:`SinkError`, the failure of a whole sink.
 
 The storage contract and its item errors are in :mod:`sync.sinks.contract`; what a sync asks
-of a sink and what it did are the engine's (:mod:`sync.engine.writes`).
+of a sink and what it did are the engine's (:mod:`sync.sinks.outcome`).
 """
 
 from __future__ import annotations

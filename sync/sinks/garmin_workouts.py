@@ -30,8 +30,8 @@ from planner.settings import Settings
 from sync.engine.diff import Action, ActionKind
 from sync.engine.faults import checkpoint
 from sync.engine.valves import checked_diff
-from sync.engine.writes import SinkResult, WriteContext
 from sync.sinks.base import SinkError
+from sync.sinks.outcome import SinkResult, WriteContext
 from sync.store.database import SinkItem, State
 from sync.store.serialize import session_body, session_from_body
 

@@ -8,9 +8,9 @@ from connectors.base import ActivitySource, UpcomingSource
 from connectors.ics_calendar import IcsUpcoming
 from sync.config.keystore import get_secret
 from sync.config.model import CalDavConfig, Config
-from sync.engine.writes import SessionSink, SinkResult, WriteContext
 from sync.sinks.base import SinkError
 from sync.sinks.event_items import EventRenderer
+from sync.sinks.outcome import SessionSink, SinkResult, WriteContext
 from sync.sinks.registry import SinkLoadError, build_sink
 from sync.sinks.renderer import Writer
 from sync.sinks.strava_notes import StravaNotesSink

@@ -17,9 +17,9 @@ from connectors.garmin.calendar import GarminUpcoming
 from connectors.garmin.session import GarminSession, Pacer, token_dir_for
 from sync.config.keystore import get_secret
 from sync.config.model import Config, GarminSourceConfig
-from sync.engine.writes import SessionSink
 from sync.sinks.garmin_notes import GarminNotesSink
 from sync.sinks.garmin_workouts import GarminWorkoutSink
+from sync.sinks.outcome import SessionSink
 
 _SESSIONS: dict[tuple[Path, float], GarminSession] = {}
 """One session per token folder and pace: reused by the parts of a sync and by the daemon."""

@@ -19,8 +19,8 @@ from test_garmin_sinks import (  # the workout sink's fixture, sessions and note
     garmin,  # noqa: F401  (fixture)
 )
 
-from sync.engine.writes import WriteContext
 from sync.sinks.garmin_notes import GarminNotesSink
+from sync.sinks.outcome import WriteContext
 from sync.store.database import State
 
 

@@ -26,10 +26,10 @@ from garminconnect.exercises import EXERCISES
 from connectors.garmin.workout_map import EXERCISE_MAP, build_workout
 from planner.models import Dose, Run, RunFlags, Session, SessionKind, Sport
 from planner.settings import Settings
-from sync.engine.writes import WriteContext
 from sync.sinks.base import SinkError
 from sync.sinks.garmin_notes import GarminNotesSink
 from sync.sinks.garmin_workouts import GarminWorkoutSink
+from sync.sinks.outcome import WriteContext
 from sync.store.database import State
 
 ZURICH = ZoneInfo("Europe/Zurich")

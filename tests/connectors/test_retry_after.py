@@ -22,9 +22,9 @@ from planner.models import Dose, Session, SessionKind
 from planner.settings import Settings
 from sync.engine.health import Health
 from sync.engine.run import SyncReport, write_all
-from sync.engine.writes import WriteContext
 from sync.sinks.base import SinkError
 from sync.sinks.garmin_workouts import GarminWorkoutSink
+from sync.sinks.outcome import WriteContext
 from sync.store.database import State
 
 LIST = f"{API}/activitylist-service/activities/search/activities"

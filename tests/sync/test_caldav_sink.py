@@ -22,10 +22,10 @@ from xandikos_server import Xandikos
 from connectors.caldav_calendar import CalDavAccount, connect
 from planner.models import Dose, Session, SessionKind
 from sync.engine.writeback import DISMISSED, write_back
-from sync.engine.writes import WriteContext
 from sync.sinks.base import SinkError
 from sync.sinks.caldav import CalDavSink
 from sync.sinks.event_items import EventRenderer
+from sync.sinks.outcome import WriteContext
 from sync.sinks.renderer import Writer
 from sync.sinks.vevent import EventTiming
 from sync.store.database import State

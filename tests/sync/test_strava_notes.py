@@ -17,8 +17,8 @@ from strava_fake import API, load
 from connectors.strava import StravaApi, Tokens
 from connectors.strava.oauth import MemoryTokenStore
 from planner.models import Run, RunFlags, Sport
-from sync.engine.writes import WriteContext
 from sync.sinks.note_block import BEGIN, END
+from sync.sinks.outcome import WriteContext
 from sync.sinks.strava_notes import StravaNotesSink
 from sync.store.database import State
 

@@ -10,7 +10,7 @@ import pytest
 from planner.models import Dose, Session, SessionKind
 from sync.engine.diff import diff
 from sync.engine.valves import Refused, check_deletes, mass_delete, vanished_source
-from sync.engine.writes import WriteContext
+from sync.sinks.outcome import WriteContext
 from sync.store.database import SinkItem
 
 TODAY = date(2026, 11, 25)

@@ -12,10 +12,10 @@ import pytest
 
 from planner.models import Dose, Session, SessionKind
 from sync.engine.writeback import DISMISSED, LEFT, purge, write_back
-from sync.engine.writes import WriteContext
 from sync.sinks.contract import Item, ItemError
 from sync.sinks.event_items import EventRenderer
 from sync.sinks.memory import MemorySink
+from sync.sinks.outcome import WriteContext
 from sync.sinks.renderer import Writer
 from sync.sinks.vevent import EventTiming
 from sync.store.database import State

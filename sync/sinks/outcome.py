@@ -1,8 +1,8 @@
 """What a sync asks of a sink (:class:`WriteContext`) and what the sink did (:class:`SinkResult`).
 
 ``SessionSink`` is the older contract of a sink that runs its own writes (the Garmin workout
-and activity-note sinks still do); storage sinks (:mod:`sync.sinks.contract`) are run by the
-executor (:mod:`sync.engine.writeback`).
+and activity-note sinks still do, on the state database they are handed); storage sinks
+(:mod:`sync.sinks.contract`) are run by the executor (:mod:`sync.engine.writeback`).
 """
 
 from __future__ import annotations
@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from planner.models import Move, Run, RunFlags, Session
-from sync.engine.diff import ActionKind
-from sync.store.database import State
 
 
 @dataclass(slots=True)
@@ -31,11 +29,11 @@ class SinkResult:
     """Items that could not be written this time (each reported as an error; the others went
     on, and the next sync retries them)."""
 
-    def count(self, kind: ActionKind) -> None:
-        """One more item created, updated or deleted."""
-        if kind is ActionKind.CREATE:
+    def count(self, kind: str) -> None:
+        """One more item created, updated or deleted (``kind``: an ``ActionKind``)."""
+        if kind == "create":
             self.created += 1
-        elif kind is ActionKind.UPDATE:
+        elif kind == "update":
             self.updated += 1
         else:
             self.deleted += 1
@@ -71,7 +69,7 @@ class WriteContext:
 class SessionSink(Protocol):
     name: str
 
-    def sync(self, context: WriteContext, state: State, dry_run: bool) -> SinkResult:
+    def sync(self, context: WriteContext, state: Any, dry_run: bool) -> SinkResult:
         """Bring the sink in line with the plan (today onwards) and record what was written.
 
         Raise :class:`SinkError` when the sink cannot be written; record in ``state`` only
