@@ -98,7 +98,7 @@ def unit_of(module: str) -> str:
 def imported_modules(path: Path) -> set[str]:
     """Every project module ``path`` imports (absolute or relative, anywhere in the file)."""
     parts = path.relative_to(REPO).with_suffix("").parts
-    package = parts[:-1] if parts[-1] != "__init__" else parts[:-1]
+    package = parts[:-1]  # a module's package, and an __init__'s own package alike
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
