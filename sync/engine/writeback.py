@@ -86,6 +86,7 @@ def write_back(
         if recorded is not records:
             actions = diff(context.sessions, recorded, context.today, writer.renderer.digest)
         check_deletes(writer.name, actions, recorded, context)
+        actions += _interrupted(context, recorded, actions)
         if context.force:
             actions += run.restores(context, recorded, actions)
         for action in actions:
@@ -127,6 +128,25 @@ def _opened(sink: Storage) -> Iterator[None]:
             yield
     else:
         yield
+
+
+def _interrupted(
+    context: WriteContext, recorded: dict[str, SinkItem], actions: list[Action]
+) -> list[Action]:
+    """Writes a stopped sync left under way while the plan has nothing new for them: written
+    again, so the item says what the plan says whatever landed before the stop."""
+    acted = {a.session_id for a in actions}
+    out = []
+    for session in context.sessions:
+        record = recorded.get(session.id)
+        if record is None or not record.pending or session.id in acted:
+            continue
+        if session.day >= context.today and record.etag != DISMISSED:
+            out.append(
+                Action(ActionKind.UPDATE, session.id, session, record, record.content_hash,
+                       record.sequence + 1)
+            )  # fmt: skip
+    return out
 
 
 def rehearsal(writer: Writer, state: State) -> Writer:
@@ -339,7 +359,10 @@ class _Executor:
         stored, current = self.sink.get(record.remote_id)
         if self.renderer.same(stored, item):
             return current  # our own update whose answer was lost
-        if self.force or self.renderer.same(stored, self._as_written(record)):
+        untouched = self.renderer.same(stored, self._as_written(record))
+        # a write of ours was under way when the last sync stopped: what it left is ours
+        interrupted = record.pending != "" and self.renderer.owner(stored) == self.renderer.install
+        if self.force or untouched or interrupted:
             # untouched since we wrote it (the server changed or spells its etag its own way)
             return self.sink.update(record.remote_id, item, current)
         self._save(replace(record, pending=""))
@@ -350,7 +373,7 @@ class _Executor:
         return None
 
     def _deleted_by_runner(self, session: Session, action: Action, record: SinkItem) -> None:
-        if self.force:
+        if self.force or record.pending == "delete":  # forced, or our own delete landed
             self.create(session, action.content_hash, action.sequence, record.uid, record)
             return
         self._save(replace(record, etag=DISMISSED, pending=""))

@@ -220,3 +220,55 @@ def test_a_new_place_gets_the_writes_and_the_old_one_is_reported(state: State) -
     assert any("TrainOld" in m and "TrainNew" in m for m in result.messages)
     assert {r.location for r in state.sink_items("memory").values()} == {"TrainNew"}
     assert state.sink_items("memory" + LEFT) == {}  # not reachable from the new place
+
+
+class Killed(BaseException):
+    """The process dying right after a write reached the sink (nothing after it runs)."""
+
+
+class DiesAfterWrite(MemorySink):
+    """Performs the next update or delete, then 'dies' before hamsync records it."""
+
+    armed = False
+
+    def update(self, href: str, item: Item, etag: str) -> str:
+        new = super().update(href, item, etag)
+        if self.armed:
+            raise Killed
+        return new
+
+    def delete(self, href: str, etag: str) -> None:
+        super().delete(href, etag)
+        if self.armed:
+            raise Killed
+
+
+def test_an_update_cut_off_then_a_plan_changed_back_is_repaired(state: State) -> None:
+    """The stopped update landed; the plan went back: the next sync rewrites it, no conflict."""
+    sink = DiesAfterWrite()
+    sync(writer(sink), state)
+    changed = (replace(PLAN[0], kind=SessionKind.FOCUSED), *PLAN[1:])
+    sink.armed = True
+    with pytest.raises(Killed):
+        sync(writer(sink), state, changed)
+    sink.armed = False
+    assert state.sink_items("memory")[PLAN[0].id].pending == "update"
+    result = sync(writer(sink), state, PLAN)  # back to the first plan
+    assert (result.updated, result.conflicts) == (1, 0)
+    href = state.sink_items("memory")[PLAN[0].id].remote_id
+    assert "focused" not in summaries(sink)[href]
+    assert state.sink_items("memory")[PLAN[0].id].pending == ""
+
+
+def test_a_delete_cut_off_then_the_session_back_is_created_again(state: State) -> None:
+    """The stopped delete landed; the session came back: it is written again, not dismissed."""
+    sink = DiesAfterWrite()
+    sync(writer(sink), state)
+    sink.armed = True
+    with pytest.raises(Killed):
+        sync(writer(sink), state, PLAN[1:])
+    sink.armed = False
+    result = sync(writer(sink), state, PLAN)
+    assert (result.created, result.conflicts) == (1, 0)
+    assert len(sink.items) == 3
+    assert state.sink_items("memory")[PLAN[0].id].etag != DISMISSED
