@@ -16,7 +16,7 @@ from sync.sinks.renderer import Writer
 from sync.sinks.strava_notes import StravaNotesSink
 from sync.sinks.vevent import EventTiming
 from sync.store.database import State
-from sync.store.install_id import install_id
+from sync.store.install_id import InstallIdError, install_id
 from sync.wiring import plugin_sources
 from sync.wiring import strava as strava_wiring
 from sync.wiring.garmin import garmin_sinks, garmin_upcoming
@@ -89,7 +89,11 @@ def storage_writer(name: str, section: dict[str, Any], config: Config) -> Sessio
     if sink.role != "events":
         return Unavailable(name, f'the sink "{name}" writes {sink.role}: this hamsync runs '
                                  "plugin sinks of calendar events only")  # fmt: skip
-    return Writer(sink, event_renderer(config))
+    try:
+        renderer = event_renderer(config)
+    except InstallIdError as exc:  # never write under a new identity by accident
+        return Unavailable(name, str(exc))
+    return Writer(sink, renderer)
 
 
 class Unavailable:

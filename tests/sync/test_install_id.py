@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from sync.cli import app
 from sync.store.database import DB_NAME, State
 from sync.store.install_id import FILE_NAME, InstallIdError, install_id
 
@@ -33,3 +37,19 @@ def test_a_damaged_file_is_an_error_naming_it(tmp_path: Path) -> None:
     (tmp_path / FILE_NAME).write_text("not an id\n")
     with pytest.raises(InstallIdError, match=FILE_NAME):
         install_id(tmp_path)
+
+
+def test_a_sync_with_a_damaged_id_writes_nothing_and_says_why(
+    write_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    """The calendar sink fails naming the file (exit 3: the source worked); no event written."""
+    config = write_config()
+    (tmp_path / "state").mkdir()
+    (tmp_path / "state" / FILE_NAME).write_text("garbage\n")
+    result = CliRunner().invoke(
+        app, ["sync", "--config", str(config), "--today", "2026-11-25", "--json"]
+    )
+    data = json.loads(result.stdout)
+    assert result.exit_code == 3, result.output
+    assert any(FILE_NAME in e["message"] for e in data["errors"])
+    assert not (tmp_path / "out" / "hamsync.ics").exists()
