@@ -190,3 +190,37 @@ def test_two_installs_on_one_calendar_never_touch_each_others_events(
     assert ours(events(radicale, calendar_url)) == laptops
     install = (tmp_path / "laptop" / "state" / "install_id").read_text().strip()
     assert all(install in name for name in laptops)
+
+
+def test_a_fresh_database_beside_the_same_install_id_takes_its_events_back(
+    radicale: Radicale, tmp_path: Path
+) -> None:
+    """A reset (or a restore older than the last sync) keeps install_id: the events already in
+    the calendar are recognised by content and id, not doubled, and purge still removes them;
+    a hand-made event at one of hamsync's addresses is reported and left."""
+    calendar_url = radicale.make_calendar("Training")
+    path = config(tmp_path / "a", radicale.url)
+    code, first = sync_json(path)
+    assert code == 0
+    written = ours(events(radicale, calendar_url))
+    for name in ("hamsync.sqlite3", "hamsync.sqlite3-wal", "hamsync.sqlite3-shm"):
+        (tmp_path / "a" / "state" / name).unlink(missing_ok=True)
+    code, again = sync_json(path)
+    assert code == 0, again["errors"]
+    assert again["writes"]["caldav"]["conflicts"] == 0
+    assert ours(events(radicale, calendar_url)) == written
+    assert hamsync("purge", "--yes", "--config", str(path))[0] == 0
+    assert ours(events(radicale, calendar_url)) == {}
+    install = (tmp_path / "a" / "state" / "install_id").read_text().strip()
+    session = first["sessions"][0]["id"]
+    uid = f"{session}.{install}@hamsync"
+    hand_made = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//runner//EN\r\nBEGIN:VEVENT\r\n"
+        f"UID:{uid}\r\nDTSTAMP:20261101T090000Z\r\nDTSTART:20261127T080000Z\r\n"
+        "DTEND:20261127T090000Z\r\nSUMMARY:My own session\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    with radicale.client() as client:
+        assert client.put(f"{calendar_url}{uid}.ics", hand_made, {}).status == 201
+    code, third = sync_json(path, "--force")
+    assert third["writes"]["caldav"]["conflicts"] == 1
+    assert "My own session" in events(radicale, calendar_url)[f"{uid}.ics"]
