@@ -80,12 +80,12 @@ def write_back(
     live = [r for r in records.values() if r.day >= context.today]
     if not actions and not live:
         return SinkResult()  # nothing to write and nothing of ours to look after
+    check_deletes(writer.name, actions, records, context)  # before anything is written
     with _opened(writer.sink):
         run = _Executor(writer, state, context.force)
         recorded = run.leave_behind(records)
         if recorded is not records:
             actions = diff(context.sessions, recorded, context.today, writer.renderer.digest)
-        check_deletes(writer.name, actions, recorded, context)
         actions += _interrupted(context, recorded, actions)
         if context.force:
             actions += run.restores(context, recorded, actions)
@@ -155,10 +155,11 @@ def rehearsal(writer: Writer, state: State) -> Writer:
     Its location is the one recorded last, so a rehearsal never asks the real sink anything.
     """
     records = state.sink_items(writer.name).values()
+    left = state.sink_items(writer.name + LEFT).values()
     places = [r.location for r in sorted(records, key=lambda r: r.day) if r.location]
     stand_in = MemorySink(writer.sink.name, writer.sink.role, places[-1] if places else "")
     renderer = writer.renderer
-    for record in records:
+    for record in [*records, *left]:
         if record.remote_id and record.etag != DISMISSED:
             try:
                 item = renderer.render(session_from_body(record.body), record.sequence, record.uid)
