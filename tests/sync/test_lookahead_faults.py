@@ -55,13 +55,15 @@ def sync(config: Path) -> tuple[int, dict[str, Any]]:
 
 
 def outcome(tmp: Path) -> tuple[bytes, list[tuple[str, str, str]]]:
-    """The calendar file's bytes and the stored plan."""
+    """The calendar file's bytes (this install's id masked: two folders, two installs) and the
+    stored plan."""
     connection = sqlite3.connect(tmp / "state" / "hamsync.sqlite3")
     try:
         plan = sorted(connection.execute("SELECT id, day, body FROM plan_sessions").fetchall())
     finally:
         connection.close()
-    return (tmp / "out" / "hamsync.ics").read_bytes(), plan
+    install = (tmp / "state" / "install_id").read_bytes().strip()
+    return (tmp / "out" / "hamsync.ics").read_bytes().replace(install, b"<install>"), plan
 
 
 def with_calendar(write_config: WriteConfig, url: str) -> Path:
