@@ -351,3 +351,20 @@ def test_lost_answer_to_a_create_is_adopted_not_doubled(server: DavServer, state
     events = server_events(server, calendar_url)
     assert set(events) == {name_of(PLAN[0].id)}
     assert state.sink_items("caldav")[PLAN[0].id].etag == events[name_of(PLAN[0].id)][0]
+
+
+def test_dry_run_counts_what_a_sync_would_do_and_sends_nothing(
+    server: DavServer, state: State
+) -> None:
+    """`sync --dry-run`: the executor on a rehearsal of the records; no request, nothing kept."""
+    calendar_url = server.make_calendar("Training")
+    write(make_sink(server, Wire()), state)
+    before = server_events(server, calendar_url)
+    moved = (replace(PLAN[0], day=PLAN[0].day + timedelta(days=1)), PLAN[1])
+    wire = Wire()
+    dry = write_back(make_sink(server, wire), WriteContext(TODAY, TZ, moved), state.scratch_copy(),
+                     dry_run=True)  # fmt: skip
+    assert (dry.created, dry.updated, dry.deleted) == (0, 1, 1)
+    assert wire.requests == []
+    assert server_events(server, calendar_url) == before
+    assert len(state.sink_items("caldav")) == len(PLAN)
