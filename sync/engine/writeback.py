@@ -339,7 +339,10 @@ class _Executor:
         try:
             stored, etag = self.sink.get(href)
         except NotFound:
-            self._conflict(f"{session.id}: {href} appeared and vanished during the sync")
+            self._conflict(
+                f"{session.id}: the sink refused {href} as taken, yet holds nothing there (an "
+                "item with the same uid elsewhere?); left alone"
+            )
             return None
         ours = self.renderer.owner(stored) == self.renderer.install
         if ours and self.renderer.same(stored, item):
