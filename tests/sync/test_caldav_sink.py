@@ -368,3 +368,16 @@ def test_dry_run_counts_what_a_sync_would_do_and_sends_nothing(
     assert wire.requests == []
     assert server_events(server, calendar_url) == before
     assert len(state.sink_items("caldav")) == len(PLAN)
+
+
+def test_our_uid_at_another_address_is_left_alone(radicale: Radicale, state: State) -> None:
+    """An event elsewhere carrying the UID hamsync would write: a conflict, never touched."""
+    calendar_url = radicale.make_calendar("Training")
+    uid = f"{PLAN[0].id}.{ME}@hamsync"
+    body = FOREIGN.replace(b"UID:dentist-42@phone", f"UID:{uid}".encode())
+    assert put_raw(radicale, calendar_url + "mine.ics", body, {}) == 201
+    before = server_events(radicale, calendar_url)["mine.ics"]
+    result = write(make_sink(radicale, Wire()), state, PLAN[:1])
+    assert (result.created, result.conflicts) == (0, 1)
+    assert server_events(radicale, calendar_url) == {"mine.ics": before}
+    assert state.sink_items("caldav") == {}
