@@ -58,6 +58,11 @@ from sync.store.serialize import session_body, session_from_body
 
 DISMISSED = "!dismissed"
 """The etag recorded for an item the runner deleted: never re-created without --force."""
+THEIRS = "!theirs"
+"""The etag recorded for a session whose address holds an item that is not provably this
+install's (reported once, then left alone; only ``--force`` looks again, and it takes the
+item back only when it carries this install's id)."""
+SETTLED = (DISMISSED, THEIRS)
 LEFT = ":left"
 """Records of items left at a sink's former location are kept under ``<sink>:left``, so that
 ``hamsync purge`` still removes them."""
@@ -141,7 +146,7 @@ def _interrupted(
         record = recorded.get(session.id)
         if record is None or not record.pending or session.id in acted:
             continue
-        if session.day >= context.today and record.etag != DISMISSED:
+        if session.day >= context.today and record.etag not in SETTLED:
             out.append(
                 Action(ActionKind.UPDATE, session.id, session, record, record.content_hash,
                        record.sequence + 1)
@@ -160,7 +165,7 @@ def rehearsal(writer: Writer, state: State) -> Writer:
     stand_in = MemorySink(writer.sink.name, writer.sink.role, places[-1] if places else "")
     renderer = writer.renderer
     for record in [*records, *left]:
-        if record.remote_id and record.etag != DISMISSED:
+        if record.remote_id and record.etag not in SETTLED:
             try:
                 item = renderer.render(session_from_body(record.body), record.sequence, record.uid)
             except (KeyError, TypeError, ValueError):  # a record too damaged to render
@@ -189,7 +194,7 @@ class _Executor:
         away = [r for r in records.values() if r.location and r.location != here]
         if not away:
             return records
-        kept = [r for r in away if r.remote_id and r.etag != DISMISSED and self._reachable(r)]
+        kept = [r for r in away if r.remote_id and r.etag not in SETTLED and self._reachable(r)]
         with self.state.transaction():
             for record in away:
                 self.state.delete_sink_item(self.name, record.session_id)
@@ -248,7 +253,7 @@ class _Executor:
         record = action.recorded
         if action.kind is ActionKind.DELETE:
             assert record is not None
-            if record.etag == DISMISSED:
+            if record.etag in SETTLED:
                 self._forget(record)
             else:
                 self.remove(record, purging=False)
@@ -267,6 +272,9 @@ class _Executor:
                     f"{_when(record)}: dismissed in the calendar, left out "
                     "(`hamsync sync --force` restores it)"
                 )
+        elif record.etag == THEIRS:
+            if self.force:  # taken back only if it carries this install's id
+                self.create(session, action.content_hash, action.sequence, record.uid, record)
         else:
             self.update(session, action, record)
 
@@ -282,6 +290,9 @@ class _Executor:
             found = self._adopt(exc.href, item, session)
             if found is None:
                 self._restore(before, intent)
+                return
+            if not found[1]:  # not provably ours: remembered, so later syncs leave it quietly
+                self._save(self._item(session, exc.href, THEIRS, digest, sequence, uid))
                 return
             href, etag = found
         checkpoint("sink-written", self.name)
@@ -311,7 +322,7 @@ class _Executor:
 
     def remove(self, record: SinkItem, purging: bool) -> None:
         """Delete one recorded item (a dropped session, or ``purge``)."""
-        if record.etag == DISMISSED:
+        if record.etag in SETTLED:
             self._forget(record)
             return
         if not record.remote_id:  # a create cut off: find what it wrote, if anything
@@ -335,7 +346,8 @@ class _Executor:
 
     # -- what is found instead of what was expected ---------------------------------------
     def _adopt(self, href: str, item: Item, session: Session) -> tuple[str, str] | None:
-        """An item already at our place: ``(href, etag)`` if provably ours, else reported."""
+        """An item already at our place: ``(href, etag)`` if provably ours; ``(href, "")``
+        when an item that is not is there (reported); None when nothing is."""
         try:
             stored, etag = self.sink.get(href)
         except NotFound:
@@ -356,7 +368,7 @@ class _Executor:
         )
         self._conflict(f"{session.id} ({session.day:%a %Y-%m-%d}): the item at {href} {whose}; "
                        "left alone")  # fmt: skip
-        return None
+        return href, ""
 
     def _changed(self, record: SinkItem, item: Item) -> str | None:
         """The item changed under its recorded etag: the new etag, or None if it is kept."""

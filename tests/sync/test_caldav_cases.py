@@ -164,6 +164,9 @@ def test_an_event_purge_left_for_the_runner_is_never_overwritten(
     _code, again = sync_json(path)
     assert again["writes"]["caldav"]["conflicts"] == 1
     assert events(radicale, calendar_url)[name] == edited
+    _code, later = sync_json(path)  # reported once; later syncs leave it quietly
+    assert later["writes"]["caldav"]["conflicts"] == 0
+    assert events(radicale, calendar_url)[name] == edited
     assert sync_json(path, "--force")[0] == 0  # ours by install id: --force puts ours back
     assert "MY OWN EDIT" not in events(radicale, calendar_url)[name]
 

@@ -131,17 +131,21 @@ def test_two_installs_on_one_calendar_never_touch_each_other(state: State, tmp_p
 
 
 def test_a_foreign_event_at_our_href_is_reported_not_overwritten(state: State) -> None:
-    """An event at our own href without our install id is never adopted, --force or not."""
+    """An event at our own href without our install id is never adopted, --force or not; it
+    is reported once, then left quietly."""
     sink = MemorySink()
     uid = EventRenderer(TIMING, ME).uid(PLAN[0].id)
-    foreign = EventRenderer(TIMING, OTHER).render(PLAN[0], 0, uid)
+    foreign = Item(uid, EventRenderer(TIMING, OTHER).render(PLAN[1], 0, uid).text)
     sink.items[uid] = (foreign, '"theirs"')
-    for force in (False, True):
-        result = sync(writer(sink), state, PLAN[:1], force=force)
-        assert (result.created, result.conflicts) == (0, 1)
-        assert "not this hamsync's" in result.messages[0]
-        assert sink.items[uid] == (foreign, '"theirs"')
-    assert state.sink_items("memory") == {}
+    first = sync(writer(sink), state, PLAN[:1])
+    assert (first.created, first.conflicts) == (0, 1)
+    assert "not this hamsync's" in first.messages[0]
+    assert sync(writer(sink), state, PLAN[:1]).conflicts == 0  # said once
+    forced = sync(writer(sink), state, PLAN[:1], force=True)
+    assert (forced.created, forced.updated, forced.conflicts) == (0, 0, 1)
+    assert sink.items[uid] == (foreign, '"theirs"')
+    assert purge(writer(sink), state).deleted == 0
+    assert sink.items[uid] == (foreign, '"theirs"') and state.sink_items("memory") == {}
 
 
 def test_an_event_purge_left_for_the_runner_is_not_taken_back(state: State) -> None:
@@ -156,6 +160,8 @@ def test_an_event_purge_left_for_the_runner_is_not_taken_back(state: State) -> N
     assert "left there for you" in result.messages[0]
     again = sync(writer(sink), state)
     assert (again.created, again.conflicts) == (2, 1)
+    assert sink.items[href][0].text == edited
+    assert sync(writer(sink), state).conflicts == 0  # reported once, then left quietly
     assert sink.items[href][0].text == edited
 
 
