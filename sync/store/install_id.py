@@ -15,7 +15,9 @@ import secrets
 from pathlib import Path
 
 FILE_NAME = "install_id"
-_SHAPE = re.compile(r"[0-9a-f]{16}")
+_SHAPE = re.compile(r"[A-Za-z0-9_-]{4,64}")
+"""What an install id may look like: made as 16 hex digits; any id of these characters (safe in
+a UID and a URL) is kept as it is."""
 
 
 class InstallIdError(Exception):
@@ -23,7 +25,7 @@ class InstallIdError(Exception):
 
 
 def install_id(state_dir: Path) -> str:
-    """This install's id (16 lowercase hex digits), made and stored on first use.
+    """This install's id (made as 16 lowercase hex digits), made and stored on first use.
 
     Raises :class:`InstallIdError` when the file holds something else: hamsync then refuses
     to write rather than take on a new identity that would orphan its own events.
@@ -37,8 +39,8 @@ def install_id(state_dir: Path) -> str:
         raise InstallIdError(f"{path}: cannot read the install id ({exc})") from None
     if not _SHAPE.fullmatch(text):
         raise InstallIdError(
-            f"{path}: does not hold an install id (16 hex digits); restore it from a backup, "
-            "or delete it only if hamsync never wrote anything from this state directory"
+            f"{path}: does not hold an install id (letters, digits, - or _); restore it from a "
+            "backup, or delete it only if hamsync never wrote anything from this state directory"
         )
     return text
 

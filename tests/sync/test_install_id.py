@@ -45,7 +45,7 @@ def test_a_sync_with_a_damaged_id_writes_nothing_and_says_why(
     """The calendar sink fails naming the file (exit 3: the source worked); no event written."""
     config = write_config()
     (tmp_path / "state").mkdir()
-    (tmp_path / "state" / FILE_NAME).write_text("garbage\n")
+    (tmp_path / "state" / FILE_NAME).write_text("not an id!\n")
     result = CliRunner().invoke(
         app, ["sync", "--config", str(config), "--today", "2026-11-25", "--json"]
     )
