@@ -128,6 +128,17 @@ def events_between(
     client: DAVClient, calendar_url: str, first_day: date, last_day: date, tz: ZoneInfo
 ) -> bytes:
     """The VEVENTs overlapping the window (server-side filter), joined into one calendar."""
+    return events_in_window(client, calendar_url, first_day, last_day, tz)[0]
+
+
+def events_in_window(
+    client: DAVClient, calendar_url: str, first_day: date, last_day: date, tz: ZoneInfo
+) -> tuple[bytes, list[str]]:
+    """The window's VEVENTs joined into one calendar, and a warning per item skipped.
+
+    An item the server holds that is not a readable iCalendar object is skipped and named
+    by its resource name; every other item is read.
+    """
     start = datetime.combine(first_day, time.min, tz)
     end = datetime.combine(last_day + timedelta(days=1), time.min, tz)
     collection = client.calendar(url=calendar_url)  # type: ignore[no-untyped-call]
@@ -136,8 +147,17 @@ def events_between(
     joined.add("prodid", "-//hamsync//look-ahead//EN")
     joined.add("version", "2.0")
     seen: set[str] = set()
+    warnings: list[str] = []
     for item in found:
-        parsed = Calendar.from_ical(item.data)
+        try:
+            parsed = Calendar.from_ical(item.data)
+        except Exception:  # one bad item costs itself only
+            name = resource_name(str(getattr(item, "url", "") or "")) or "an item"
+            warnings.append(
+                f"calendar {_calendar_name(calendar_url)}: skipped {name}: "
+                "not a readable iCalendar object"
+            )
+            continue
         for component in parsed.subcomponents:
             if component.name == "VTIMEZONE":
                 tzid = str(component.get("TZID", ""))
@@ -145,7 +165,11 @@ def events_between(
                     continue
                 seen.add(tzid)
             joined.add_component(component)
-    return bytes(joined.to_ical())
+    return bytes(joined.to_ical()), warnings
+
+
+def _calendar_name(calendar_url: str) -> str:
+    return resource_name(calendar_url.rstrip("/")) or "CalDAV"
 
 
 class CalDavUpcoming:
@@ -162,17 +186,22 @@ class CalDavUpcoming:
         self.tz = tz
         self.settings = settings
         self.name = name
+        self.warnings: list[str] = []
 
     def planned(self, first_day: date, last_day: date) -> list[PlannedEvent]:
-        where = f"{self.account.calendar} on {self.account.url}"
+        """Planned runs of the window; one unreadable item or series is skipped and named."""
+        self.warnings = []
+        host = urlsplit(self.account.url).hostname or self.account.url
+        where = f"{self.account.calendar} on {host}"
         try:
             client = connect(self.account)
             with client:
                 url = find_calendar_url(client, self.account)
-                ics = events_between(client, url, first_day, last_day, self.tz)
+                ics, skipped = events_in_window(client, url, first_day, last_day, self.tz)
         except CalDavFailure as exc:
             raise SourceError(str(exc)) from None
         except FAILURES as exc:
             raise SourceError(explain(exc, self.account)) from None
-        entries = calendar_entries(ics, first_day, last_day, self.tz, where)
-        return planned_events(entries, self.settings, f"calendar {self.account.calendar}")
+        expansion = calendar_entries(ics, first_day, last_day, self.tz, where)
+        self.warnings = [*skipped, *expansion.warnings]
+        return planned_events(expansion.entries, self.settings, f"calendar {self.account.calendar}")

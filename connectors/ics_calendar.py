@@ -1,22 +1,23 @@
-"""Planned runs and races from the runner's own calendar, as an ICS file or URL.
+"""Planned runs and races from the runner's own calendar, as an ICS file or link.
 
-Recurring events are expanded over the look-ahead window; hamsync's own events (their
-UIDs end with :data:`OWN_UID_SUFFIX`) are never read back as runs. Which events are
-runs, long trails, hill sessions or races is the planner's call
-(:func:`planner.classify.classify_event`); this module only reads the calendar.
+Reading goes in four steps, each with its own module: fetch the bytes within one deadline
+and size limit (:mod:`connectors.calendar_fetch`, or the file), decode them
+(:mod:`connectors.ics_decode`), parse them so that one broken event costs only itself
+(:func:`parse_calendar`), and expand the window the planner needs
+(:mod:`connectors.ics_expand`). Which entries are runs, long trails, hill sessions or races
+is the planner's call (:func:`planner.classify.classify_event`).
+
+A link is shown as its host and a short fingerprint only (:mod:`connectors.calendar_url`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-import recurring_ical_events
-import requests
 from icalendar import Calendar
 
 from planner.classify import classify_event
@@ -24,149 +25,127 @@ from planner.models import PlannedEvent
 from planner.settings import Settings
 
 from .base import SourceError
-from .http_retry import retry_after_s
+from .calendar_fetch import MAX_CALENDAR_BYTES, FetchLimits, fetch, too_large
+from .calendar_url import is_url, normalised, shown_location
+from .ics_decode import decode_calendar
+from .ics_expand import OWN_UID_SUFFIX, CalendarEntry, Expansion, expand
 
-OWN_UID_SUFFIX = "@hamsync"
-FETCH_TIMEOUT_S = 20
-MAX_CALENDAR_BYTES = 20 * 1024 * 1024
+__all__ = [
+    "FETCH_TIMEOUT_S",
+    "MAX_CALENDAR_BYTES",
+    "OWN_UID_SUFFIX",
+    "CalendarEntry",
+    "IcsUpcoming",
+    "calendar_entries",
+    "planned_events",
+    "read_ics_source",
+    "shown_location",
+]
+
+FETCH_TIMEOUT_S = 20.0
+"""The overall deadline of one calendar fetch, redirects and download included (hamsync
+default; read at each fetch, so a test may lower it)."""
+
+_EVENT_BLOCK = re.compile(r"^BEGIN:VEVENT\r?$.*?^END:VEVENT\r?$\n?", re.M | re.S | re.I)
 
 
-@dataclass(frozen=True, slots=True)
-class CalendarEntry:
-    """One occurrence of a calendar event, before the planner classifies it."""
+def read_ics_source(location: str, limits: FetchLimits | None = None) -> bytes:
+    """The calendar's bytes from a path or a link; :class:`SourceError` if unreadable.
 
-    uid: str
-    title: str
-    day: date
-    start: datetime | None
-    duration_s: float | None
-    all_day: bool
-    cancelled: bool
-
-
-def read_ics_source(location: str) -> bytes:
-    """The calendar's bytes from a path or an http(s) URL; :class:`SourceError` if unreadable."""
-    if location.startswith(("https://", "http://")):
-        return _fetch(location)
+    A file and a link share one size limit and one message for it.
+    """
+    limits = limits or FetchLimits(deadline_s=FETCH_TIMEOUT_S)
+    where = shown_location(location)
+    if is_url(location):
+        return fetch(normalised(location), where, limits)
     path = Path(location)
     try:
         with path.open("rb") as handle:
-            return handle.read(MAX_CALENDAR_BYTES)
+            data = handle.read(limits.max_bytes + 1)
     except OSError as exc:
-        raise SourceError(f"calendar {path}: cannot read it ({exc.strerror})") from None
+        raise SourceError(f"calendar {where}: cannot read it ({exc.strerror})") from None
+    if len(data) > limits.max_bytes:
+        raise too_large(where, limits.max_bytes)
+    return data
 
 
-def shown_location(location: str) -> str:
-    """The calendar's place fit to print: a file's name, or a URL's host and file name only.
+def parse_calendar(data: bytes, where: str) -> tuple[Calendar, list[str]]:
+    """The parsed calendar and warnings (encoding, events that could not be parsed).
 
-    A private calendar link (Google's ``.../private-<key>/basic.ics``, a ``?token=``) is a
-    password: its path, query and any user:password never reach messages, logs or the state.
+    When the whole text does not parse, each event is parsed on its own beside the
+    calendar's other parts (time zones), and the broken ones are skipped with a warning.
+    Messages never quote the file's content beyond an event's title.
     """
-    if "://" not in location:
-        return Path(location).name
-    parts = urlsplit(location)
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    name = parts.path.rsplit("/", 1)[-1]
-    return f"{parts.scheme}://{host}{port}/.../{name}" if name else f"{parts.scheme}://{host}{port}"
-
-
-def _fetch(url: str) -> bytes:
-    """GET the calendar, streamed and capped (a hostile server cannot fill the memory)."""
-    shown = shown_location(url)
-    try:
-        with requests.get(url, timeout=FETCH_TIMEOUT_S, stream=True) as response:
-            if response.status_code != 200:
-                raise _status_error(shown, response)
-            body = bytearray()
-            for chunk in response.iter_content(64 * 1024):
-                body.extend(chunk)
-                if len(body) > MAX_CALENDAR_BYTES:
-                    raise SourceError(
-                        f"calendar {shown}: larger than {MAX_CALENDAR_BYTES // 2**20} MB, not read"
-                    )
-            return bytes(body)
-    except requests.RequestException as exc:
-        raise SourceError(f"calendar {shown}: cannot fetch it ({exc.__class__.__name__})") from None
-
-
-def _status_error(shown: str, response: requests.Response) -> SourceError:
-    code = response.status_code
-    if code in (401, 403):
-        return SourceError(
-            f"calendar {shown}: the server refused access ({code})",
-            fix="check the calendar's address in [upcoming] ics (a private link may have "
-            "been reset)",
+    decoded = decode_calendar(data, where)
+    warnings = [decoded.warning] if decoded.warning else []
+    text = decoded.text
+    if "BEGIN:VCALENDAR" not in text[:4096].upper():
+        raise SourceError(
+            f"calendar {where}: not an iCalendar file (no BEGIN:VCALENDAR at its start)",
+            fix="check [upcoming] ics: it must name an .ics file or a calendar link",
         )
-    retry_after = retry_after_s(response.headers.get("Retry-After")) if code in (429, 503) else None
-    return SourceError(f"calendar {shown}: the server answered {code}", retry_after_s=retry_after)
+    try:
+        return Calendar.from_ical(text), warnings
+    except Exception:  # noqa: S110  icalendar raises ValueError and others on one bad line
+        pass  # read event by event below
+    blocks = _EVENT_BLOCK.findall(text)
+    rest = _EVENT_BLOCK.sub("", text)
+    try:
+        calendar = Calendar.from_ical(rest)
+    except Exception:
+        raise SourceError(
+            f"calendar {where}: not a readable iCalendar file (its header or time zones are "
+            "broken)",
+            fix="export the calendar again",
+        ) from None
+    for block in blocks:
+        try:
+            event = Calendar.from_ical(f"BEGIN:VCALENDAR\r\n{block}END:VCALENDAR\r\n")
+        except Exception:
+            warnings.append(f"calendar {where}: skipped {_title_of(block)}: it cannot be read")
+            continue
+        for component in event.subcomponents:
+            calendar.add_component(component)
+    return calendar, warnings
+
+
+def _title_of(block: str) -> str:
+    found = re.search(r"^SUMMARY[^:\r\n]*:(.*)$", block, re.M)
+    title = found.group(1).strip()[:80] if found else ""
+    day = re.search(r"^DTSTART[^:\r\n]*:(\d{4})(\d{2})(\d{2})", block, re.M)
+    when = f" ({day.group(1)}-{day.group(2)}-{day.group(3)})" if day else ""
+    return f'an event "{title}"{when}' if title else f"an event{when}"
 
 
 def calendar_entries(
     ics: bytes, first_day: date, last_day: date, tz: ZoneInfo, where: str
-) -> list[CalendarEntry]:
-    """Occurrences between ``first_day`` and ``last_day`` (inclusive), in the runner's zone."""
+) -> Expansion:
+    """Entries of ``first_day`` to ``last_day`` (inclusive) in the runner's zone, and warnings."""
+    calendar, warnings = parse_calendar(ics, where)
     try:
-        calendar = Calendar.from_ical(ics)
-        window_start = datetime.combine(first_day, time.min, tz)
-        window_end = datetime.combine(last_day + timedelta(days=1), time.min, tz)
-        occurrences = recurring_ical_events.of(calendar).between(window_start, window_end)
-    except Exception as exc:
-        raise SourceError(f"calendar {where}: not a readable iCalendar file ({exc})") from None
-    entries = [_entry(event, tz) for event in occurrences]
-    return sorted(
-        (e for e in entries if e is not None and not e.uid.endswith(OWN_UID_SUFFIX)),
-        key=lambda e: (e.day, e.title, e.uid),
-    )
-
-
-def _entry(event: object, tz: ZoneInfo) -> CalendarEntry | None:
-    get = getattr(event, "get", None)
-    if get is None:
-        return None
-    start_prop = get("DTSTART")
-    if start_prop is None:
-        return None
-    start = start_prop.dt
-    end_prop = get("DTEND")
-    end = end_prop.dt if end_prop is not None else None
-    duration_prop = get("DURATION")
-    all_day = not isinstance(start, datetime)
-    if all_day:
-        day = start
-        start_dt = None
-        duration_s = None
-    else:
-        start_dt = start if start.tzinfo else start.replace(tzinfo=tz)
-        start_dt = start_dt.astimezone(tz)
-        day = start_dt.date()
-        if isinstance(end, datetime):
-            end_dt = end if end.tzinfo else end.replace(tzinfo=tz)
-            duration_s = max(0.0, (end_dt - start_dt).total_seconds())
-        elif duration_prop is not None:
-            duration_s = duration_prop.dt.total_seconds()
-        else:
-            duration_s = None
-    return CalendarEntry(
-        uid=str(get("UID", "")),
-        title=str(get("SUMMARY", "")).strip(),
-        day=day,
-        start=start_dt,
-        duration_s=duration_s,
-        all_day=all_day,
-        cancelled=str(get("STATUS", "")).upper() == "CANCELLED",
-    )
+        expansion = expand(calendar, first_day, last_day, tz, where)
+    except SourceError:
+        raise
+    except Exception as exc:  # the calendar as a whole (CALSCALE, X-WR-TIMEZONE) is broken
+        raise SourceError(
+            f"calendar {where}: not a readable iCalendar file ({exc.__class__.__name__})"
+        ) from None
+    expansion.warnings[:0] = warnings
+    return expansion
 
 
 def planned_events(
     entries: Iterable[CalendarEntry], settings: Settings, source: str
 ) -> list[PlannedEvent]:
-    """The entries that are planned runs, classified by the planner's look-ahead rules."""
+    """The entries that are planned runs, classified by the planner's look-ahead rules.
+
+    A cancelled entry is never a planned run, whatever its title (RFC 5545 3.8.1.11).
+    """
     events = []
     for entry in entries:
-        kind = classify_event(
-            entry.title, entry.duration_s, None, entry.all_day, entry.cancelled, settings
-        )
+        if entry.cancelled:
+            continue
+        kind = classify_event(entry.title, entry.duration_s, None, entry.all_day, False, settings)
         if not kind.is_run:
             continue
         events.append(
@@ -181,29 +160,40 @@ def planned_events(
                 hill=kind.hill,
                 race=kind.race,
                 ultra=kind.ultra,
+                last_day=entry.last_day,
             )
         )
     return events
 
 
-def read_planned_events(
-    location: str, first_day: date, last_day: date, tz: ZoneInfo, settings: Settings
-) -> list[PlannedEvent]:
-    """Read, expand and classify the runner's calendar in one call."""
-    ics = read_ics_source(location)
-    where = shown_location(location)
-    entries = calendar_entries(ics, first_day, last_day, tz, where)
-    return planned_events(entries, settings, f"calendar {where}")
-
-
 class IcsUpcoming:
-    """The runner's calendar as an ICS file or URL, as an :class:`UpcomingSource`."""
+    """The runner's calendar as an ICS file or link, as an :class:`UpcomingSource`.
 
-    def __init__(self, location: str, tz: ZoneInfo, settings: Settings, name: str = "calendar"):
+    ``warnings`` holds what the last :meth:`planned` skipped or assumed (a broken series, a
+    guessed encoding); the look-ahead adds them to the sync's report.
+    """
+
+    def __init__(
+        self,
+        location: str,
+        tz: ZoneInfo,
+        settings: Settings,
+        name: str = "calendar",
+        limits: FetchLimits | None = None,
+    ):
         self.location = location
         self.tz = tz
         self.settings = settings
         self.name = name
+        self.limits = limits
+        self.warnings: list[str] = []
 
     def planned(self, first_day: date, last_day: date) -> list[PlannedEvent]:
-        return read_planned_events(self.location, first_day, last_day, self.tz, self.settings)
+        """Planned runs of the window; :class:`SourceError` when the calendar is unreadable."""
+        self.warnings = []
+        limits = self.limits or FetchLimits(deadline_s=FETCH_TIMEOUT_S)
+        where = shown_location(self.location)
+        ics = read_ics_source(self.location, limits)
+        expansion = calendar_entries(ics, first_day, last_day, self.tz, where)
+        self.warnings = expansion.warnings
+        return planned_events(expansion.entries, self.settings, f"calendar {where}")

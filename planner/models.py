@@ -100,6 +100,9 @@ class PlannedEvent:
     ultra: bool = False
     habitual: bool = False
     """Derived from ``long_run_days``: it stands in for a run the calendar does not hold."""
+    last_day: date | None = None
+    """The last day of an event over several days (a camp, a stage race): every day it covers
+    is a planned run of its own, and the after-race rules count from this day (R4)."""
 
 
 class Feeling(StrEnum):

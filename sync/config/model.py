@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from connectors.calendar_url import is_url
 from connectors.errors import EXIT_CONFIG, HamsyncError
 from planner.settings import (
     DEFAULT_HILL_WORDS,
@@ -208,7 +209,7 @@ def _resolve_paths(config: Config, base: Path) -> Config:
             update={"ics": sinks.ics.model_copy(update={"path": resolve(sinks.ics.path)})}
         )
     upcoming = config.upcoming
-    if upcoming.ics and not upcoming.ics.startswith(("https://", "http://")):
+    if upcoming.ics and not is_url(upcoming.ics):  # webcal:// links are https links
         upcoming = upcoming.model_copy(update={"ics": str(resolve(Path(upcoming.ics)))})
     daemon = config.daemon
     if daemon.log_file is not None:

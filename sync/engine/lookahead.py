@@ -19,8 +19,12 @@ from sync.store import upcoming_cache
 from sync.store.database import State
 from sync.wiring.build import build_upcoming
 
-LOOKAHEAD_EXTRA_DAYS = 4
-"""Events a few days past the horizon still constrain its last days (R3: 72 h before)."""
+LOOKAHEAD_EXTRA_DAYS = 7
+"""Events up to a week past the horizon still constrain its last days (R3: no new Nordic
+stimulus in the 7 days before a race). Every calendar source is read up to here."""
+LOOKBACK_DAYS = 14
+"""Races of the last two weeks still rule the first days of the plan (R4: recovery after a
+race, 3 days plus one per 1,000 m of descent; no Nordic for 7 days after an ultra)."""
 
 
 def look_ahead(
@@ -40,9 +44,8 @@ def look_ahead(
     """
     health = health or Health()
     rules = config.settings().rules
-    # Races of the last days still rule the first days of the plan (R4: recovery only for 3
-    # days after a race, no Nordic for 7 after an ultra), so calendars are read from then.
-    first = today - timedelta(days=max(rules.race_recovery_days, rules.ultra_no_heavy_days))
+    back = max(LOOKBACK_DAYS, rules.race_recovery_days, rules.ultra_no_heavy_days)
+    first = today - timedelta(days=back)
     last = today + timedelta(days=config.horizon_days + LOOKAHEAD_EXTRA_DAYS)
     events: list[PlannedEvent] = []
     for source in build_upcoming(config):
@@ -51,6 +54,7 @@ def look_ahead(
             try:
                 events.extend(_ahead_or_race(source.planned(first, last), today))
                 report.sources_ok += 1
+                _warnings(source, report)
             except SourceError as exc:
                 message = f"{exc} ({exc.fix})" if exc.fix else str(exc)
                 report.errors.append((source.name, redact(message)))
@@ -65,12 +69,19 @@ def look_ahead(
             else:
                 events.extend(found)
                 report.sources_ok += 1
+                _warnings(source, report)
                 with state.transaction():
                     upcoming_cache.save(state, part, found, health.now().isoformat())
                     health.record(state, part, True, f"{len(found)} planned runs")
                 continue
         _from_cache(state, part, source.name, (first, today, last), events, report)
     return sorted(events, key=lambda e: (e.day, e.title, e.uid))
+
+
+def _warnings(source: object, report: SyncReport) -> None:
+    """What a calendar skipped or assumed while read (a broken series, a guessed encoding)."""
+    for warning in getattr(source, "warnings", ()) or ():
+        report.warnings.append(redact(str(warning)))
 
 
 def _ahead_or_race(events: Sequence[PlannedEvent], today: date) -> list[PlannedEvent]:

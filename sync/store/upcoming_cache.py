@@ -32,11 +32,13 @@ def _to_json(event: PlannedEvent) -> dict[str, Any]:
         "race": event.race,
         "ultra": event.ultra,
         "habitual": event.habitual,
+        "last_day": event.last_day.isoformat() if event.last_day else None,
     }
 
 
 def _from_json(data: dict[str, Any]) -> PlannedEvent:
     start = data.get("start")
+    last_day = data.get("last_day")
     return PlannedEvent(
         uid=str(data["uid"]),
         title=str(data["title"]),
@@ -50,6 +52,7 @@ def _from_json(data: dict[str, Any]) -> PlannedEvent:
         race=bool(data.get("race")),
         ultra=bool(data.get("ultra")),
         habitual=bool(data.get("habitual")),
+        last_day=date.fromisoformat(last_day) if last_day else None,
     )
 
 

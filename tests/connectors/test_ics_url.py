@@ -58,11 +58,12 @@ def test_missing_ics_url_is_a_source_error_naming_the_status(http_base: str) -> 
 
 
 def test_a_private_calendar_link_never_shows_its_key(http_base: str) -> None:
-    """An error about a private link names the host and file but not the key in its path."""
+    """An error about a private link names the host and a fingerprint, not its path or key."""
     url = f"{http_base}/calendar/ical/private-5e3c7a9b1f/basic.ics?token=abcd1234"
     source = IcsUpcoming(url, ZoneInfo("Europe/Zurich"), Settings())
     with pytest.raises(SourceError) as excinfo:
         source.planned(date(2026, 11, 25), date(2026, 12, 12))
     message = str(excinfo.value)
-    assert "404" in message and "127.0.0.1" in message and "basic.ics" in message
+    assert "404" in message and "127.0.0.1" in message and "(link " in message
+    assert "basic.ics" not in message and "private-" not in message
     assert "5e3c7a9b1f" not in message and "abcd1234" not in message

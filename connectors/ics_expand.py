@@ -1,0 +1,237 @@
+"""Expanding a parsed calendar into the occurrences of the look-ahead window, within a budget.
+
+- Recurring events are expanded by recurring-ical-events, series by series, and only over the
+  window the planner needs; each series yields at most :data:`MAX_OCCURRENCES_PER_SERIES`
+  occurrences, and a rule that repeats more often than :data:`MAX_STARTS_PER_DAY` times a day
+  (``FREQ=SECONDLY``, ``HOURLY``, a ``BYMINUTE`` list) is never expanded: no planned run
+  repeats every second, and expanding one took minutes and gigabytes (``rrule-secondly-dos``).
+- One broken series or event is skipped with a warning naming its title and date; every
+  other event is read (``one-bad-rrule-rejects-calendar``).
+- A cancelled event or occurrence (``STATUS:CANCELLED``, RFC 5545 3.8.1.11) is not read at all.
+- An event over several days yields one entry per day it covers in the runner's time zone,
+  each carrying the event's last day (an all-day ``DTEND`` is exclusive, RFC 5545 3.6.1).
+"""
+
+from __future__ import annotations
+
+import time as clock
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from itertools import islice
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import recurring_ical_events
+from icalendar import Calendar, Component
+
+OWN_UID_SUFFIX = "@hamsync"
+MAX_OCCURRENCES_PER_SERIES = 200
+"""A daily run over the ~35-day window is 35 occurrences; twice a day, 70 (hamsync default)."""
+MAX_STARTS_PER_DAY = 4
+"""More starts a day than this is not a runner's plan (hamsync default)."""
+MAX_EVENT_DAYS = 16
+"""An event over more days than this (a "season" note) is not a planned run on each of them;
+stage races and training camps last up to about two weeks (hamsync default)."""
+EXPANSION_BUDGET_S = 20.0
+"""Time to expand one calendar; series left over are skipped with a warning (hamsync default)."""
+SUB_DAILY = ("SECONDLY", "MINUTELY", "HOURLY")
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEntry:
+    """One day of one occurrence of a calendar event, before the planner classifies it.
+
+    ``duration_s`` is the whole occurrence's; ``last_day`` is the last day it covers (the
+    same as ``day`` for an event within one day).
+    """
+
+    uid: str
+    title: str
+    day: date
+    start: datetime | None
+    duration_s: float | None
+    all_day: bool
+    cancelled: bool = False
+    last_day: date | None = None
+
+
+@dataclass(slots=True)
+class Expansion:
+    """The entries of the window, sorted, and the warnings about what was skipped."""
+
+    entries: list[CalendarEntry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def describe(component: Component) -> str:
+    """An event named for a runner: its title and first date, whatever else is broken."""
+    title = str(component.get("SUMMARY", "") or "").strip() or "(no title)"
+    try:
+        start = component.get("DTSTART")
+        when = start.dt if start is not None else None
+    except Exception:  # a broken DTSTART
+        when = None
+    day = when.date() if isinstance(when, datetime) else when
+    return f'"{title[:80]}" ({day.isoformat()})' if isinstance(day, date) else f'"{title[:80]}"'
+
+
+def rule_problem(component: Component) -> str | None:
+    """Why an event's repeat rule is not expanded, or None when it may be."""
+    rules = component.get("RRULE")
+    if rules is None:
+        return None
+    for rule in rules if isinstance(rules, list) else [rules]:
+        values: Any = rule
+        freq = str((values.get("FREQ") or [""])[0]).upper()
+        if freq in SUB_DAILY:
+            return f"it repeats {freq.lower()} (more often than daily), not expanded"
+        per_day = 1
+        for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+            per_day *= max(1, len(values.get(part) or []))
+        if per_day > MAX_STARTS_PER_DAY:
+            return f"it repeats {per_day} times a day, not expanded"
+    return None
+
+
+def expand(
+    calendar: Calendar, first_day: date, last_day: date, tz: ZoneInfo, where: str
+) -> Expansion:
+    """Entries of the days ``first_day`` to ``last_day`` (inclusive) in ``tz``."""
+    result = Expansion()
+    window_start = datetime.combine(first_day, time.min, tz)
+    window_end = datetime.combine(last_day + timedelta(days=1), time.min, tz)
+    events = list(calendar.walk("VEVENT"))
+    by_uid: dict[str, Component] = {}
+    refused: set[str] = set()
+    for event in events:
+        uid = str(event.get("UID", ""))
+        if event.get("RECURRENCE-ID") is None or uid not in by_uid:
+            by_uid[uid] = event
+        problem = rule_problem(event)
+        if problem and uid not in refused:
+            refused.add(uid)
+            result.warnings.append(f"calendar {where}: skipped {describe(event)}: {problem}")
+    query = recurring_ical_events.of(calendar, skip_bad_series=True)
+    found = {str(series.uid) for series in query.series}
+    for uid, event in by_uid.items():
+        if uid not in found and uid not in refused:
+            result.warnings.append(
+                f"calendar {where}: skipped {describe(event)}: it cannot be read"
+            )
+    started = clock.monotonic()
+    series_list = [s for s in query.series if str(s.uid) not in refused]
+    for number, series in enumerate(series_list):
+        if clock.monotonic() - started > EXPANSION_BUDGET_S:
+            left = len(series_list) - number
+            result.warnings.append(
+                f"calendar {where}: reading took over {EXPANSION_BUDGET_S:g} s; "
+                f"{left} events or series were skipped"
+            )
+            break
+        name = describe(by_uid.get(str(series.uid), Component()))
+        try:
+            occurrences = list(
+                islice(series.between(window_start, window_end), MAX_OCCURRENCES_PER_SERIES + 1)
+            )
+            components = [o.as_component(False) for o in occurrences]
+            entries = [e for c in components for e in _entries(c, tz)]
+        except Exception:  # any fault of one series costs that series only
+            result.warnings.append(
+                f"calendar {where}: skipped {name}: its dates or repeat rule cannot be read"
+            )
+            continue
+        if len(occurrences) > MAX_OCCURRENCES_PER_SERIES:
+            result.warnings.append(
+                f"calendar {where}: {name} has over {MAX_OCCURRENCES_PER_SERIES} occurrences "
+                "in the planning window; only the first were read"
+            )
+            entries = [e for c in components[:MAX_OCCURRENCES_PER_SERIES] for e in _entries(c, tz)]
+        too_long = [e for e in entries if _span(e) > MAX_EVENT_DAYS]
+        if too_long:
+            result.warnings.append(
+                f"calendar {where}: {name} lasts over {MAX_EVENT_DAYS} days: not read as runs"
+            )
+        result.entries.extend(
+            e
+            for e in entries
+            if first_day <= e.day <= last_day
+            and not e.cancelled
+            and not e.uid.endswith(OWN_UID_SUFFIX)
+            and _span(e) <= MAX_EVENT_DAYS
+        )
+    result.entries.sort(key=lambda e: (e.day, e.title, e.uid))
+    return result
+
+
+def _span(entry: CalendarEntry) -> int:
+    """Days from this entry's day to its event's last day, both included."""
+    return ((entry.last_day or entry.day) - entry.day).days + 1
+
+
+def _aware(moment: datetime, tz: ZoneInfo) -> datetime:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=tz)).astimezone(tz)
+
+
+def _entries(component: Component, tz: ZoneInfo) -> list[CalendarEntry]:
+    """The days one occurrence covers, each as an entry (see the module's docstring)."""
+    start_prop = component.get("DTSTART")
+    if start_prop is None:
+        return []
+    start = start_prop.dt
+    end_prop = component.get("DTEND")
+    end = end_prop.dt if end_prop is not None else None
+    duration_prop = component.get("DURATION")
+    uid = str(component.get("UID", ""))
+    title = str(component.get("SUMMARY", "") or "").strip()
+    cancelled = str(component.get("STATUS", "")).upper() == "CANCELLED"
+    if not isinstance(start, datetime):
+        if isinstance(end, datetime):
+            end = end.date()
+        if end is None and duration_prop is not None:
+            end = start + timedelta(days=duration_prop.dt.days)
+        last = end - timedelta(days=1) if isinstance(end, date) and end > start else start
+        return _days(uid, title, start, last, None, None, True, cancelled)
+    start_dt = _aware(start, tz)
+    if isinstance(end, datetime):
+        end_dt: datetime | None = _aware(end, tz)
+    elif isinstance(end, date):
+        end_dt = datetime.combine(end, time.min, tz)
+    elif duration_prop is not None:
+        end_dt = start_dt + duration_prop.dt
+    else:
+        end_dt = None
+    duration_s = max(0.0, (end_dt - start_dt).total_seconds()) if end_dt else None
+    first = start_dt.date()
+    last = (end_dt - timedelta(microseconds=1)).date() if end_dt and end_dt > start_dt else first
+    return _days(uid, title, first, last, start_dt, duration_s, False, cancelled)
+
+
+def _days(
+    uid: str,
+    title: str,
+    first: date,
+    last: date,
+    start: datetime | None,
+    duration_s: float | None,
+    all_day: bool,
+    cancelled: bool,
+) -> list[CalendarEntry]:
+    count = (last - first).days + 1
+    several = count > 1
+    days: Iterable[date] = (first + timedelta(days=n) for n in range(count))
+    if count > MAX_EVENT_DAYS:  # only its first day, marked by its span, to warn about
+        days = [first]
+    return [
+        CalendarEntry(
+            uid=uid,
+            title=title,
+            day=day,
+            start=start if day == first else None,
+            duration_s=duration_s,
+            all_day=all_day,
+            cancelled=cancelled,
+            last_day=last if several else None,
+        )
+        for day in days
+    ]
