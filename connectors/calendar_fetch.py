@@ -171,7 +171,7 @@ def _fetch_hops(url: str, where: str, limits: FetchLimits, cancel: threading.Eve
     for hop in range(limits.max_redirects + 1):
         parts = urlsplit(current)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise SourceError(f"calendar {where}: refused a redirect to a non-https link")
+            raise SourceError(f"calendar {where}: refused a redirect to a scheme other than https")
         try:
             port = parts.port or (443 if parts.scheme == "https" else 80)
             addresses = limits.resolver(parts.hostname, port)

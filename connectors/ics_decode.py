@@ -16,6 +16,9 @@ from .base import SourceError
 
 BOMS = (("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"))
 
+PREFERRED = ("cp1252", "latin_1", "iso8859_15")
+"""Windows-1252 and its ISO cousins: what Outlook and older tools in Western Europe write."""
+
 
 @dataclass(frozen=True, slots=True)
 class Decoded:
@@ -37,7 +40,13 @@ def decode_calendar(data: bytes, where: str) -> Decoded:
         return Decoded(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
+    if best is not None:
+        # Ties are common on short texts (cp1250, cp1252 and cp1257 all fit "Lauf über");
+        # among equally likely encodings the Western one of most exports wins.
+        tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+        best = next((m for m in tied if m.encoding in PREFERRED), best)
     if best is None or best.encoding in ("utf_8", "utf-8"):
         raise SourceError(
             f"calendar {where}: not a text file in any known encoding, not read",

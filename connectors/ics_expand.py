@@ -17,9 +17,9 @@ from __future__ import annotations
 import time as clock
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 import recurring_ical_events
@@ -36,6 +36,13 @@ stage races and training camps last up to about two weeks (hamsync default)."""
 EXPANSION_BUDGET_S = 20.0
 """Time to expand one calendar; series left over are skipped with a warning (hamsync default)."""
 SUB_DAILY = ("SECONDLY", "MINUTELY", "HOURLY")
+
+
+class _TolerantQuery(recurring_ical_events.CalendarQuery):  # type: ignore[misc]
+    """A query that drops a series on any error it raises while collected, not only the
+    library's own list (icalendar raises its own errors for broken property values)."""
+
+    suppressed_errors: ClassVar[list[type[Exception]]] = [Exception]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,11 +115,14 @@ def expand(
         uid = str(event.get("UID", ""))
         if event.get("RECURRENCE-ID") is None or uid not in by_uid:
             by_uid[uid] = event
-        problem = rule_problem(event)
+        try:
+            problem = rule_problem(event)
+        except Exception:  # a repeat rule icalendar could not parse at all
+            problem = "its repeat rule cannot be read"
         if problem and uid not in refused:
             refused.add(uid)
             result.warnings.append(f"calendar {where}: skipped {describe(event)}: {problem}")
-    query = recurring_ical_events.of(calendar, skip_bad_series=True)
+    query = recurring_ical_events.of(calendar, skip_bad_series=True, calendar_query=_TolerantQuery)
     found = {str(series.uid) for series in query.series}
     for uid, event in by_uid.items():
         if uid not in found and uid not in refused:
@@ -201,7 +211,13 @@ def _entries(component: Component, tz: ZoneInfo) -> list[CalendarEntry]:
         end_dt = start_dt + duration_prop.dt
     else:
         end_dt = None
-    duration_s = max(0.0, (end_dt - start_dt).total_seconds()) if end_dt else None
+    # Subtract in UTC: two times of one zone subtract as wall-clock times in Python, which is
+    # an hour off across a change to or from summer time.
+    duration_s = (
+        max(0.0, (end_dt.astimezone(UTC) - start_dt.astimezone(UTC)).total_seconds())
+        if end_dt
+        else None
+    )
     first = start_dt.date()
     last = (end_dt - timedelta(microseconds=1)).date() if end_dt and end_dt > start_dt else first
     return _days(uid, title, first, last, start_dt, duration_s, False, cancelled)
