@@ -83,8 +83,28 @@ def describe(component: Component) -> str:
     return f'"{title[:80]}" ({day.isoformat()})' if isinstance(day, date) else f'"{title[:80]}"'
 
 
+RANGES = {
+    "BYMONTH": (1, 12),
+    "BYMONTHDAY": (1, 31),
+    "BYYEARDAY": (1, 366),
+    "BYWEEKNO": (1, 53),
+    "BYHOUR": (0, 23),
+    "BYMINUTE": (0, 59),
+    "BYSECOND": (0, 60),
+    "BYSETPOS": (1, 366),
+}
+"""RFC 5545 3.3.10: the allowed values of each part (negative ones count from the end)."""
+DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def rule_problem(component: Component) -> str | None:
-    """Why an event's repeat rule is not expanded, or None when it may be."""
+    """Why an event's repeat rule is not expanded, or None when it may be.
+
+    Besides sub-daily rules, rules that can never match are refused here: the expansion
+    library searches for a match up to the year 9999 (``BYMONTH=13`` with ``FREQ=DAILY`` ran
+    for minutes), so a value out of its RFC 5545 range or a day no listed month has is a
+    broken rule, not an empty one.
+    """
     rules = component.get("RRULE")
     if rules is None:
         return None
@@ -98,7 +118,24 @@ def rule_problem(component: Component) -> str | None:
             per_day *= max(1, len(values.get(part) or []))
         if per_day > MAX_STARTS_PER_DAY:
             return f"it repeats {per_day} times a day, not expanded"
+        if _out_of_range(values):
+            return "its repeat rule cannot be read (a value out of range)"
     return None
+
+
+def _out_of_range(values: Any) -> bool:
+    interval = values.get("INTERVAL") or [1]
+    if int(interval[0]) < 1:
+        return True
+    for part, (low, high) in RANGES.items():
+        for value in values.get(part) or []:
+            number = abs(int(value))
+            signed_ok = part not in ("BYMONTH", "BYHOUR", "BYMINUTE", "BYSECOND") or int(value) >= 0
+            if not (low <= number <= high and signed_ok and (number != 0 or low == 0)):
+                return True
+    months = [int(m) for m in values.get("BYMONTH") or []]
+    days = [abs(int(d)) for d in values.get("BYMONTHDAY") or []]
+    return bool(months and days and min(days) > max(DAYS_IN_MONTH[m - 1] for m in months))
 
 
 def expand(

@@ -314,6 +314,30 @@ def test_sub_daily_rules_are_never_expanded(read: Read, rule: str) -> None:
     assert any('"Run club" (2012-01-01)' in w for w in warnings)
 
 
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=DAILY;BYMONTH=13",
+        "FREQ=WEEKLY;INTERVAL=0",
+        "FREQ=MONTHLY;BYMONTHDAY=40",
+        "FREQ=WEEKLY;BYDAY=TU;BYMONTHDAY=31;BYMONTH=2",
+        "FREQ=YEARLY;BYMONTH=4,6;BYMONTHDAY=31",
+    ],
+)
+def test_rules_that_can_never_match_are_refused_at_once(read: Read, rule: str) -> None:
+    """The expansion library looks for a match up to the year 9999 (BYMONTH=13 ran for
+    minutes): an impossible rule is a broken one, named and skipped before any search."""
+    cal = ics(
+        f"UID:never@x\nDTSTAMP:20260101T000000Z\nSUMMARY:Run club\nRRULE:{rule}\n"
+        "DTSTART:20120103T170000Z\nDURATION:PT1H",
+        "UID:good@x\nDTSTAMP:20260101T000000Z\nSUMMARY:Hills session\n"
+        "DTSTART;TZID=Europe/Zurich:20260311T180000\nDURATION:PT1H",
+    )
+    events, warnings = read(cal, date(2026, 3, 1), date(2026, 4, 5))
+    assert days(events) == [(date(2026, 3, 11), "Hills session")]
+    assert len(warnings) == 1 and '"Run club" (2012-01-03)' in warnings[0]
+
+
 def test_a_daily_series_since_2012_gives_the_windows_days_only(read: Read) -> None:
     """An old daily series is expanded over the window only: one run a day of the window."""
     cal = ics(
