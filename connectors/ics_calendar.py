@@ -29,6 +29,7 @@ from .calendar_fetch import MAX_CALENDAR_BYTES, FetchLimits, fetch, too_large
 from .calendar_url import is_url, normalised, shown_location
 from .ics_decode import decode_calendar
 from .ics_expand import OWN_UID_SUFFIX, CalendarEntry, Expansion, expand
+from .ics_prefilter import slim
 
 __all__ = [
     "FETCH_TIMEOUT_S",
@@ -69,16 +70,14 @@ def read_ics_source(location: str, limits: FetchLimits | None = None) -> bytes:
     return data
 
 
-def parse_calendar(data: bytes, where: str) -> tuple[Calendar, list[str]]:
-    """The parsed calendar and warnings (encoding, events that could not be parsed).
+def parse_calendar(text: str, where: str) -> tuple[Calendar, list[str]]:
+    """The parsed calendar and warnings about events that could not be parsed.
 
     When the whole text does not parse, each event is parsed on its own beside the
     calendar's other parts (time zones), and the broken ones are skipped with a warning.
     Messages never quote the file's content beyond an event's title.
     """
-    decoded = decode_calendar(data, where)
-    warnings = [decoded.warning] if decoded.warning else []
-    text = decoded.text
+    warnings: list[str] = []
     if "BEGIN:VCALENDAR" not in text[:4096].upper():
         raise SourceError(
             f"calendar {where}: not an iCalendar file (no BEGIN:VCALENDAR at its start)",
@@ -121,7 +120,11 @@ def calendar_entries(
     ics: bytes, first_day: date, last_day: date, tz: ZoneInfo, where: str
 ) -> Expansion:
     """Entries of ``first_day`` to ``last_day`` (inclusive) in the runner's zone, and warnings."""
-    calendar, warnings = parse_calendar(ics, where)
+    decoded = decode_calendar(ics, where)
+    text = slim(decoded.text, first_day, last_day)
+    calendar, warnings = parse_calendar(text, where)
+    if decoded.warning:
+        warnings.insert(0, decoded.warning)
     try:
         expansion = expand(calendar, first_day, last_day, tz, where)
     except SourceError:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time as clock
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
@@ -36,6 +37,8 @@ stage races and training camps last up to about two weeks (hamsync default)."""
 EXPANSION_BUDGET_S = 20.0
 """Time to expand one calendar; series left over are skipped with a warning (hamsync default)."""
 SUB_DAILY = ("SECONDLY", "MINUTELY", "HOURLY")
+FAST_FORWARD_SLACK_DAYS = 30
+"""How far before the window a fast-forwarded series starts (beyond any event's length)."""
 
 
 class _TolerantQuery(recurring_ical_events.CalendarQuery):  # type: ignore[misc]
@@ -123,6 +126,41 @@ def rule_problem(component: Component) -> str | None:
     return None
 
 
+def fast_forward(event: Component, first_day: date) -> None:
+    """Move an old daily or weekly series' start forward by whole periods, in place.
+
+    The expansion library walks every occurrence from DTSTART on: a daily series begun in
+    2012 costs thousands of steps before the window. Without COUNT, moving DTSTART (and DTEND)
+    by a whole number of periods (INTERVAL days or weeks) keeps every later occurrence: the
+    rule's phase, weekday and filters are unchanged. The moved start lies
+    :data:`FAST_FORWARD_SLACK_DAYS` before the window, so the start itself (always an
+    occurrence, RFC 5545) never shows in it.
+    """
+    rules = event.get("RRULE")
+    if rules is None or isinstance(rules, list):
+        return
+    values: Any = rules
+    freq = str((values.get("FREQ") or [""])[0]).upper()
+    if freq not in ("DAILY", "WEEKLY") or values.get("COUNT"):
+        return
+    period = int((values.get("INTERVAL") or [1])[0]) * (7 if freq == "WEEKLY" else 1)
+    start_prop: Any = event["DTSTART"]
+    start = start_prop.dt
+    start_day = start.date() if isinstance(start, datetime) else start
+    target = first_day - timedelta(days=FAST_FORWARD_SLACK_DAYS)
+    steps = (target - start_day).days // period
+    if period < 1 or steps <= 0:
+        return
+    shift = timedelta(days=steps * period)
+    for name in ("DTSTART", "DTEND"):
+        if name in event:
+            prop: Any = event[name]
+            moved = prop.dt + shift
+            params = dict(prop.params)
+            del event[name]
+            event.add(name, moved, parameters=params)
+
+
 def _out_of_range(values: Any) -> bool:
     interval = values.get("INTERVAL") or [1]
     if int(interval[0]) < 1:
@@ -159,13 +197,16 @@ def expand(
         if problem and uid not in refused:
             refused.add(uid)
             result.warnings.append(f"calendar {where}: skipped {describe(event)}: {problem}")
+    names = {uid: describe(event) for uid, event in by_uid.items()}
+    for event in by_uid.values():
+        if event.get("RECURRENCE-ID") is None and str(event.get("UID", "")) not in refused:
+            with suppress(Exception):  # a series it cannot judge is expanded as it is
+                fast_forward(event, first_day)
     query = recurring_ical_events.of(calendar, skip_bad_series=True, calendar_query=_TolerantQuery)
     found = {str(series.uid) for series in query.series}
-    for uid, event in by_uid.items():
+    for uid in by_uid:
         if uid not in found and uid not in refused:
-            result.warnings.append(
-                f"calendar {where}: skipped {describe(event)}: it cannot be read"
-            )
+            result.warnings.append(f"calendar {where}: skipped {names[uid]}: it cannot be read")
     started = clock.monotonic()
     series_list = [s for s in query.series if str(s.uid) not in refused]
     for number, series in enumerate(series_list):
@@ -176,7 +217,7 @@ def expand(
                 f"{left} events or series were skipped"
             )
             break
-        name = describe(by_uid.get(str(series.uid), Component()))
+        name = names.get(str(series.uid)) or describe(Component())
         try:
             occurrences = list(
                 islice(series.between(window_start, window_end), MAX_OCCURRENCES_PER_SERIES + 1)
