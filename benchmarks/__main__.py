@@ -11,7 +11,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import api_requests, corpus, descent, files, plan_bench, startup, state_bench
+from benchmarks import (
+    api_requests,
+    calendar_bench,
+    corpus,
+    descent,
+    files,
+    plan_bench,
+    startup,
+    state_bench,
+)
 from benchmarks.table import Row, render
 
 
@@ -59,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     section("requests", api_requests.rows)
     section("planner", lambda: plan_bench.rows(quick))
     section("state", lambda: state_bench.rows(quick))
+    section("calendar", lambda: calendar_bench.rows(quick))
     section("start-up", lambda: startup.rows(quick))
     print(f"Machine: {machine()}\n")
     print(render(rows))

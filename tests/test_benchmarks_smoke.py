@@ -31,3 +31,11 @@ def test_state_benchmark_runs() -> None:
     rows = state_bench.rows(quick=True)
     assert [r.section for r in rows] == ["state", "state"]
     assert all(r.hamsync.endswith(" ms") for r in rows)
+
+
+def test_calendar_benchmark_runs_on_a_small_calendar() -> None:
+    """The big-calendar row is produced (on a 1 MB calendar in quick mode)."""
+    from benchmarks import calendar_bench
+
+    rows = calendar_bench.rows(quick=True)
+    assert len(rows) == 1 and "daily series since 2012" in rows[0].what and rows[0].ratio
