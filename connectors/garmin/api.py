@@ -28,6 +28,12 @@ class GarminApi:
             f"activity list (from {start})", lambda g: g.get_activities(start, limit)
         )
 
+    def activity(self, activity_id: str) -> Any:
+        """One activity's summary (``/activity-service/activity/{id}``): a multisport leg."""
+        return self.session.call(
+            f"activity {activity_id}", lambda g: g.get_activity(str(activity_id))
+        )
+
     def activity_description(self, activity_id: str) -> str | None:
         """The activity's description as it stands; None when it has none."""
         activity = self.session.call(

@@ -12,6 +12,9 @@ from typing import Any
 
 from planner.models import CheckIn, Feeling, Run, Sport
 
+MULTISPORT_TYPE_KEYS = frozenset({"multi_sport"})
+"""A triathlon, duathlon, swimrun or trail + bike: one parent in the list, its legs apart."""
+
 RUNNING_PARENT_TYPE = 1
 """Garmin's ``parentTypeId`` of running and all its sub-types (trail, treadmill, track...)."""
 TRAIL_TYPE_KEYS = frozenset({"trail_running", "ultra_run"})
@@ -148,3 +151,70 @@ def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return float(value)
+
+
+def is_multisport(payload: dict[str, Any]) -> bool:
+    """True for a multisport parent: the list holds it alone, its legs only by id."""
+    kind = payload.get("activityType") or payload.get("activityTypeDTO") or {}
+    return bool(payload.get("isMultiSportParent")) or kind.get("typeKey") in MULTISPORT_TYPE_KEYS
+
+
+def child_ids(payload: dict[str, Any]) -> list[str]:
+    """The legs' activity ids (``childIds``, in the list item or its ``metadataDTO``)."""
+    ids = payload.get("childIds") or (payload.get("metadataDTO") or {}).get("childIds") or []
+    return [str(i) for i in ids if isinstance(i, int | str) and str(i).isdigit()]
+
+
+def leg_payload(detail: dict[str, Any]) -> dict[str, Any]:
+    """An ``/activity-service/activity/{id}`` answer in the shape of a list item.
+
+    The detail keeps its figures in ``summaryDTO`` and its type in ``activityTypeDTO``
+    (``testdata/garmin/extracted/test_activity_get__1_GET.json``).
+    """
+    summary = detail.get("summaryDTO") or {}
+    return {
+        **summary,
+        "activityId": detail.get("activityId"),
+        "activityName": detail.get("activityName"),
+        "activityType": detail.get("activityTypeDTO") or {},
+    }
+
+
+def multisport_run(parent: dict[str, Any], legs: list[dict[str, Any]]) -> Run | None:
+    """One run made of the run and hike legs of a multisport activity, or None without any.
+
+    Distance, times, climb and descent are the sums over those legs (a swim or bike leg adds
+    nothing); it is a trail run when a leg is, a run when a leg is a run, else a hike. The id
+    is the parent's, so a re-sync updates the same run. Source: the legs are separate
+    activities that the list never shows (garmin-health-data #72).
+    """
+    runs = [r for r in (to_run(leg) for leg in legs) if r is not None]
+    start = start_of(parent)
+    if not runs or start is None or parent.get("activityId") is None:
+        return None
+    sports = {r.sport for r in runs}
+    sport = (
+        Sport.TRAIL_RUN
+        if Sport.TRAIL_RUN in sports
+        else Sport.RUN
+        if Sport.RUN in sports
+        else Sport.HIKE
+    )
+    descents = [r.descent_m for r in runs if r.descent_m is not None]
+    ascents = [r.ascent_m for r in runs if r.ascent_m is not None]
+    sources = {r.descent_from for r in runs if r.descent_m is not None}
+    identifier = run_id(parent)
+    return Run(
+        id=identifier,
+        sources=(identifier,),
+        start=min([start, *(r.start for r in runs)]),
+        sport=sport,
+        distance_m=sum(r.distance_m for r in runs),
+        moving_s=sum(r.moving_s for r in runs),
+        elapsed_s=sum(r.elapsed_s for r in runs),
+        ascent_m=sum(ascents) if ascents else None,
+        descent_m=sum(descents) if descents else None,
+        descent_from=("none" if not descents else "summary" if "summary" in sources else "device"),
+        name=str(parent.get("activityName") or ""),
+        platform_trail=any(r.platform_trail for r in runs),
+    )

@@ -154,7 +154,9 @@ class GarminSession:
         status = status_of(exc)
         if status == 429:
             return self._block(_rate_limited(exc))
-        if status in (401, 403):
+        if status == 403:
+            return self._block(_forbidden(exc, what))
+        if status == 401:
             return self._block(
                 SourceError(f"Garmin Connect {what}: the sign-in was refused", LOGIN_FIX)
             )
@@ -181,6 +183,40 @@ class GarminSession:
             return (self.token_dir / TOKEN_FILE).stat().st_mtime
         except OSError:
             return None
+
+
+def _forbidden(exc: BaseException, what: str) -> SourceError:
+    """A 403 from the API while the tokens are good: Garmin (or Cloudflare before it) is
+    refusing this client or network for a while, which a new sign-in only makes worse.
+
+    garminconnect says the same (``client/constants.py``: "a 403 here can also mean Garmin
+    is blocking this client or network rather than rejecting the token"); blocks lift by
+    themselves, usually within minutes to hours (python-garminconnect #113). An HTML answer
+    (a "Just a moment..." page) is a block for sure; otherwise the fix names the sign-in, but
+    only if it lasts.
+    """
+    message = (
+        f"Garmin Connect {what}: Garmin refused the request (403) and may be blocking this "
+        "network for a while; hamsync retries at the next sync, no new sign-in needed"
+    )
+    if _html_answer(exc):
+        return SourceError(message)
+    return SourceError(message, "only if this lasts more than a day: `hamsync login garmin`")
+
+
+def _html_answer(exc: BaseException) -> bool:
+    """True when the response behind ``exc`` is a web page, not an API answer."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        response = getattr(current, "response", None)
+        if response is not None:
+            kind = str(getattr(response, "headers", {}).get("Content-Type", "")).lower()
+            start = (getattr(response, "text", "") or "")[:200].lstrip().lower()
+            return "html" in kind or start.startswith(("<!doctype html", "<html"))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _rate_limited(exc: BaseException) -> SourceError:

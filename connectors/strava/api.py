@@ -17,7 +17,7 @@ from stravalib import exc as strava_exc
 from stravalib.client import Client
 
 from ..base import SourceError
-from .errors import ExpectedNotFound, network, revoked, status_of, translate
+from .errors import ExpectedNotFound, NotFound, network, revoked, status_of, translate
 from .oauth import LOGIN_FIX, Tokens, TokenStore
 from .usage import UsageMeter
 
@@ -193,7 +193,7 @@ class StravaApi:
         except strava_exc.ObjectNotFound as error:
             if not_found_ok:
                 raise ExpectedNotFound from None
-            raise SourceError(f"Strava: not found ({status_of(error)})") from None
+            raise NotFound(f"Strava: not found ({status_of(error)})") from None
         except strava_exc.Fault as error:
             raise translate(error, self.meter, self.clock) from None
         except requests.RequestException as error:

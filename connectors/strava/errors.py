@@ -21,6 +21,11 @@ class ExpectedNotFound(Exception):
     """A 404 the caller expects (streams of a manual activity)."""
 
 
+class NotFound(SourceError):
+    """Strava answered 404 for one object (an activity deleted or made private since it was
+    listed): that object is skipped, the others go on."""
+
+
 def status_of(error: strava_exc.Fault) -> int | None:
     response = getattr(error, "response", None)
     return getattr(response, "status_code", None)
@@ -55,7 +60,7 @@ def translate(
         )
     if status == 429:
         return SourceError(
-            f"Strava's rate limit is reached ({meter.text()}); nothing was lost, the "
+            f"Strava's rate limit is reached ({meter.exhausted_text()}); nothing was lost, the "
             f"sync resumes where it stopped: {RETRY_LATER}",
             retry_after_s=_wait_after_429(error, meter, clock()),
         )

@@ -20,8 +20,8 @@ from typing import Any
 from planner.models import CheckIn, Feeling, Run, Sport, Terrain
 from planner.terrain import measure
 
-DEFAULT_SPORTS = ("Run", "TrailRun")
-"""Strava sport types pulled unless the config names others (VirtualRun, Hike, Walk...)."""
+DEFAULT_SPORTS = ("Run", "TrailRun", "VirtualRun")
+"""Strava sport types pulled unless the config names others (Hike, Walk...)."""
 
 SPORTS: dict[str, Sport] = {
     "Run": Sport.RUN,
@@ -92,6 +92,13 @@ def exertion_checkin(detail: Mapping[str, Any], day: date) -> CheckIn | None:
     return CheckIn(day, Feeling.SENSITIVE, note, source="strava")
 
 
+def is_virtual(payload: Mapping[str, Any]) -> bool:
+    """A virtual run (Zwift, a treadmill app) or any activity on a trainer or treadmill
+    (``trainer: true``): it counts for the weekly dose, but a virtual course's profile is not
+    a descent the legs ran, so it carries none."""
+    return sport_type(payload) == "VirtualRun" or payload.get("trainer") is True
+
+
 def is_manual(payload: Mapping[str, Any]) -> bool:
     """Manual entries have no recording, so no streams: asking costs a request for a 404."""
     return bool(payload.get("manual"))
@@ -114,10 +121,13 @@ def to_run(
     moving = _number(payload.get("moving_time"))
     elapsed = _number(payload.get("elapsed_time"))
     moving_s = moving if moving is not None else (elapsed or 0.0)
-    terrain = _terrain(streams, distance) if altitude_usable(streams) else None
+    virtual = is_virtual(payload)
+    terrain = _terrain(streams, distance) if altitude_usable(streams) and not virtual else None
     ascent: float | None
     descent: float | None
-    if terrain is not None:
+    if virtual:
+        ascent, descent, source = None, None, "none"
+    elif terrain is not None:
         ascent, descent, source = terrain.ascent_m, terrain.descent_m, "computed"
     else:
         ascent, descent = _summary_climb(payload, detail)

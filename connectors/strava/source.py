@@ -27,13 +27,16 @@ from planner.models import CheckIn, Run
 
 from ..base import Problem, PullResult, SourceError
 from .api import StravaApi
+from .errors import NotFound
 from .mapping import (
     DEFAULT_SPORTS,
     STREAM_TYPES,
     altitude_usable,
     exertion_checkin,
     is_manual,
+    is_virtual,
     local_day,
+    run_id,
     sport_type,
     start_of,
     strength_day,
@@ -51,7 +54,9 @@ CURSOR_VERSION = 1
 class _Cursor:
     newest: datetime | None = None
     seen: dict[str, list[str]] = field(default_factory=dict)
-    """Activity id -> [start, fingerprint] for the activities within the overlap window."""
+    """Activity id -> [start, fingerprint] for the activities within the overlap window, plus
+    ``"run"`` for those delivered as runs (so that a run re-labelled or deleted on Strava can
+    be taken back)."""
 
     @classmethod
     def parse(cls, text: str | None) -> _Cursor:
@@ -62,7 +67,9 @@ class _Cursor:
             if not isinstance(raw, dict) or raw.get("v") != CURSOR_VERSION:
                 return cls()
             newest = datetime.fromisoformat(raw["newest"]) if raw.get("newest") else None
-            seen = {str(k): [str(v[0]), str(v[1])] for k, v in dict(raw.get("seen", {})).items()}
+            seen = {str(k): [str(x) for x in v[:3]] for k, v in dict(raw.get("seen", {})).items()}
+            if any(len(v) < 2 for v in seen.values()):
+                return cls()
             return cls(newest, seen)
         except (ValueError, TypeError, KeyError, IndexError):  # damaged: start again
             return cls()
@@ -136,11 +143,23 @@ class StravaSource:
             return PullResult((), new.dump(self.overlap), tuple(problems))
         runs = []
         found = _Found()
+        removed = self._vanished(listed, old, after) if complete else []
+        for aid in removed:
+            new.seen.pop(aid, None)
         todo = self._todo(listed, old)
         for index, payload in enumerate(todo):
             aid = str(payload["id"])
             try:
                 run = self._process(payload, found)
+            except NotFound:
+                problems.append(
+                    Problem(
+                        f"activity {aid}",
+                        "Strava answered 404 (deleted or made private since it was listed); "
+                        "skipped",
+                    )
+                )
+                run = None
             except SourceError as error:
                 if index == 0:
                     raise  # nothing done: the whole source failed, retried next sync
@@ -153,17 +172,36 @@ class StravaSource:
                 break
             if run is not None:
                 runs.append(run)
+            elif _delivered(old, aid):
+                removed.append(aid)  # re-labelled (Run -> Ride) or unreadable now
             new.seen[aid] = [start_of(payload).isoformat(), fingerprint(payload)]
+            if run is not None:
+                new.seen[aid].append("run")
             start = start_of(payload)
             new.newest = start if new.newest is None else max(new.newest, start)
         return PullResult(
             tuple(runs),
             new.dump(self.overlap),
             tuple(problems),
+            removed_run_ids=tuple(run_id(aid) for aid in removed),
             checkins=tuple(found.checkins),
             notices=tuple(found.notices),
             strength_days=tuple(sorted(found.strength_days)),
         )
+
+    def _vanished(self, listed: list[dict[str, Any]], old: _Cursor, after: datetime) -> list[str]:
+        """Ids delivered as runs, started inside the listed window, and no longer listed
+        (deleted on Strava). Only a complete listing can tell."""
+        ids = {str(p.get("id")) for p in listed}
+        gone = []
+        for aid, (start, *rest) in old.seen.items():
+            try:
+                begun = datetime.fromisoformat(start)
+            except ValueError:
+                continue
+            if rest[1:] == ["run"] and begun > after and aid not in ids:
+                gone.append(aid)
+        return sorted(gone)
 
     def _list(self, after: datetime) -> tuple[list[dict[str, Any]], bool, bool]:
         """Every activity after ``after`` (complete), or the pages the budget allowed."""
@@ -209,6 +247,10 @@ class StravaSource:
         activity_id = int(payload["id"])
         streams = None
         detail = None
+        if is_virtual(payload):  # no descent to measure: no streams request
+            run = to_run(payload, None, None)
+            found.notices.append(virtual_notice(run))
+            return run
         if not is_manual(payload):
             if not self.api.can_read(1):
                 raise _OutOfBudget
@@ -240,6 +282,19 @@ class StravaSource:
             f"stopped {stage} before Strava's rate limit ({self.api.usage_text()}); the next "
             "sync continues from here",
         )
+
+
+def _delivered(cursor: _Cursor, aid: str) -> bool:
+    """True when an earlier pull delivered this activity as a run."""
+    return cursor.seen.get(aid, [])[2:] == ["run"]
+
+
+def virtual_notice(run: Run) -> str:
+    """What the sync report says about a virtual or treadmill run."""
+    return (
+        f"{run.name or 'activity'} on {run.start:%Y-%m-%d} ({run.id}) is a virtual or treadmill "
+        "run: it counts for the weekly dose, with no descent"
+    )
 
 
 def summary_notice(run: Run, manual: bool = False) -> str:

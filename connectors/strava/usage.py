@@ -67,3 +67,27 @@ class UsageMeter:
     def text(self) -> str:
         """The last usage seen, for messages (``12/100 in 15 min, 40/1000 today``)."""
         return str(self.read or self.overall or "usage unknown")
+
+    def exhausted_text(self) -> str:
+        """The limit that is reached, named by its bucket (``2001/2000 today, overall``).
+
+        Strava keeps a read limit and an overall limit, each per 15 minutes and per day; a 429
+        can come from any of the four. When the headers show none reached, both buckets are
+        quoted as they stand.
+        """
+        full = []
+        for label, usage in (("read", self.read), ("overall", self.overall)):
+            if usage is None:
+                continue
+            if usage.short_used >= usage.short_limit:
+                full.append(f"{usage.short_used}/{usage.short_limit} in 15 min, {label}")
+            if usage.day_used >= usage.day_limit:
+                full.append(f"{usage.day_used}/{usage.day_limit} today, {label}")
+        if full:
+            return "; ".join(full)
+        known = [
+            f"{label}: {u}"
+            for label, u in (("read", self.read), ("overall", self.overall))
+            if u is not None
+        ]
+        return "; ".join(known) or "usage unknown"

@@ -68,7 +68,7 @@ def test_pull_reads_pages_until_the_window_and_pauses_between_calls(
     clock = Clock()
     pulled = source(tmp_path, clock, page_size=2, initial_days=7).pull(None, date(2026, 1, 10))
     assert [r.id for r in pulled.runs] == ["garmin:21461718086", "garmin:21482825013"]
-    assert pulled.cursor == "2026-01-08T14:10:21+00:00"
+    assert json.loads(pulled.cursor or "")["newest"] == "2026-01-08T14:10:21+00:00"
     lists = [c.request.url for c in responses.calls if c.request.url.startswith(LIST)]
     assert len(lists) == 2 and "start=2" in lists[1]
     assert len(responses.calls) == 4  # two profile reads at sign-in, two pages
@@ -84,7 +84,7 @@ def test_next_pull_asks_one_page_and_keeps_the_cursor(testdata_dir: Path, tmp_pa
     responses.get(LIST, json=recorded(testdata_dir, "test_activity_list__0_GET"))
     cursor = "2026-01-08T14:10:21+00:00"
     pulled = source(tmp_path, Clock(), page_size=20).pull(cursor, date(2026, 1, 10))
-    assert pulled.cursor == cursor
+    assert json.loads(pulled.cursor or "")["newest"] == cursor  # older bare cursors still read
     assert [r.id for r in pulled.runs] == ["garmin:21461718086", "garmin:21482825013"]
     assert len(responses.calls) == 3
 
