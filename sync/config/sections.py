@@ -61,8 +61,9 @@ class StravaSourceConfig(Section):
 
     enabled: bool = True
     client_id: Annotated[int, Field(gt=0)]
-    sports: list[str] = Field(default_factory=lambda: ["Run", "TrailRun"])
-    """Strava sport types to pull (Run, TrailRun; also e.g. VirtualRun, Hike, Walk)."""
+    sports: list[str] = Field(default_factory=lambda: ["Run", "TrailRun", "VirtualRun"])
+    """Strava sport types to pull (Run, TrailRun, VirtualRun; also e.g. Hike, Walk). A virtual
+    or trainer run counts for the weekly dose, without descent."""
     overlap_hours: Annotated[int, Field(ge=0, le=24 * 14)] = 48
     """Each sync looks this far back before the newest run seen (late uploads, edits)."""
     history_days: Annotated[int, Field(ge=1, le=3650)] = 90
