@@ -164,3 +164,25 @@ def test_the_cancelled_run_and_race_of_the_case_are_not_planned(tmp_path: Path) 
     assert (
         "week 2026-W10: 0 runs" in output and "week 2026-W11: 1 run (0 done, 1 planned)" in output
     )
+
+
+def test_the_secondly_series_of_the_case_costs_neither_time_nor_state(tmp_path: Path) -> None:
+    """rrule-secondly-dos through `hamsync sync`: the sync planned 604,801 runs and grew the
+    state by 440 MB; now the series is named in a warning, the long run is read, and the
+    state stays small."""
+    case = CASES / "rrule-secondly-dos"
+    if not case.is_dir():
+        pytest.skip("no shared cases")
+    shutil.copyfile(case / "planned-secondly.ics", tmp_path / "planned.ics")
+    (tmp_path / "config.toml").write_text(
+        'timezone = "Europe/Zurich"\nstate_dir = "state"\n[upcoming]\nics = "planned.ics"\n'
+        '[sinks.ics]\npath = "out.ics"\n',
+        encoding="utf-8",
+    )
+    config = str(tmp_path / "config.toml")
+    data = json.loads(run("sync", "--config", config, "--today", "2026-11-30", "--json"))
+    assert data["errors"] == []
+    assert any('"trail run"' in w and "secondly" in w for w in data["warnings"])
+    reasons = " ".join(r for s in data["sessions"] for r in s["reasons"])
+    assert "week 2026-W49: 1 run (0 done, 1 planned)" in reasons
+    assert len(database_bytes(tmp_path)) < 2 * 2**20
