@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,6 +18,7 @@ import pytest
 from daemon_helpers import CalendarServer, calendar_server, planned_calendar
 from typer.testing import CliRunner
 
+import connectors.ics_calendar
 from sync.cli import app
 from sync.config.model import load_config
 from sync.engine.daemon import Daemon
@@ -186,3 +188,51 @@ def test_the_secondly_series_of_the_case_costs_neither_time_nor_state(tmp_path: 
     reasons = " ".join(r for s in data["sessions"] for r in s["reasons"])
     assert "week 2026-W49: 1 run (0 done, 1 planned)" in reasons
     assert len(database_bytes(tmp_path)) < 2 * 2**20
+
+
+@pytest.fixture
+def trickling() -> Iterator[int]:
+    """The case's server: a 262-byte-like calendar sent 8 bytes at a time, slowly."""
+    body = planned_calendar(TODAY)
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            """Quiet."""
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for start in range(0, len(body), 8):
+                try:
+                    self.wfile.write(body[start : start + 8])
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(1.0)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd.server_address[1]
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_a_trickling_calendar_server_is_given_up_at_the_deadline(
+    trickling: int, write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """slow-calendar-server-no-overall-deadline: the sync took 2 min 46 s; with a 1 s deadline
+    it reports "did not answer within 1 s" (exit 3) instead of waiting for the whole body."""
+    monkeypatch.setattr(connectors.ics_calendar, "FETCH_TIMEOUT_S", 1.0)
+    config = write_config(extra=f'[upcoming]\nics = "http://127.0.0.1:{trickling}/cal.ics"\n')
+    started = time.monotonic()
+    result = runner.invoke(
+        app, ["sync", "--config", str(config), "--today", TODAY.isoformat(), "--json"]
+    )
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 3
+    messages = [e["message"] for e in json.loads(result.stdout)["errors"]]
+    assert any("did not answer within 1 s" in m for m in messages)
+    assert elapsed < 60  # the body alone takes over a minute to trickle in
