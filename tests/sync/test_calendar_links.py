@@ -6,6 +6,7 @@ cancelled run is not planned (cancelled-run-read-as-run)."""
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import threading
 import time
@@ -47,6 +48,8 @@ def every_output(config: Path, tmp_path: Path) -> list[str]:
     ]
     log_file = tmp_path / "state" / "hamsync.log"
     console = tmp_path / "console.log"
+    logger = logging.getLogger("hamsync")
+    level, propagate = logger.level, logger.propagate
     with console.open("w") as stream:
         handlers = setup(log_file, stream=stream)
         try:
@@ -54,6 +57,8 @@ def every_output(config: Path, tmp_path: Path) -> list[str]:
             Daemon(load_config(config), now=lambda: later).job("test")
         finally:
             teardown(handlers)
+            logger.setLevel(level)  # as the other tests of this process expect it
+            logger.propagate = propagate
     texts += [log_file.read_text(), console.read_text()]
     return texts
 
