@@ -99,7 +99,9 @@ def setup(
 
 
 def teardown(handlers: list[logging.Handler]) -> None:
+    """Detach what :func:`setup` attached and let records propagate again, as before it."""
     logger = logging.getLogger("hamsync")
     for handler in handlers:
         logger.removeHandler(handler)
         handler.close()
+    logger.propagate = True
