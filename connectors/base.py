@@ -22,6 +22,8 @@ class Problem:
 
     where: str
     why: str
+    quiet: bool = False
+    """Listed by ``hamsync runs --skipped`` but not warned about (a course file, a ride)."""
 
     def __str__(self) -> str:
         return f"{self.where}: {self.why}"
@@ -42,6 +44,9 @@ class PullResult:
     are activities that were skipped."""
     strength_days: tuple[date, ...] = field(default=())
     """Local days on which the platform logged a strength activity (marks a session done, R8)."""
+    skipped: tuple[Problem, ...] | None = None
+    """Every input the source currently skips, reported now or before (``problems`` holds only
+    the new ones); None when the source does not keep such a list."""
 
 
 class SourceError(HamsyncError):

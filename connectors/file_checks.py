@@ -14,14 +14,16 @@ import math
 import struct
 from dataclasses import replace
 from pathlib import Path
-from typing import BinaryIO
 
 from connectors.recording import ReadError, Recording
 
 MAX_FIT_BYTES = 32 * 2**20
 """A 24 h ultra recorded every second is under 10 MB; hamsync default."""
-MAX_XML_BYTES = 64 * 2**20
-"""GPX and TCX are about six times larger than FIT for the same activity; hamsync default."""
+MAX_XML_BYTES = 256 * 2**20
+"""GPX and TCX are read incrementally (memory grows with the points, not the text); a 30 h
+ultra at 1 Hz is a 76 MB TCX, so 256 MB is about 100 h of activity; hamsync default."""
+MAX_ARCHIVE_BYTES = 2 * 2**30
+"""A zip of activities (a Strava bulk export of many years); hamsync default."""
 LOWEST_M = -500.0
 """Below the Dead Sea shore (-430 m): a broken barometer or a bad fix."""
 HIGHEST_M = 9000.0
@@ -32,34 +34,28 @@ _FIT_HEADER = struct.Struct("<BBHI4s")
 
 
 def check_before_decoding(path: Path) -> None:
-    """Raise :class:`ReadError` for a file that is not worth (or not safe) decoding."""
+    """Raise :class:`ReadError` for a file that is not worth (or not safe) decoding.
+
+    XML is checked for entity declarations while it is parsed (:mod:`connectors.xml_stream`),
+    archives member by member (:mod:`connectors.archives`).
+    """
     try:
         size = path.stat().st_size
+        name = path.name.lower()
         suffix = path.suffix.lower()
-        limit = MAX_FIT_BYTES if suffix == ".fit" else MAX_XML_BYTES
+        limit = {".fit": MAX_FIT_BYTES, ".gpx": MAX_XML_BYTES, ".tcx": MAX_XML_BYTES}.get(
+            suffix, MAX_ARCHIVE_BYTES if name.endswith(".zip") else MAX_XML_BYTES
+        )
         if size > limit:
             raise ReadError(
                 f"the file is {size / 2**20:.0f} MB, more than any activity "
                 f"(limit {limit // 2**20} MB); not read"
             )
-        with path.open("rb") as handle:
-            if suffix == ".fit":
+        if suffix == ".fit":
+            with path.open("rb") as handle:
                 _check_fit_header(handle.read(_FIT_HEADER.size), size)
-            elif _declares_entities(handle):
-                raise ReadError("the file declares XML entities (a DTD); activity files never do")
     except OSError as exc:
         raise ReadError(f"cannot read the file ({exc.strerror or exc})") from exc
-
-
-def _declares_entities(handle: BinaryIO) -> bool:
-    """True if a DOCTYPE or ENTITY declaration appears anywhere (read in bounded chunks)."""
-    tail = b""
-    while chunk := handle.read(1 << 20):
-        window = tail + chunk
-        if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
-            return True
-        tail = window[-16:]
-    return False
 
 
 def _check_fit_header(head: bytes, size: int) -> None:

@@ -1,46 +1,85 @@
-"""Activities from a folder of FIT, GPX and TCX files.
+"""Activities from a folder of FIT, GPX and TCX files, plain, gzipped or in zip archives.
 
-The cursor is a JSON object: ``files`` maps each file's relative POSIX path to its fingerprint
-(``"mtime_ns:size"``), so a pull decodes only new or changed files and reports the runs of files
-that disappeared in ``removed_run_ids``. ``runs`` keeps the run count of files that did not give
-exactly one run (so their ids can be removed), ``newest`` the start of each file's newest run and
-``shift_weeks`` the demo shift (see ``relative_to_today``).
+A *unit* is one file under the root: an activity file (``.fit``, ``.gpx``, ``.tcx``, each
+possibly ``.gz``) or a ``.zip`` archive of them (:mod:`connectors.archives`). The cursor is a
+JSON object: ``files`` maps each unit's relative POSIX path to its fingerprint
+(``"mtime_ns:size"``), so a pull decodes only new or changed units and reports the runs of
+units that disappeared in ``removed_run_ids``. ``ids`` keeps the run ids of units that did not
+give exactly ``file:<path>``, ``skipped`` the fingerprint and reasons of units that could not
+be read or hold no run (so they are neither decoded nor reported again until they change),
+``newest`` the start of each unit's newest run and ``shift_weeks`` the demo shift (see
+``relative_to_today``).
 
-A file that cannot be read becomes a :class:`Problem`; the other files are still imported.
+A file that cannot be read becomes a :class:`Problem` once; the other files are still
+imported. A folder or file that cannot be looked at keeps the runs it gave before and is
+reported on every pull while it lasts. A Strava export's ``activities.csv`` gives the sport of
+the files it lists (:mod:`connectors.strava_export`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
+from connectors.archives import Entry, entries, is_archive, read_all
 from connectors.base import Problem, PullResult
 from connectors.file_checks import check_before_decoding, clean_recording, implausible
-from connectors.fit_reader import read_fit
-from connectors.gpx_reader import read_gpx
-from connectors.recording import ReadError, Recording
-from connectors.tcx_reader import read_tcx
+from connectors.file_scan import Scan, scan, shown, under
+from connectors.fit_reader import read_fit, read_fit_bytes
+from connectors.gpx_reader import read_gpx, read_gpx_stream
+from connectors.recording import NotARun, ReadError, Recording
+from connectors.sport_labels import NOT_ON_FOOT, UNKNOWN, classify
+from connectors.strava_export import MAX_CSV_BYTES, decode_csv, file_types
+from connectors.tcx_reader import read_tcx, read_tcx_stream
 from planner.models import DescentSource, Run, Sport, Terrain
 from planner.terrain import measure
 
 Reader = Callable[[Path], list[Recording]]
 READERS: dict[str, Reader] = {".fit": read_fit, ".gpx": read_gpx, ".tcx": read_tcx}
+"""Readers of plain files, by suffix."""
+StreamReader = Callable[[BinaryIO], list[Recording]]
+STREAM_READERS: dict[str, StreamReader] = {
+    ".fit": lambda stream: read_fit_bytes(read_all(stream)),
+    ".gpx": read_gpx_stream,
+    ".tcx": read_tcx_stream,
+}
+"""Readers of unpacked archive members and gzip files, by suffix."""
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 """Activities before this are a wrong clock (FIT's epoch is 1989), not a run."""
 CURSOR_VERSION = 1
+FASTEST_MS = 30 / 3.6  # hamsync default
+"""An average moving speed above 30 km/h over a whole activity is no runner's (the marathon
+record is 21 km/h): a wrong distance or clock."""
+STEEPEST = 0.6  # hamsync default
+"""More descent than 60 % of the distance over a whole activity is no course's: vertical-km
+descents average 30-40 %; such a figure is altitude noise or spikes."""
+MOVING_SLACK_S = 60.0
+"""Moving time may exceed elapsed time by this (rounding of lap sums) and is then cut to it."""
 
 
 @dataclass(frozen=True, slots=True)
+class Skip:
+    """A unit's remembered problems: its fingerprint when read, and (where, why, quiet)."""
+
+    fingerprint: str
+    problems: tuple[tuple[str, str, bool], ...]
+
+
+@dataclass(slots=True)
 class _Cursor:
     files: dict[str, str]
-    runs: dict[str, int]
+    ids: dict[str, list[str]]
     newest: dict[str, str]
     shift_weeks: int | None
+    skipped: dict[str, Skip] = field(default_factory=dict)
 
     @classmethod
     def parse(cls, text: str | None) -> _Cursor:
@@ -52,19 +91,36 @@ class _Cursor:
             if not isinstance(raw, dict) or raw.get("v") != CURSOR_VERSION:
                 return empty
             shift = raw.get("shift_weeks")
+            ids = {str(k): [str(i) for i in v] for k, v in dict(raw.get("ids", {})).items()}
+            for rel, count in dict(raw.get("runs", {})).items():  # cursors before the ids
+                ids.setdefault(str(rel), run_ids(str(rel), int(count)))
+            skipped = {
+                str(k): Skip(str(v["fp"]), tuple((str(w), str(y), bool(q)) for w, y, q in v["p"]))
+                for k, v in dict(raw.get("skipped", {})).items()
+            }
             return cls(
                 files={str(k): str(v) for k, v in dict(raw.get("files", {})).items()},
-                runs={str(k): int(v) for k, v in dict(raw.get("runs", {})).items()},
+                ids=ids,
                 newest={str(k): str(v) for k, v in dict(raw.get("newest", {})).items()},
                 shift_weeks=int(shift) if isinstance(shift, int) else None,
+                skipped=skipped,
             )
-        except (ValueError, TypeError, AttributeError):  # not ours or damaged: read everything
+        except (ValueError, TypeError, AttributeError, KeyError):  # damaged: read everything
             return empty
+
+    def ids_of(self, rel: str) -> list[str]:
+        return self.ids.get(rel, [unit_id(rel)]) if rel in self.files else []
 
     def dump(self) -> str:
         body: dict[str, object] = {"v": CURSOR_VERSION, "files": dict(sorted(self.files.items()))}
-        if self.runs:
-            body["runs"] = dict(sorted(self.runs.items()))
+        ids = {k: v for k, v in self.ids.items() if v != [unit_id(k)]}
+        if ids:
+            body["ids"] = dict(sorted(ids.items()))
+        if self.skipped:
+            body["skipped"] = {
+                k: {"fp": v.fingerprint, "p": [list(p) for p in v.problems]}
+                for k, v in sorted(self.skipped.items())
+            }
         if self.newest:
             body["newest"] = dict(sorted(self.newest.items()))
         if self.shift_weeks is not None:
@@ -72,106 +128,257 @@ class _Cursor:
         return json.dumps(body, separators=(",", ":"))
 
 
+def unit_id(rel: str) -> str:
+    """The run id of a unit that gave one run: ``file:<path>`` (odd bytes shown as ``\\xNN``)."""
+    return f"file:{shown(rel)}"
+
+
 def run_ids(rel: str, count: int) -> list[str]:
     """The run ids of a file that gave ``count`` runs: ``file:<rel>``, or ``#1``.. when several."""
     if count == 1:
-        return [f"file:{rel}"]
-    return [f"file:{rel}#{n}" for n in range(1, count + 1)]
+        return [unit_id(rel)]
+    return [f"{unit_id(rel)}#{n}" for n in range(1, count + 1)]
+
+
+@dataclass(slots=True)
+class _Outcome:
+    """What decoding one unit gave: recordings per entry id, problems, ids to keep as they were."""
+
+    recordings: dict[str, list[Recording]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    problems: list[tuple[str, str, bool]] = field(default_factory=list)
+    keep_prefixes: list[str] = field(default_factory=list)
+    """Ids of entries that failed to read: their old runs stay."""
+    whole_failed: bool = False
 
 
 class FilesSource:
-    """An :class:`~connectors.base.ActivitySource` reading ``*.fit``, ``*.gpx``, ``*.tcx``."""
+    """An :class:`~connectors.base.ActivitySource` reading activity files and archives."""
 
     def __init__(
-        self, root: Path, tz: ZoneInfo, relative_to_today: bool = False, name: str = "files"
+        self,
+        root: Path,
+        tz: ZoneInfo,
+        relative_to_today: bool = False,
+        name: str = "files",
+        sports: Mapping[str, str] | None = None,
+        listdir: Callable[[str], list[object]] | None = None,
     ) -> None:
         self.root = Path(root)
         self.tz = tz
         self.relative_to_today = relative_to_today
         self.name = name
+        self.sports = dict(sports or {})
+        """The runner's ``[sources.files] sports``: label -> run, trail_run, hike, other, skip."""
+        self._listdir = listdir
 
     def pull(self, cursor: str | None, today: date) -> PullResult:
         """Runs of new or changed files since ``cursor``, oldest first; problems per bad file."""
         old = _Cursor.parse(cursor)
-        found = self._scan()
-        changed = [rel for rel, fp in found.items() if old.files.get(rel) != fp]
-        problems: list[Problem] = []
-        decoded: dict[str, list[Recording]] = {}
-        self._decode(changed, decoded, problems)
+        found = scan(self.root, self._listdir)  # type: ignore[arg-type]
+        types, csv_problems = self._strava_types(found)
+        fps = {rel: self._fingerprint(rel, fp, found) for rel, fp in found.units.items()}
+        hidden = self._hidden(old, found)
+        changed = [
+            rel
+            for rel, fp in fps.items()
+            if old.files.get(rel) != fp
+            and not (rel in old.skipped and old.skipped[rel].fingerprint == fp)
+        ]
+        outcomes = {rel: self._decode(rel, types) for rel in sorted(changed)}
 
         newest: dict[str, str] = {}
         shift = 0
         if self.relative_to_today:
-            newest = {r: v for r, v in old.newest.items() if r in found and r not in changed}
-            for rel, recs in decoded.items():
-                starts = [r.start for r in recs if r.start is not None]
+            newest = {r: v for r, v in old.newest.items() if r in fps and r not in changed}
+            for rel, outcome in outcomes.items():
+                starts = [r.start for recs in outcome.recordings.values() for r in recs if r.start]
                 if starts:
                     newest[rel] = max(starts).isoformat()
             shift = self._shift_weeks(newest.values(), today)
         if shift != (old.shift_weeks or 0):  # every run moves: read every file again
-            self._decode([r for r in found if r not in changed], decoded, problems)
+            for rel in sorted(fps):
+                if rel not in outcomes and rel in old.files:
+                    outcome = self._decode(rel, types)
+                    outcome.problems = []  # reported when first seen
+                    outcomes[rel] = outcome
 
-        new = _Cursor(dict(old.files), dict(old.runs), newest, shift or None)
+        new = _Cursor(dict(old.files), dict(old.ids), newest, shift or None, dict(old.skipped))
         runs: list[Run] = []
         removed: list[str] = []
-        for rel in sorted(decoded):
-            try:
-                file_runs = self._runs(rel, decoded[rel], shift, today)
-            except ReadError as exc:
-                problems.append(Problem(where=self._where(rel), why=str(exc)))
-                continue
-            except Exception as exc:  # absurd values must not stop the other files
-                why = f"unusable values in the activity ({exc!r})"
-                problems.append(Problem(where=self._where(rel), why=why))
-                continue
-            old_ids = run_ids(rel, old.runs.get(rel, 1)) if rel in old.files else []
-            removed.extend(i for i in old_ids if i not in {r.id for r in file_runs})
+        fresh: list[Problem] = [Problem(w, y) for w, y, _q in csv_problems]
+        for rel in sorted(outcomes):
+            outcome = outcomes[rel]
+            file_runs = self._unit_runs(outcome, shift, today)
+            old_ids = old.ids_of(rel)
+            if outcome.whole_failed:
+                kept = old_ids  # unreadable now: the runs it gave before stay
+            else:
+                kept = [i for i in old_ids if any(_belongs(i, p) for p in outcome.keep_prefixes)]
+                new.files[rel] = fps[rel]
+            got = [r.id for r in file_runs]
+            ids = got + [i for i in kept if i not in got]
+            removed.extend(i for i in old_ids if i not in ids)
             runs.extend(file_runs)
-            new.files[rel] = found[rel]
-            new.runs.pop(rel, None)
-            if len(file_runs) != 1:
-                new.runs[rel] = len(file_runs)
-        for rel in sorted(set(old.files) - set(found)):
-            removed.extend(run_ids(rel, old.runs.get(rel, 1)))
+            if rel in new.files:
+                new.ids[rel] = ids
+            if outcome.problems:
+                new.skipped[rel] = Skip(fps[rel], tuple(outcome.problems))
+                if rel in changed:
+                    fresh.extend(Problem(w, y, q) for w, y, q in outcome.problems)
+            else:
+                new.skipped.pop(rel, None)
+        for rel in sorted((set(old.files) | set(old.skipped)) - set(fps)):
+            if rel in hidden:
+                continue
+            removed.extend(old.ids_of(rel))
             new.files.pop(rel, None)
-            new.runs.pop(rel, None)
+            new.ids.pop(rel, None)
+            new.skipped.pop(rel, None)
+        problems = [p for p in fresh if not p.quiet]
+        blocked = [Problem(self._where(rel), why) for rel, why in found.unreadable.items()]
+        problems += blocked
+        skipped = [Problem(w, y, q) for s in new.skipped.values() for w, y, q in s.problems]
+        skipped += blocked
         runs.sort(key=lambda r: (r.start, r.id))
         problems.sort(key=lambda p: p.where)
-        return PullResult(tuple(runs), new.dump(), tuple(problems), tuple(removed))
+        return PullResult(
+            tuple(runs),
+            new.dump(),
+            tuple(problems),
+            tuple(removed),
+            skipped=tuple(sorted(skipped, key=lambda p: p.where)),
+        )
 
-    def _where(self, rel: str) -> str:
-        return str(self.root / rel)
+    def _where(self, rel: str, inner: str = "") -> str:
+        where = str(self.root / shown(rel)) if rel else str(self.root)
+        return f"{where}/{shown(inner)}" if inner else where
 
-    def _scan(self) -> dict[str, str]:
-        """Relative POSIX path -> fingerprint of every activity file under the root."""
-        out: dict[str, str] = {}
-        if not self.root.is_dir():
-            return out
-        for path in self.root.rglob("*"):
-            if path.suffix.lower() not in READERS:
-                continue
+    def _hidden(self, old: _Cursor, found: Scan) -> set[str]:
+        """Units known before that sit in a folder (or are a file) that cannot be read now."""
+        known = set(old.files) | set(old.skipped)
+        return {rel for rel in known for bad in found.unreadable if under(rel, bad)}
+
+    def _fingerprint(self, rel: str, fp: str, found: Scan) -> str:
+        """The unit's fingerprint, with that of the ``activities.csv`` that gives its sport."""
+        for csv_rel, csv_fp in found.csvs.items():
+            folder = csv_rel.rpartition("/")[0]
+            if under(rel, folder):
+                return f"{fp}|{csv_fp}"
+        return fp
+
+    def _strava_types(self, found: Scan) -> tuple[dict[str, str], list[tuple[str, str, bool]]]:
+        types: dict[str, str] = {}
+        problems: list[tuple[str, str, bool]] = []
+        for rel in sorted(found.csvs):
             try:
-                st = path.stat()
-            except OSError:
+                data = (self.root / rel).read_bytes()[: MAX_CSV_BYTES + 1]
+            except OSError as exc:
+                problems.append((self._where(rel), f"cannot read it ({exc.strerror})", False))
                 continue
-            if path.is_file():
-                out[path.relative_to(self.root).as_posix()] = f"{st.st_mtime_ns}:{st.st_size}"
-        return out
+            if len(data) > MAX_CSV_BYTES:
+                problems.append((self._where(rel), "larger than any activity list", False))
+                continue
+            types.update(file_types(decode_csv(data), rel.rpartition("/")[0]))
+        return types, problems
 
-    def _decode(
-        self, rels: list[str], into: dict[str, list[Recording]], problems: list[Problem]
+    def _decode(self, rel: str, types: Mapping[str, str]) -> _Outcome:
+        """Decode one unit; every failure becomes a problem of the unit or of its member."""
+        outcome = _Outcome()
+        path = self.root / rel
+        try:
+            check_before_decoding(path)
+            members = entries(path)
+            for entry in members:
+                self._decode_entry(rel, entry, types, outcome)
+        except ReadError as exc:
+            outcome.problems.append((self._where(rel), str(exc), _quiet(exc)))
+            outcome.whole_failed = not isinstance(exc, NotARun)
+        except Exception as exc:  # a reader bug must not stop the other files
+            why = f"unexpected error while reading: {exc!r}"
+            outcome.problems.append((self._where(rel), why, False))
+            outcome.whole_failed = True
+        return outcome
+
+    def _decode_entry(
+        self, rel: str, entry: Entry, types: Mapping[str, str], outcome: _Outcome
     ) -> None:
-        for rel in sorted(rels):
-            path = self.root / rel
+        key = f"{rel}/{entry.inner}" if entry.inner else rel
+        where = self._where(rel, entry.inner)
+        try:
+            if not entry.inner and not is_archive(rel) and not rel.lower().endswith(".gz"):
+                recs = READERS[entry.suffix](self.root / rel)
+            else:
+                with entry.open() as stream:
+                    recs = STREAM_READERS[entry.suffix](stream)
+        except ReadError as exc:
+            if not entry.inner:
+                raise  # the unit's own problem
+            outcome.problems.append((where, str(exc), _quiet(exc)))
+            if not isinstance(exc, NotARun):
+                outcome.keep_prefixes.append(unit_id(key))
+            return
+        except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as exc:
+            if not entry.inner:
+                raise ReadError(f"damaged compressed data ({exc})") from exc
+            outcome.problems.append((where, f"damaged compressed data ({exc})", False))
+            outcome.keep_prefixes.append(unit_id(key))
+            return
+        outcome.recordings[key] = recs
+        label = types.get(key) or types.get(key.lower())
+        if label:
+            outcome.labels[key] = label
+
+    def _unit_runs(self, outcome: _Outcome, shift: int, today: date) -> list[Run]:
+        """The runs of a decoded unit; entries that give none become (quiet) problems."""
+        runs: list[Run] = []
+        for key, recs in outcome.recordings.items():
+            where = self._where(key)
             try:
-                check_before_decoding(path)
-                into[rel] = READERS[path.suffix.lower()](path)
-            except ReadError as exc:
-                problems.append(Problem(where=self._where(rel), why=str(exc)))
-            except Exception as exc:  # a reader bug must not stop the other files
-                problems.append(
-                    Problem(where=self._where(rel), why=f"unexpected error while reading: {exc!r}")
+                judged = self._judge(recs, outcome.labels.get(key))
+                ids = run_ids(key, len(judged))
+                runs.extend(
+                    self._run(i, r, shift, today) for i, r in zip(ids, judged, strict=True)
                 )
+            except ReadError as exc:
+                outcome.problems.append((where, str(exc), _quiet(exc)))
+                if not isinstance(exc, NotARun):
+                    outcome.keep_prefixes.append(unit_id(key))
+            except Exception as exc:  # absurd values must not stop the other files
+                why = f"unusable values in the activity ({exc!r})"
+                outcome.problems.append((where, why, False))
+                outcome.keep_prefixes.append(unit_id(key))
+        return runs
+
+    def _judge(self, recs: list[Recording], strava_type: str | None) -> list[Recording]:
+        """The recordings to store, their sport settled; NotARun when there is none."""
+        if not recs:
+            raise NotARun("holds no activity on foot (a ride, a swim or another sport)", True)
+        out: list[Recording] = []
+        unknown: list[str] = []
+        skipped: list[str] = []
+        for rec in recs:
+            label = strava_type or rec.label
+            if label is None:
+                out.append(rec)
+                continue
+            verdict = classify(label, self.sports)
+            if verdict == UNKNOWN:
+                unknown.append(label)
+            elif verdict == NOT_ON_FOOT:
+                skipped.append(label)
+            else:
+                sport = Sport(verdict)
+                trail = sport is Sport.TRAIL_RUN
+                out.append(replace(rec, sport=sport, trail=trail or rec.trail))
+        if out:
+            return out
+        if unknown:
+            raise NotARun(
+                f"unknown sport {unknown[0]!r}: not taken for a run (map it under "
+                "[sources.files] sports, e.g. sports = {" + f'"{unknown[0]}" = "run"' + "})"
+            )
+        raise NotARun(f"not an activity on foot ({skipped[0]})", quiet=True)
 
     def _shift_weeks(self, newest: Iterable[str], today: date) -> int:
         """Whole weeks that move the newest run into the 7 days before ``today``.
@@ -184,14 +391,6 @@ class FilesSource:
             return 0
         days = (today - max(starts).astimezone(self.tz).date()).days
         return (days - 1) // 7
-
-    def _runs(self, rel: str, recordings: list[Recording], shift: int, today: date) -> list[Run]:
-        """Validated runs of one file; raise ReadError when any of them is absurd."""
-        ids = run_ids(rel, len(recordings))
-        return [
-            self._run(run_id, rec, shift, today)
-            for run_id, rec in zip(ids, recordings, strict=True)
-        ]
 
     def _run(self, run_id: str, rec: Recording, shift: int, today: date) -> Run:
         rec = clean_recording(rec)
@@ -219,13 +418,15 @@ class FilesSource:
             terrain = replace(terrain, descent_per_km=per_km)
         ascent, descent, source = _climb(rec, terrain)
         elapsed = rec.elapsed_s if rec.elapsed_s is not None else (rec.moving_s or 0.0)
+        moving = rec.moving_s if rec.moving_s is not None else elapsed
+        _plausible(rec.distance_m or 0.0, moving, elapsed, descent, source)
         return Run(
             id=run_id,
             sources=(run_id,),
             start=start,
             sport=rec.sport,
             distance_m=rec.distance_m or 0.0,
-            moving_s=rec.moving_s if rec.moving_s is not None else elapsed,
+            moving_s=min(moving, elapsed) if elapsed else moving,
             elapsed_s=elapsed,
             ascent_m=ascent,
             descent_m=descent,
@@ -234,6 +435,37 @@ class FilesSource:
             name=rec.name,
             platform_trail=rec.trail or rec.sport is Sport.TRAIL_RUN,
         )
+
+
+def _plausible(
+    distance: float, moving: float, elapsed: float, descent: float | None, source: DescentSource
+) -> None:
+    """Raise ReadError for computed figures no run has (issue 13, kind 5)."""
+    if elapsed and moving > elapsed + MOVING_SLACK_S:
+        raise ReadError(
+            f"its moving time ({moving / 60:.0f} min) exceeds its elapsed time "
+            f"({elapsed / 60:.0f} min)"
+        )
+    span = moving or elapsed
+    if span > 0 and distance > 1000 and distance / span > FASTEST_MS:
+        raise ReadError(
+            f"{distance / 1000:.1f} km in {span / 60:.1f} min ({distance / span * 3.6:.0f} km/h), "
+            "faster than any runner"
+        )
+    steep = descent is not None and descent > max(100.0, STEEPEST * distance)
+    if source == "computed" and steep and distance > 0:
+        raise ReadError(
+            f"its computed descent ({descent:.0f} m) is more than the distance allows "
+            f"({distance / 1000:.1f} km)"
+        )
+
+
+def _belongs(run_id: str, prefix: str) -> bool:
+    return run_id == prefix or run_id.startswith(prefix + "#")
+
+
+def _quiet(exc: ReadError) -> bool:
+    return isinstance(exc, NotARun) and exc.quiet
 
 
 def _climb(

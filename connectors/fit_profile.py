@@ -43,7 +43,7 @@ _BASE_TYPES: dict[int, tuple[str, int, int | None]] = {
     0x10: ("Q", 8, 0),
 }
 
-RECORD, SESSION, SPORT = 20, 18, 12
+RECORD, SESSION, SPORT, LAP, FILE_ID = 20, 18, 12, 19, 0
 _TIMESTAMP = 253
 CSD = "compressed_speed_distance"
 
@@ -70,6 +70,8 @@ _WANTED: dict[int, dict[int, tuple[str, Scale]]] = {
         23: ("total_descent", (1, 0)),
     },
     SPORT: {0: ("sport", (1, 0)), 1: ("sub_sport", (1, 0))},
+    LAP: {_TIMESTAMP: ("timestamp", (1, 0)), 25: ("sport", (1, 0)), 39: ("sub_sport", (1, 0))},
+    FILE_ID: {0: ("type", (1, 0))},
 }
 _RECORD_SLOTS = ("timestamp", "distance", "altitude", "enhanced_altitude", CSD)
 _ONLY_TIMESTAMP = {_TIMESTAMP: ("timestamp", (1, 0))}
@@ -82,6 +84,10 @@ class FitActivity:
     sessions: list[dict[str, float]] = field(default_factory=list)
     """Valid fields of each session message (timestamps in FIT seconds, enums as numbers)."""
     sports: list[dict[str, float]] = field(default_factory=list)
+    laps: list[dict[str, float]] = field(default_factory=list)
+    """Sport and sub-sport of each lap message (the sport of a file without sessions)."""
+    file_types: list[int] = field(default_factory=list)
+    """``file_id.type`` of each chained file (4 = activity, 6 = course, 5 = workout, ...)."""
     times: list[float] = field(default_factory=list)
     """FIT timestamp of each record that has one (records without are left out)."""
     distances: list[float | None] = field(default_factory=list)

@@ -3,7 +3,10 @@
 Decoding is :mod:`connectors.fit_fast`, which reads only the fields used here; the official
 ``garmin-fit-sdk`` (60 times slower on the real test files) stays the reference decoder in the
 tests, which check that both give identical recordings for every real file.
-Only sessions on foot are returned: running (trail sub-sport -> trail run), walking and hiking.
+Only activity files are read (``file_id.type``: a course, workout or settings file raises
+:class:`NotARun`), and only sessions on foot are returned: running (trail sub-sport -> trail
+run), hiking, and walking, mountaineering and snowshoeing as ``other`` (descent load only). A
+file without sessions takes its sport from its sport or lap messages; with none it is not a run.
 """
 
 from __future__ import annotations
@@ -14,12 +17,33 @@ from itertools import pairwise
 from pathlib import Path
 
 from connectors.fit_fast import FIT_EPOCH_S, FitActivity, decode
-from connectors.recording import ReadError, Recording
+from connectors.recording import NotARun, ReadError, Recording
 from planner.models import Sport
 
 _RUNNING = 1
 _TRAIL = 3
-_ON_FOOT = {1: Sport.RUN, 11: Sport.HIKE, 17: Sport.HIKE}  # running, walking, hiking
+_ON_FOOT = {1: Sport.RUN, 17: Sport.HIKE, 11: Sport.OTHER, 16: Sport.OTHER, 35: Sport.OTHER}
+"""FIT profile ``sport``: running, hiking; walking, mountaineering, snowshoeing."""
+ACTIVITY_FILE = 4
+FILE_TYPES = {
+    1: "device",
+    2: "settings",
+    3: "sport settings",
+    5: "workout",
+    6: "course",
+    7: "schedule",
+    9: "weight",
+    10: "totals",
+    11: "goals",
+    14: "blood pressure",
+    15: "monitoring",
+    20: "activity summary",
+    28: "daily monitoring",
+    32: "monitoring",
+    34: "segment",
+    35: "segment list",
+}
+"""``file_id.type`` names of the FIT profile (Profile.xlsx, type ``file``)."""
 
 
 def read_fit(path: Path) -> list[Recording]:
@@ -36,12 +60,28 @@ def read_fit_bytes(data: bytes) -> list[Recording]:
     fit = decode(data)
     try:
         return recordings(fit)
+    except NotARun:
+        raise
     except (OverflowError, ValueError, OSError) as exc:  # a date no calendar holds
         raise ReadError(f"damaged FIT file (timestamp out of range: {exc})") from exc
 
 
+def not_an_activity(file_type: int | None) -> NotARun | None:
+    """The refusal of a FIT file whose ``file_id.type`` is not ``activity``, or None."""
+    if file_type is None or file_type == ACTIVITY_FILE:
+        return None
+    kind = FILE_TYPES.get(file_type, f"type {file_type}")
+    return NotARun(f"a FIT {kind} file, not a recorded activity", quiet=True)
+
+
 def recordings(fit: FitActivity) -> list[Recording]:
-    """The sessions on foot of a decoded FIT file (a file without sessions: its records)."""
+    """The sessions on foot of a decoded FIT file (a file without sessions: its records).
+
+    Raise :class:`NotARun` for a file that is not an activity, or has no sport at all.
+    """
+    refusal = not_an_activity(fit.file_types[0] if fit.file_types else None)
+    if refusal is not None:
+        raise refusal
     if not fit.sessions:
         only = _from_records_only(fit) if fit.times else None
         return [only] if only is not None else []
@@ -117,10 +157,11 @@ def _recording(
 
 
 def _from_records_only(fit: FitActivity) -> Recording | None:
-    """A file without a session message: sport from a sport message if any, else a run."""
-    mapped: tuple[Sport, bool] | None = (Sport.RUN, False)
-    if fit.sports:
-        mapped = _sport(fit.sports[0].get("sport"), fit.sports[0].get("sub_sport"))
+    """A file without a session message: sport from a sport or lap message; else not a run."""
+    carriers = [m for m in (*fit.sports, *fit.laps) if "sport" in m]
+    if not carriers:
+        raise NotARun("a FIT file without session or sport: nothing says it is a run")
+    mapped = _sport(carriers[0].get("sport"), carriers[0].get("sub_sport"))
     if mapped is None:
         return None
     sport, trail = mapped

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.fit_profile import SESSION, SPORT, Definition, FitActivity, State
+from connectors.fit_profile import FILE_ID, LAP, SESSION, SPORT, Definition, FitActivity, State
 from connectors.recording import ReadError
 
 
@@ -112,7 +112,7 @@ def _accumulate(packed: bytes, state: State, distance: float | None) -> float | 
 
 
 def other(definition: Definition, values: tuple[Any, ...], out: FitActivity, state: State) -> None:
-    """A session or sport message, or any message's timestamp (the compressed-time base)."""
+    """A session, sport, lap or file_id message, or any message's timestamp (the time base)."""
     message: dict[str, float] = {}
     for name, value, invalid, (scale, offset) in zip(
         definition.names, values, definition.invalids, definition.scales, strict=True
@@ -127,3 +127,7 @@ def other(definition: Definition, values: tuple[Any, ...], out: FitActivity, sta
         out.sessions.append(message)
     elif definition.kind == SPORT:
         out.sports.append(message)
+    elif definition.kind == LAP:
+        out.laps.append(message)
+    elif definition.kind == FILE_ID and "type" in message:
+        out.file_types.append(int(message["type"]))

@@ -16,6 +16,18 @@ class ReadError(Exception):
     """A file could not be decoded; the message says why, in words a runner can act on."""
 
 
+class NotARun(ReadError):
+    """The file was read, but holds nothing to store (a course, a ride, an unknown sport).
+
+    ``quiet`` files (FIT courses and settings, rides and swims) are listed by
+    ``hamsync runs --skipped`` but not warned about: a watch folder holds many of them.
+    """
+
+    def __init__(self, message: str, quiet: bool = False) -> None:
+        super().__init__(message)
+        self.quiet = quiet
+
+
 @dataclass(frozen=True, slots=True)
 class Recording:
     """One activity of a file (a FIT file may hold several sessions)."""
@@ -34,35 +46,6 @@ class Recording:
     name: str = ""
     trail: bool = False
     """The device or the file says trail (FIT sub-sport, GPX/TCX type)."""
-
-
-_NOT_ON_FOOT = (
-    "cycl",
-    "bik",
-    "ride",
-    "swim",
-    "ski",
-    "rowing",
-    "paddl",
-    "kayak",
-    "drive",
-    "transit",
-)
-
-
-def sport_from_label(label: str | None) -> tuple[Sport, bool] | None:
-    """Map a free-text sport label (GPX ``type``, TCX ``Sport``) to a sport and a trail flag.
-
-    Unknown or missing labels count as a run (a folder of a runner's files); labels that name
-    an activity not on foot (cycling, swimming, skiing, ...) return None: not imported.
-    """
-    text = (label or "").strip().lower()
-    if any(word in text for word in _NOT_ON_FOOT):
-        return None
-    if "trail" in text:
-        return Sport.TRAIL_RUN, True
-    if "hik" in text or "walk" in text:
-        return Sport.HIKE, False
-    if text == "other":
-        return Sport.OTHER, False
-    return Sport.RUN, False
+    label: str | None = None
+    """The file's own sport label (GPX ``type``, TCX ``Sport``), judged by the files connector
+    (:mod:`connectors.sport_labels`, with the runner's ``sports`` mapping); None for FIT."""

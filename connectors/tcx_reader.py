@@ -1,100 +1,167 @@
-"""Decode a TCX file into recordings, one per ``Activity`` element.
+"""Decode a TCX file into recordings, one per ``Activity`` element, streaming.
 
-Parsed with ``defusedxml``: activity files come from anywhere, and the standard library's
-parser would expand entity bombs.
+Parsed incrementally with ``defusedxml``'s expat reader (:mod:`connectors.xml_stream`): memory
+grows with the trackpoints kept (three numbers each), not with the document, and entity
+declarations are refused. A TCX that holds ``Courses`` but no ``Activities`` is a planned
+route, not a run (:class:`NotARun`, quiet).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from array import array
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from xml.etree.ElementTree import Element
+from typing import BinaryIO
+from xml.sax.handler import ContentHandler
+from xml.sax.xmlreader import AttributesImpl
 
-from defusedxml import ElementTree
+from connectors.recording import NotARun, ReadError, Recording
+from connectors.xml_stream import READ_BUDGET_S, deadline_after, feed, iso_seconds, local
+from planner.models import Sport
 
-from connectors.recording import ReadError, Recording, sport_from_label
+_NAN = math.nan
+_TEXT = {"Time", "AltitudeMeters", "DistanceMeters", "TotalTimeSeconds", "Id", "Notes"}
 
-_NS = "{http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2}"
+
+@dataclass
+class _Activity:
+    sport: str
+    times: array[float] = field(default_factory=lambda: array("d"))
+    altitudes: array[float] = field(default_factory=lambda: array("d"))
+    distances: array[float] = field(default_factory=lambda: array("d"))
+    lap_starts: list[float] = field(default_factory=list)
+    lap_seconds: list[float] = field(default_factory=list)
+    lap_metres: list[float] = field(default_factory=list)
+    ident: float = _NAN
+    notes: str = ""
 
 
-def read_tcx(path: Path) -> list[Recording]:
-    """The activities on foot of the TCX file at ``path``; raise ReadError if unreadable."""
+class _Tcx(ContentHandler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.root = ""
+        self.activities: list[_Activity] = []
+        self.courses = 0
+        self._stack: list[str] = []
+        self._text: list[str] = []
+        self._collect = False
+
+    def startElement(self, name: str, attrs: AttributesImpl) -> None:
+        tag = local(name)
+        if not self._stack:
+            self.root = tag
+        parent = self._stack[-1] if self._stack else ""
+        self._stack.append(tag)
+        if tag == "Activity" and parent == "Activities":
+            self.activities.append(_Activity(attrs.get("Sport", "")))
+        elif tag == "Course" and parent == "Courses":
+            self.courses += 1
+        elif not self.activities:
+            return
+        elif tag == "Lap" and parent == "Activity":
+            self.activities[-1].lap_starts.append(iso_seconds(attrs.get("StartTime", "")))
+        elif tag == "Trackpoint":
+            act = self.activities[-1]
+            act.times.append(_NAN)
+            act.altitudes.append(_NAN)
+            act.distances.append(_NAN)
+        elif tag in _TEXT:
+            self._collect = True
+            self._text = []
+
+    def characters(self, content: str) -> None:
+        if self._collect:
+            self._text.append(content)
+
+    def endElement(self, name: str) -> None:
+        tag = local(name)
+        if self._stack:
+            self._stack.pop()
+        if not self._collect or tag not in _TEXT:
+            return
+        self._collect = False
+        if not self.activities or "Activities" not in self._stack:
+            return
+        act = self.activities[-1]
+        text = "".join(self._text).strip()
+        parent = self._stack[-1] if self._stack else ""
+        if parent == "Trackpoint" and act.times:
+            if tag == "Time":
+                act.times[-1] = iso_seconds(text)
+            elif tag == "AltitudeMeters":
+                act.altitudes[-1] = _number(text)
+            elif tag == "DistanceMeters":
+                act.distances[-1] = _number(text)
+        elif parent == "Lap":
+            if tag == "TotalTimeSeconds":
+                act.lap_seconds.append(_number(text))
+            elif tag == "DistanceMeters":
+                act.lap_metres.append(_number(text))
+        elif parent == "Activity":
+            if tag == "Id":
+                act.ident = iso_seconds(text)
+            elif tag == "Notes":
+                act.notes = text
+
+
+def read_tcx(path: Path, budget_s: float = READ_BUDGET_S) -> list[Recording]:
+    """The activities of the TCX file at ``path``; raise ReadError if unreadable."""
     try:
-        root = ElementTree.parse(path).getroot()
+        with path.open("rb") as handle:
+            return read_tcx_stream(handle, budget_s)
     except OSError as exc:
         raise ReadError(f"cannot read the file ({exc.strerror or exc})") from exc
-    except Exception as exc:  # ParseError, or defusedxml's refusal of entities / DTDs
-        raise ReadError(f"not a valid TCX file ({exc})") from exc
-    if root is None or not root.tag.endswith("TrainingCenterDatabase"):
+
+
+def read_tcx_stream(stream: BinaryIO, budget_s: float = READ_BUDGET_S) -> list[Recording]:
+    """The activities of a TCX document read from ``stream``; raise ReadError.
+
+    Each recording's ``label`` is its ``Sport`` attribute, judged by the files connector.
+    """
+    tcx = _Tcx()
+    feed(stream, tcx, "TCX", deadline_after(budget_s))
+    if tcx.root != "TrainingCenterDatabase":
         raise ReadError("not a TCX file (no TrainingCenterDatabase element)")
-    activities = root.findall(f"{_NS}Activities/{_NS}Activity")
-    if not activities:
+    if not tcx.activities:
+        if tcx.courses:
+            raise NotARun("a TCX course (a planned route), not a recorded activity", quiet=True)
         raise ReadError("TCX file holds no activity")
-    out = []
-    for activity in activities:
-        recording = _activity(activity)
-        if recording is not None:
-            out.append(recording)
-    return out
+    return [_recording(act) for act in tcx.activities]
 
 
-def _activity(activity: Element) -> Recording | None:
-    mapped = sport_from_label(activity.get("Sport"))
-    if mapped is None:
-        return None
-    sport, trail = mapped
-    laps = activity.findall(f"{_NS}Lap")
-    times: list[datetime] = []
-    altitudes: list[float | None] = []
-    distances: list[float | None] = []
-    for point in activity.iter(f"{_NS}Trackpoint"):
-        when = _time(point.findtext(f"{_NS}Time"))
-        if when is not None:
-            times.append(when)
-        altitudes.append(_float(point.findtext(f"{_NS}AltitudeMeters")))
-        distances.append(_float(point.findtext(f"{_NS}DistanceMeters")))
-    lap_starts = [t for t in (_time(lap.get("StartTime")) for lap in laps) if t is not None]
-    start = min(times + lap_starts, default=None)
-    if start is None:
-        start = _time(activity.findtext(f"{_NS}Id"))
-    lap_time = _sum(lap.findtext(f"{_NS}TotalTimeSeconds") for lap in laps)
-    lap_distance = _sum(lap.findtext(f"{_NS}DistanceMeters") for lap in laps)
-    known = [d for d in distances if d is not None]
-    elapsed = (max(times) - start).total_seconds() if times and start is not None else lap_time
-    notes = (activity.findtext(f"{_NS}Notes") or "").strip()
+def _recording(act: _Activity) -> Recording:
+    times = [t for t in act.times if not math.isnan(t)]
+    lap_starts = [t for t in act.lap_starts if not math.isnan(t)]
+    first = min(times + lap_starts, default=_NAN)
+    if math.isnan(first):
+        first = act.ident
+    start = None if math.isnan(first) else datetime.fromtimestamp(first, UTC)
+    lap_time = _sum(act.lap_seconds)
+    lap_distance = _sum(act.lap_metres)
+    known = [d for d in act.distances if not math.isnan(d)]
+    elapsed = max(times) - first if times and start is not None else lap_time
     return Recording(
-        sport=sport,
+        sport=Sport.RUN,
         start=start,
         elapsed_s=elapsed,
         moving_s=lap_time if lap_time is not None else elapsed,
         distance_m=lap_distance if lap_distance is not None else (max(known) if known else None),
-        altitudes=altitudes,
-        distances=distances,
-        name=notes.splitlines()[0][:120] if notes else "",
-        trail=trail,
+        altitudes=[None if math.isnan(a) else a for a in act.altitudes],
+        distances=[None if math.isnan(d) else d for d in act.distances],
+        name=act.notes.splitlines()[0][:120] if act.notes else "",
+        label=act.sport,
     )
 
 
-def _time(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _float(text: str | None) -> float | None:
-    if text is None:
-        return None
+def _number(text: str) -> float:
     try:
         return float(text)
     except ValueError:
-        return None
+        return _NAN
 
 
-def _sum(texts: Iterable[str | None]) -> float | None:
-    values = [v for v in (_float(t) for t in texts) if v is not None]
-    return sum(values) if values else None
+def _sum(values: list[float]) -> float | None:
+    known = [v for v in values if math.isfinite(v)]
+    return sum(known) if known else None

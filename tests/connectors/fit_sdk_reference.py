@@ -13,11 +13,17 @@ from typing import Any, cast
 
 from garmin_fit_sdk import Decoder, Stream
 
-from connectors.recording import ReadError, Recording
+from connectors.recording import NotARun, ReadError, Recording
 from planner.models import Sport
 
 _RUNNING = "running"
-_ON_FOOT = {"running": Sport.RUN, "walking": Sport.HIKE, "hiking": Sport.HIKE}
+_ON_FOOT = {
+    "running": Sport.RUN,
+    "hiking": Sport.HIKE,
+    "walking": Sport.OTHER,
+    "mountaineering": Sport.OTHER,
+    "snowshoeing": Sport.OTHER,
+}
 
 
 def read_fit_sdk(path: Path) -> list[Recording]:
@@ -42,6 +48,10 @@ def read_fit_sdk(path: Path) -> list[Recording]:
     if errors:
         raise ReadError(f"damaged or truncated FIT file ({errors[0]})")
     messages = cast(dict[str, Any], decoded)
+    file_ids: list[dict[str, Any]] = messages.get("file_id_mesgs", [])
+    file_type = file_ids[0].get("type") if file_ids else None
+    if file_type is not None and file_type != "activity":
+        raise NotARun(f"a FIT {file_type} file, not a recorded activity", quiet=True)
     records: list[dict[str, Any]] = [
         r for r in messages.get("record_mesgs", []) if isinstance(r.get("timestamp"), datetime)
     ]
@@ -106,11 +116,15 @@ def _from_session(
 
 
 def _from_records_only(records: list[dict[str, Any]], messages: dict[str, Any]) -> Recording | None:
-    """A file without a session message: sport from a sport message if any, else a run."""
-    sport_mesgs: list[dict[str, Any]] = messages.get("sport_mesgs", [])
-    mapped: tuple[Sport, bool] | None = (Sport.RUN, False)
-    if sport_mesgs:
-        mapped = _sport(sport_mesgs[0].get("sport"), sport_mesgs[0].get("sub_sport"))
+    """A file without a session message: sport from a sport or lap message; else not a run."""
+    carriers = [
+        m
+        for m in (*messages.get("sport_mesgs", []), *messages.get("lap_mesgs", []))
+        if m.get("sport") is not None
+    ]
+    if not carriers:
+        raise NotARun("a FIT file without session or sport: nothing says it is a run")
+    mapped = _sport(carriers[0].get("sport"), carriers[0].get("sub_sport"))
     if mapped is None:
         return None
     sport, trail = mapped

@@ -54,7 +54,10 @@ def folder(tmp_path: Path, testdata_dir: Path) -> Path:
     (root / "2019").mkdir(parents=True)
     shutil.copy(src / HILLY, root / HILLY)
     shutil.copy(src / SMALL, root / "2019" / SMALL.replace(".fit", ".FIT"))
-    shutil.copy(src / GPX, root / GPX)
+    # gpxpy's test file labels its track "jkljkl", an unknown sport (not a run, see
+    # test_unknown_label_is_reported_and_mappable); the copy says "Wandern" (German: hiking)
+    text = (src / GPX).read_text(encoding="utf-8")
+    (root / GPX).write_text(text.replace("<type>jkljkl</type>", "<type>Wandern</type>"))
     shutil.copy(src / TCX, root / TCX)
     (root / "notes.txt").write_text("not an activity")
     return root
@@ -174,9 +177,15 @@ def test_corrupt_files_are_problems_not_failures(folder: Path, testdata_dir: Pat
     assert "truncated" in named["truncated.fit"]
     assert "GPX" in named["garbage.gpx"] and "TCX" in named["broken.tcx"]
     assert len(result.runs) == 4
-    # a problem file is tried again next time, and still reported
+    # said once: unchanged, a problem file is neither read nor reported again, but listed
     again = FilesSource(folder, TZ).pull(result.cursor, TODAY)
-    assert len(again.problems) == 4 and again.runs == ()
+    assert again.problems == () and again.runs == ()
+    assert again.skipped is not None
+    assert {Path(p.where).name: p.why for p in again.skipped} == named
+    # changed, it is read again (and reported again if still bad)
+    (folder / "garbage.gpx").write_bytes(b"<gpx>still not a track</gpx>")
+    third = FilesSource(folder, TZ).pull(again.cursor, TODAY)
+    assert [Path(p.where).name for p in third.problems] == ["garbage.gpx"]
 
 
 def write_tcx(path: Path, start: str, altitude: bool = True, seconds: str = "1800") -> None:
@@ -290,5 +299,6 @@ def test_demo_shift_reports_each_problem_once(tmp_path: Path) -> None:
     first = source.pull(None, date(2027, 1, 10))
     assert [Path(p.where).name for p in first.problems] == ["bad.gpx"]
     later = source.pull(first.cursor, date(2027, 1, 20))
-    assert [Path(p.where).name for p in later.problems] == ["bad.gpx"]
+    assert later.problems == ()
+    assert [Path(p.where).name for p in later.skipped or ()] == ["bad.gpx"]
     assert [r.id for r in later.runs] == ["file:a.tcx"]

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from connectors.fit_crc import crc16
 from connectors.fit_fast import FIT_EPOCH_S, decode
 from connectors.fit_reader import read_fit, read_fit_bytes
-from connectors.recording import ReadError
+from connectors.recording import NotARun, ReadError
+from planner.models import Sport
 
 SAMPLES = Path(__file__).resolve().parents[2] / "examples" / "activities"
 T0 = 1_100_000_000  # FIT seconds: 2024-11-09
@@ -130,16 +131,56 @@ def test_compressed_timestamp_headers(tmp_path: Path) -> None:
     assert fit.distances == [0.0, 3.0, 6.0]
 
 
-def test_file_without_session_is_one_run_from_its_records(tmp_path: Path) -> None:
-    """A file of records only (a 12-byte header too) reads as one run, as with the SDK."""
-    body = definition(0, 20, [(253, 4, 0x86), (5, 4, 0x86), (78, 4, 0x86)])
+def records_only(sport_message: bytes = b"") -> bytes:
+    body = sport_message + definition(0, 20, [(253, 4, 0x86), (5, 4, 0x86), (78, 4, 0x86)])
     for i in range(5):
         body += message(0, "III", T0 + 10 * i, 1000 * i, 2500 + 10 * i)
-    path = write(tmp_path, fit_file(body, header_size=12))
+    return body
+
+
+def file_id(file_type: int) -> bytes:
+    return definition(3, 0, [(0, 1, 0x00)]) + message(3, "B", file_type)
+
+
+@pytest.mark.parametrize(
+    ("carrier", "sport"),
+    [
+        (definition(4, 12, [(0, 1, 0x00), (1, 1, 0x00)]) + message(4, "BB", 1, 0), Sport.RUN),
+        (definition(4, 19, [(25, 1, 0x00), (39, 1, 0x00)]) + message(4, "BB", 1, 3), Sport.TRAIL_RUN),
+        (definition(4, 19, [(25, 1, 0x00)]) + message(4, "B", 17), Sport.HIKE),
+    ],
+    ids=["sport message", "lap: trail", "lap: hiking"],
+)
+def test_file_without_session_takes_its_sport_from_sport_or_lap(
+    tmp_path: Path, carrier: bytes, sport: Sport
+) -> None:
+    """Records only (a 12-byte header too): one activity, its sport from a sport or lap message."""
+    path = write(tmp_path, fit_file(file_id(4) + carrier + records_only(), header_size=12))
     fast = read_fit(path)
     assert fast == read_fit_sdk(path)
+    assert fast[0].sport is sport
     assert fast[0].elapsed_s == 40.0 and fast[0].distance_m == 40.0
     assert fast[0].start is not None and fast[0].start.timestamp() == T0 + FIT_EPOCH_S
+
+
+def test_file_without_session_or_sport_is_not_a_run(tmp_path: Path) -> None:
+    """Records and nothing that names a sport (a bike computer's file): not a run, as the SDK."""
+    path = write(tmp_path, fit_file(file_id(4) + records_only()))
+    for reader in (read_fit, read_fit_sdk):
+        with pytest.raises(NotARun, match="nothing says it is a run"):
+            reader(path)
+
+
+@pytest.mark.parametrize(("file_type", "kind"), [(6, "course"), (5, "workout"), (2, "settings")])
+def test_course_workout_settings_files_are_not_activities(
+    tmp_path: Path, file_type: int, kind: str
+) -> None:
+    """``file_id.type`` other than activity: skipped quietly, whatever records it holds."""
+    path = write(tmp_path, fit_file(file_id(file_type) + records_only() + session(1, False)))
+    for reader in (read_fit, read_fit_sdk):
+        with pytest.raises(NotARun, match=kind) as caught:
+            reader(path)
+        assert caught.value.quiet
 
 
 def test_cycling_session_is_not_returned(tmp_path: Path) -> None:
@@ -180,7 +221,8 @@ def test_definition_past_the_end_is_a_read_error() -> None:
 
 def test_timestamp_beyond_any_calendar_is_a_read_error(tmp_path: Path) -> None:
     """A 64-bit timestamp billions of years away is a ReadError, not a crash."""
-    body = definition(0, 20, [(253, 8, 0x8F), (5, 4, 0x86)])
+    body = definition(4, 12, [(0, 1, 0x00)]) + message(4, "B", 1)  # sport: running
+    body += definition(0, 20, [(253, 8, 0x8F), (5, 4, 0x86)])
     body += message(0, "QI", 2**62, 100)
     with pytest.raises(ReadError, match="out of range"):
         read_fit(write(tmp_path, fit_file(body)))

@@ -1,0 +1,178 @@
+"""Activity files as exports deliver them: plain, gzipped, or inside a zip archive.
+
+Strava's bulk export is ``export_<id>.zip`` holding ``activities/<id>.fit.gz|.gpx.gz|.tcx.gz``
+and ``activities.csv`` (rainbow-roads #5, marcusvolz/strava #19); Garmin Connect's "Export
+Original" is a zip holding ``<id>_ACTIVITY.fit`` (pe-st/garmin-connect-export #48). Both are
+read with the standard library (:mod:`gzip`, :mod:`zipfile`) inside fixed bounds, so an
+archive bomb is refused with its reason instead of filling memory or disk:
+
+- at most :data:`MAX_MEMBERS` members and :data:`MAX_UNPACKED_BYTES` unpacked in one archive;
+- no member (nor a ``.gz`` file) expands more than :data:`MAX_RATIO` times its packed size;
+- each activity, once unpacked, within the size limit of its format
+  (:data:`connectors.file_checks.MAX_FIT_BYTES`, ``MAX_XML_BYTES``).
+
+Nothing is written to disk: members are read one at a time, XML through a bounded stream.
+Member names that are not UTF-8 (zips made without the UTF-8 flag) are decoded as the zip
+format says (code page 437) and read like the others.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, BinaryIO, Protocol
+
+from connectors.file_checks import MAX_FIT_BYTES, MAX_XML_BYTES
+from connectors.recording import ReadError
+
+MAX_UNPACKED_BYTES = 2 * 2**30  # hamsync default (issue 13: 2 GB)
+MAX_MEMBERS = 20_000  # hamsync default (a Strava export of 15 years holds ~5,000 activities)
+MAX_RATIO = 100  # hamsync default: FIT packs 2-5x, GPX/TCX 5-20x; bombs pack 1000x and more
+RATIO_FLOOR_BYTES = 1 << 20
+"""Below this unpacked size the ratio is not judged (tiny members pack absurdly well)."""
+
+FORMATS = (".fit", ".gpx", ".tcx")
+
+
+def activity_format(name: str) -> tuple[str, bool] | None:
+    """``(".fit" | ".gpx" | ".tcx", gzipped)`` for an activity file name, else None."""
+    lower = name.lower()
+    gzipped = lower.endswith(".gz")
+    if gzipped:
+        lower = lower[:-3]
+    for suffix in FORMATS:
+        if lower.endswith(suffix):
+            return suffix, gzipped
+    return None
+
+
+def is_archive(name: str) -> bool:
+    return name.lower().endswith(".zip")
+
+
+def limit_for(suffix: str) -> int:
+    return MAX_FIT_BYTES if suffix == ".fit" else MAX_XML_BYTES
+
+
+class _Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+class Bounded(io.RawIOBase):
+    """A read-only stream that raises :class:`ReadError` once more than ``limit`` bytes or
+    ``ratio`` times ``packed`` bytes have come out of ``inner``."""
+
+    def __init__(self, inner: _Readable, limit: int, packed: int, what: str) -> None:
+        super().__init__()
+        self._inner = inner
+        self._limit = limit
+        self._packed = max(packed, 1)
+        self._what = what
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self._inner.read(len(buffer))
+        self.count += len(data)
+        if self.count > self._limit:
+            raise ReadError(
+                f"{self._what} unpacks to more than {self._limit // 2**20} MB, more than any "
+                "activity; not read"
+            )
+        if self.count > RATIO_FLOOR_BYTES and self.count > MAX_RATIO * self._packed:
+            raise ReadError(
+                f"{self._what} unpacks more than {MAX_RATIO} times its packed size "
+                "(an archive bomb?); not read"
+            )
+        buffer[: len(data)] = data
+        return len(data)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One activity file of a unit: ``inner`` is its path inside an archive ('' otherwise)."""
+
+    inner: str
+    suffix: str
+    open: Callable[[], BinaryIO]
+    """A fresh, bounded byte stream of the (unpacked) activity file."""
+
+
+def entries(path: Path) -> Iterator[Entry]:
+    """The activity files that ``path`` holds (itself, its gzip content, or a zip's members).
+
+    Raise :class:`ReadError` for an archive refused as a whole (too many members, too large).
+    """
+    if is_archive(path.name):
+        yield from _zip_entries(path)
+        return
+    fmt = activity_format(path.name)
+    if fmt is None:
+        return
+    suffix, gzipped = fmt
+    if not gzipped:
+        yield Entry("", suffix, lambda: path.open("rb"))
+        return
+    packed = path.stat().st_size
+
+    def unpack() -> BinaryIO:
+        inner = gzip.open(path, "rb")  # noqa: SIM115 (closed with the stream returned)
+        return io.BufferedReader(Bounded(inner, limit_for(suffix), packed, "the gzip file"))
+
+    yield Entry("", suffix, unpack)
+
+
+def _zip_entries(path: Path) -> Iterator[Entry]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ReadError(f"not a readable zip archive ({exc})") from exc
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_MEMBERS:
+            raise ReadError(
+                f"the archive holds {len(members):,} members, more than {MAX_MEMBERS:,}; not read"
+            )
+        declared = sum(m.file_size for m in members)
+        if declared > MAX_UNPACKED_BYTES:
+            raise ReadError(
+                f"the archive unpacks to {declared / 2**30:.1f} GB, more than "
+                f"{MAX_UNPACKED_BYTES // 2**30} GB; not read"
+            )
+        for info in members:
+            fmt = activity_format(info.filename)
+            if info.is_dir() or fmt is None:
+                continue
+            yield _zip_entry(archive, info, *fmt)
+
+
+def _zip_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, suffix: str, gz: bool) -> Entry:
+    what = f"the member {info.filename}"
+
+    def unpack() -> BinaryIO:
+        try:
+            raw: IO[bytes] = archive.open(info)
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError) as exc:
+            raise ReadError(f"cannot unpack {what} ({exc})") from exc
+        limit = limit_for(suffix)
+        stream: BinaryIO = io.BufferedReader(
+            Bounded(raw, limit if not gz else limit // 4, info.compress_size, what)
+        )
+        if gz:
+            inner = gzip.GzipFile(fileobj=stream, mode="rb")
+            stream = io.BufferedReader(Bounded(inner, limit, info.compress_size, what))
+        return stream
+
+    return Entry(info.filename, suffix, unpack)
+
+
+def read_all(stream: BinaryIO) -> bytes:
+    """Everything a bounded stream gives (a FIT file is decoded from bytes)."""
+    with stream:
+        return stream.read()

@@ -1,0 +1,84 @@
+"""Walk an activities folder: which files are there, which could not be looked at, and names.
+
+A folder or file that cannot be read (permissions, a stale network mount) is *not* absent: it
+is reported in :attr:`Scan.unreadable` so that the runs it gave before are kept, where
+``Path.rglob`` would silently leave it out. Names are kept as the operating system gives them
+(undecodable bytes as surrogate escapes, :pep:`383`), so they round-trip losslessly; they are
+shown with :func:`shown`, which writes such bytes as ``\\xNN``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from connectors.archives import activity_format, is_archive
+
+STRAVA_CSV = "activities.csv"
+
+
+@dataclass(slots=True)
+class Scan:
+    units: dict[str, str] = field(default_factory=dict)
+    """Relative POSIX path -> ``"mtime_ns:size"`` of every activity file or archive."""
+    csvs: dict[str, str] = field(default_factory=dict)
+    """Relative path -> fingerprint of every Strava ``activities.csv``."""
+    unreadable: dict[str, str] = field(default_factory=dict)
+    """Relative path of a folder or file that could not be read -> why."""
+
+
+def shown(rel: str) -> str:
+    """``rel`` for messages and ids: bytes that are not UTF-8 written as ``\\xNN``."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def scan(root: Path, listdir: Callable[[str], list[os.DirEntry[str]]] | None = None) -> Scan:
+    """Every activity file, archive and ``activities.csv`` under ``root``, recursively.
+
+    ``listdir`` (tests inject faults through it) lists one folder; by default ``os.scandir``.
+    """
+    out = Scan()
+    if not root.is_dir():
+        return out
+    lister = listdir or (lambda path: list(os.scandir(path)))
+    pending = [""]
+    while pending:
+        rel_dir = pending.pop()
+        try:
+            children = lister(str(root / rel_dir) if rel_dir else str(root))
+        except OSError as exc:
+            out.unreadable[rel_dir] = f"cannot read the folder ({exc.strerror or exc})"
+            continue
+        for entry in children:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            _visit(entry, rel, out, pending)
+    return out
+
+
+def _visit(entry: os.DirEntry[str], rel: str, out: Scan, pending: list[str]) -> None:
+    try:
+        if entry.is_dir(follow_symlinks=False):
+            pending.append(rel)
+            return
+        wanted = activity_format(entry.name) is not None or is_archive(entry.name)
+        is_csv = entry.name.lower() == STRAVA_CSV
+        if not (wanted or is_csv):
+            return
+        st = entry.stat()
+        if not entry.is_file():
+            return
+    except OSError as exc:
+        out.unreadable[rel] = f"cannot read the file ({exc.strerror or exc})"
+        return
+    fingerprint = f"{st.st_mtime_ns}:{st.st_size}"
+    if is_csv:
+        out.csvs[rel] = fingerprint
+    else:
+        out.units[rel] = fingerprint
+
+
+def under(rel: str, folder: str) -> bool:
+    """True if ``rel`` is ``folder`` or inside it (``""`` is the root)."""
+    return not folder or rel == folder or rel.startswith(folder + "/")
