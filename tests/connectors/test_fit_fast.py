@@ -146,7 +146,10 @@ def file_id(file_type: int) -> bytes:
     ("carrier", "sport"),
     [
         (definition(4, 12, [(0, 1, 0x00), (1, 1, 0x00)]) + message(4, "BB", 1, 0), Sport.RUN),
-        (definition(4, 19, [(25, 1, 0x00), (39, 1, 0x00)]) + message(4, "BB", 1, 3), Sport.TRAIL_RUN),
+        (
+            definition(4, 19, [(25, 1, 0x00), (39, 1, 0x00)]) + message(4, "BB", 1, 3),
+            Sport.TRAIL_RUN,
+        ),
         (definition(4, 19, [(25, 1, 0x00)]) + message(4, "B", 17), Sport.HIKE),
     ],
     ids=["sport message", "lap: trail", "lap: hiking"],
