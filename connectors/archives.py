@@ -176,3 +176,19 @@ def read_all(stream: BinaryIO) -> bytes:
     """Everything a bounded stream gives (a FIT file is decoded from bytes)."""
     with stream:
         return stream.read()
+
+
+def zip_csvs(path: Path, name: str, limit: int) -> dict[str, bytes]:
+    """Inner path -> content of each member called ``name`` (case aside) of at most ``limit``
+    bytes; {} for a zip that cannot be opened (its entries report that)."""
+    out: dict[str, bytes] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist()[:MAX_MEMBERS]:
+                base = info.filename.rpartition("/")[2].lower()
+                if base == name and info.file_size <= limit:
+                    with archive.open(info) as member:
+                        out[info.filename] = member.read(limit + 1)[:limit]
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError):
+        return {}
+    return out

@@ -10,7 +10,6 @@ shown with :func:`shown`, which writes such bytes as ``\\xNN``.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,20 +33,22 @@ def shown(rel: str) -> str:
     return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def scan(root: Path, listdir: Callable[[str], list[os.DirEntry[str]]] | None = None) -> Scan:
-    """Every activity file, archive and ``activities.csv`` under ``root``, recursively.
+def list_folder(path: str) -> list[os.DirEntry[str]]:
+    """The entries of one folder (tests replace this to inject faults: CI runs as root)."""
+    with os.scandir(path) as it:
+        return list(it)
 
-    ``listdir`` (tests inject faults through it) lists one folder; by default ``os.scandir``.
-    """
+
+def scan(root: Path) -> Scan:
+    """Every activity file, archive and ``activities.csv`` under ``root``, recursively."""
     out = Scan()
     if not root.is_dir():
         return out
-    lister = listdir or (lambda path: list(os.scandir(path)))
     pending = [""]
     while pending:
         rel_dir = pending.pop()
         try:
-            children = lister(str(root / rel_dir) if rel_dir else str(root))
+            children = list_folder(str(root / rel_dir) if rel_dir else str(root))
         except OSError as exc:
             out.unreadable[rel_dir] = f"cannot read the folder ({exc.strerror or exc})"
             continue

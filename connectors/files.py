@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
-from connectors.archives import Entry, entries, is_archive, read_all
+from connectors.archives import Entry, entries, is_archive, read_all, zip_csvs
 from connectors.base import Problem, PullResult
 from connectors.file_checks import check_before_decoding, clean_recording, implausible
-from connectors.file_scan import Scan, scan, shown, under
+from connectors.file_scan import STRAVA_CSV, Scan, scan, shown, under
 from connectors.fit_reader import read_fit, read_fit_bytes
 from connectors.gpx_reader import read_gpx, read_gpx_stream
 from connectors.recording import NotARun, ReadError, Recording
@@ -162,7 +162,6 @@ class FilesSource:
         relative_to_today: bool = False,
         name: str = "files",
         sports: Mapping[str, str] | None = None,
-        listdir: Callable[[str], list[object]] | None = None,
     ) -> None:
         self.root = Path(root)
         self.tz = tz
@@ -170,12 +169,11 @@ class FilesSource:
         self.name = name
         self.sports = dict(sports or {})
         """The runner's ``[sources.files] sports``: label -> run, trail_run, hike, other, skip."""
-        self._listdir = listdir
 
     def pull(self, cursor: str | None, today: date) -> PullResult:
         """Runs of new or changed files since ``cursor``, oldest first; problems per bad file."""
         old = _Cursor.parse(cursor)
-        found = scan(self.root, self._listdir)  # type: ignore[arg-type]
+        found = scan(self.root)
         types, csv_problems = self._strava_types(found)
         fps = {rel: self._fingerprint(rel, fp, found) for rel, fp in found.units.items()}
         hidden = self._hidden(old, found)
@@ -282,12 +280,22 @@ class FilesSource:
             types.update(file_types(decode_csv(data), rel.rpartition("/")[0]))
         return types, problems
 
+    def _zip_types(self, path: Path, rel: str) -> dict[str, str]:
+        """The sports an ``activities.csv`` inside the zip gives its members (keyed by id)."""
+        out: dict[str, str] = {}
+        for inner, data in zip_csvs(path, STRAVA_CSV, MAX_CSV_BYTES).items():
+            folder = inner.rpartition("/")[0]
+            out.update(file_types(decode_csv(data), f"{rel}/{folder}" if folder else rel))
+        return out
+
     def _decode(self, rel: str, types: Mapping[str, str]) -> _Outcome:
         """Decode one unit; every failure becomes a problem of the unit or of its member."""
         outcome = _Outcome()
         path = self.root / rel
         try:
             check_before_decoding(path)
+            if is_archive(rel):
+                types = {**types, **self._zip_types(path, rel)}
             members = entries(path)
             for entry in members:
                 self._decode_entry(rel, entry, types, outcome)

@@ -26,6 +26,7 @@ from sync.cli.progress import snapshot
 from sync.engine.run import SyncReport, look_ahead, recent_flagged, run_once
 from sync.store.lock import sync_lock
 from sync.views.plan_table import print_days
+from sync.views.skipped import skipped_json, skipped_table
 from sync.views.summary import plan_json, print_sync_report, runs_json, runs_table, sync_json
 
 
@@ -87,10 +88,22 @@ def runs(
     today: TodayOption = None,
     days: Annotated[int, typer.Option(help="How many days back to list.")] = 3650,
     as_json: JsonOption = False,
+    skipped: Annotated[
+        bool,
+        typer.Option("--skipped", help="List the files that were skipped, and why, instead."),
+    ] = False,
 ) -> None:
     """List the stored runs with their figures and what the rules make of them."""
     config = load(config_path)
     day = today_for(today, config)
+    if skipped:
+        with open_state(config) as state:
+            items = state.skipped_files()
+        if as_json:
+            print_json(skipped_json(items))
+        else:
+            out.print(skipped_table(items))
+        return
     with open_state(config) as state:
         flagged = recent_flagged(state.runs(), config, day, days=days)
     if as_json:

@@ -54,6 +54,11 @@ class FilesSourceConfig(Section):
     path: Path
     relative_to_today: bool = False
     """Demo only: shift the sample runs by whole weeks so the newest is in the last 7 days."""
+    sports: dict[str, Literal["run", "trail_run", "hike", "other", "skip"]] = Field(
+        default_factory=dict
+    )
+    """A file's own sport label (GPX ``type``, TCX ``Sport``, Strava CSV type) -> what it is,
+    for labels hamsync does not know (they are skipped and reported); case and accents aside."""
 
 
 class StravaSourceConfig(Section):

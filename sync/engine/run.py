@@ -69,6 +69,8 @@ def pull_all(
         report.runs_pulled += len(result.runs)
         with state.transaction():
             state.save_pull(source.name, result.runs, result.cursor, result.removed_run_ids)
+            if result.skipped is not None:
+                state.save_skipped(source.name, ((p.where, p.why, p.quiet) for p in result.skipped))
             for checkin in result.checkins:
                 state.add_checkin(checkin)
             for day in result.strength_days:

@@ -34,8 +34,17 @@ from sync.store.lock import LockHeld, sync_lock
 from sync.store.records import PartLog, PartLogs, SinkItem, SinkRecords
 from sync.store.runs import RunStore
 from sync.store.serialize import session_body, session_from_body
+from sync.store.skipped import SkippedFile, SkippedFiles
 
-__all__ = ["DB_NAME", "MIGRATIONS", "PartLog", "SinkItem", "State", "ensure_private_dir"]
+__all__ = [
+    "DB_NAME",
+    "MIGRATIONS",
+    "PartLog",
+    "SinkItem",
+    "SkippedFile",
+    "State",
+    "ensure_private_dir",
+]
 
 DB_NAME = "hamsync.sqlite3"
 
@@ -123,6 +132,18 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         ALTER TABLE sink_items ADD COLUMN location TEXT NOT NULL DEFAULT '';
         ALTER TABLE sink_items ADD COLUMN pending TEXT NOT NULL DEFAULT '';
         UPDATE sink_items SET uid = session_id || '@hamsync';
+        """,
+    ),
+    (
+        "files each source skips, with the reason (hamsync runs --skipped)",
+        """
+        CREATE TABLE skipped_files (
+            source TEXT NOT NULL,
+            place TEXT NOT NULL,
+            why TEXT NOT NULL,
+            quiet INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (source, place)
+        );
         """,
     ),
 )
@@ -219,7 +240,7 @@ def _set_aside(path: Path, problem: str) -> DamagedState:
     )
 
 
-class State(RunStore, SinkRecords, PartLogs):
+class State(RunStore, SinkRecords, PartLogs, SkippedFiles):
     """Typed access to the state database; open with :meth:`open`.
 
     Runs live in :mod:`.state_runs`, what was written and how each part ended in

@@ -21,7 +21,11 @@ def files(section: Mapping[str, Any], context: PluginContext) -> ActivitySource:
 
     config = FilesSourceConfig.model_validate(dict(section))
     return FilesSource(
-        config.path, context.tz, relative_to_today=config.relative_to_today, name=context.name
+        config.path,
+        context.tz,
+        relative_to_today=config.relative_to_today,
+        name=context.name,
+        sports=config.sports,
     )
 
 
