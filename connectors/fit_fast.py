@@ -33,24 +33,30 @@ from connectors.fit_profile import (
     read_definition,
 )
 from connectors.fit_samples import other, record, record_run
+from connectors.read_budget import check_deadline
 from connectors.recording import ReadError
 
 __all__ = ["FIT_EPOCH_S", "FitActivity", "decode"]
 
 
-def decode(data: bytes) -> FitActivity:
-    """Sessions, sports and records of a FIT file (chained files in order); raise ReadError."""
+def decode(data: bytes, deadline: float | None = None) -> FitActivity:
+    """Sessions, sports and records of a FIT file (chained files in order); raise ReadError.
+
+    ``deadline`` (``time.monotonic()`` seconds) bounds the time spent: past it, ReadError.
+    """
     if not data:
         raise ReadError("empty file")
     out = FitActivity()
     state = State()
     pos = 0
     while pos < len(data):
-        pos = _decode_file(data, pos, out, state)
+        pos = _decode_file(data, pos, out, state, deadline)
     return out
 
 
-def _decode_file(data: bytes, pos: int, out: FitActivity, state: State) -> int:
+def _decode_file(
+    data: bytes, pos: int, out: FitActivity, state: State, deadline: float | None
+) -> int:
     """Decode the file starting at ``pos``; return where the next chained file would start."""
     available = len(data) - pos
     header_size = data[pos]
@@ -65,13 +71,19 @@ def _decode_file(data: bytes, pos: int, out: FitActivity, state: State) -> int:
         raise ReadError("truncated FIT file (shorter than its header says)")
     if crc16(memoryview(data)[pos:end]) != int.from_bytes(data[end : end + 2], "little"):
         raise ReadError("damaged FIT file (CRC mismatch)")
-    _messages(data, pos + header_size, end, out, state)
+    _messages(data, pos + header_size, end, out, state, deadline)
     return end + 2
 
 
-def _messages(data: bytes, pos: int, end: int, out: FitActivity, state: State) -> None:
+def _messages(
+    data: bytes, pos: int, end: int, out: FitActivity, state: State, deadline: float | None
+) -> None:
     defs = state.defs
+    count = 0
     while pos < end:
+        count += 1
+        if deadline is not None and not count & 0x3FFF:
+            check_deadline(deadline)
         header = data[pos]
         stamp: int | None = None
         if header & 0x80:  # compressed timestamp header: 5-bit offset from the last timestamp

@@ -17,6 +17,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from connectors.fit_fast import FIT_EPOCH_S, FitActivity, decode
+from connectors.read_budget import READ_BUDGET_S, deadline_after
 from connectors.recording import NotARun, ReadError, Recording
 from planner.models import Sport
 
@@ -46,18 +47,21 @@ FILE_TYPES = {
 """``file_id.type`` names of the FIT profile (Profile.xlsx, type ``file``)."""
 
 
-def read_fit(path: Path) -> list[Recording]:
+def read_fit(path: Path, budget_s: float = READ_BUDGET_S) -> list[Recording]:
     """All sessions on foot of the FIT file at ``path``; raise :class:`ReadError` if unreadable."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ReadError(f"cannot read the file ({exc.strerror or exc})") from exc
-    return read_fit_bytes(data)
+    return read_fit_bytes(data, budget_s)
 
 
-def read_fit_bytes(data: bytes) -> list[Recording]:
-    """All sessions on foot of a FIT file's content; raise :class:`ReadError` if unreadable."""
-    fit = decode(data)
+def read_fit_bytes(data: bytes, budget_s: float = READ_BUDGET_S) -> list[Recording]:
+    """All sessions on foot of a FIT file's content; raise :class:`ReadError` if unreadable.
+
+    Decoding gives up with a ReadError after ``budget_s`` seconds (issue 15: 60 s a file).
+    """
+    fit = decode(data, deadline_after(budget_s))
     try:
         return recordings(fit)
     except NotARun:

@@ -27,8 +27,9 @@ from typing import BinaryIO
 from xml.sax.handler import ContentHandler
 from xml.sax.xmlreader import AttributesImpl
 
+from connectors.read_budget import READ_BUDGET_S, deadline_after
 from connectors.recording import ReadError, Recording
-from connectors.xml_stream import READ_BUDGET_S, deadline_after, feed, iso_seconds, local
+from connectors.xml_stream import feed, iso_seconds, local
 from planner.models import Sport
 
 _EARTH_RADIUS_M = 6_371_000.0

@@ -17,8 +17,9 @@ from typing import BinaryIO
 from xml.sax.handler import ContentHandler
 from xml.sax.xmlreader import AttributesImpl
 
+from connectors.read_budget import READ_BUDGET_S, deadline_after
 from connectors.recording import NotARun, ReadError, Recording
-from connectors.xml_stream import READ_BUDGET_S, deadline_after, feed, iso_seconds, local
+from connectors.xml_stream import feed, iso_seconds, local
 from planner.models import Sport
 
 _NAN = math.nan

@@ -10,7 +10,6 @@ refuses a declaration that is not at the very start.
 from __future__ import annotations
 
 import math
-import time
 from datetime import UTC, datetime
 from typing import BinaryIO
 from xml.sax import SAXException
@@ -19,24 +18,11 @@ from xml.sax.handler import ContentHandler
 from defusedxml import DefusedXmlException
 from defusedxml.expatreader import create_parser
 
+from connectors.read_budget import check_deadline
 from connectors.recording import ReadError
 
 CHUNK = 1 << 20
-READ_BUDGET_S = 60.0  # hamsync default (issue 15: 60 s a file)
-"""Wall time a reader may spend on one file; an ultra of 30 h at 1 Hz takes about 10 s."""
 _LEADING = b" \t\r\n\xef\xbb\xbf"
-
-
-def deadline_after(budget_s: float) -> float:
-    """The ``time.monotonic()`` value at which a read of ``budget_s`` seconds gives up."""
-    return time.monotonic() + budget_s
-
-
-def check_deadline(deadline: float, budget_s: float | None = None) -> None:
-    """Raise :class:`ReadError` once ``deadline`` (monotonic seconds) has passed."""
-    if time.monotonic() > deadline:
-        what = f"{budget_s:.0f} s" if budget_s else "its time budget"
-        raise ReadError(f"reading the file took more than {what}; not read")
 
 
 def feed(stream: BinaryIO, handler: ContentHandler, kind: str, deadline: float) -> None:
