@@ -101,7 +101,9 @@ def test_device_total_wins(folder: Path, spy: Spy) -> None:
     tcx = runs[f"file:{TCX}"]
     assert tcx.descent_from == "computed"
     assert tcx.terrain is not None and tcx.descent_m == tcx.terrain.descent_m
-    assert tcx.descent_m == pytest.approx(440, rel=0.1)
+    # no device total in this phone-recorded TCX; sports-lib's own measure says 440 m (its spec
+    # "should parse running TCX file (1)"): GPS altitude, so only a band
+    assert tcx.descent_m == pytest.approx(440, rel=0.2)
 
 
 def test_no_altitude_means_no_descent(tmp_path: Path) -> None:
