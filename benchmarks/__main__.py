@@ -17,6 +17,7 @@ from benchmarks import (
     corpus,
     descent,
     files,
+    memory,
     plan_bench,
     startup,
     state_bench,
@@ -65,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
             lambda: files.rows("generated runs", made, every, quick),
         )
     section("descent", lambda: descent.rows(real))
+    with tempfile.TemporaryDirectory(prefix="hamsync-bench-") as tmp:
+        section("memory", lambda: memory.rows(Path(tmp), quick))
     section("requests", api_requests.rows)
     section("planner", lambda: plan_bench.rows(quick))
     section("state", lambda: state_bench.rows(quick))

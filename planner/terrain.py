@@ -223,13 +223,18 @@ def _walked(dists: list[float | None]) -> list[float]:
 
 def _moving_average(values: list[float], walked: list[float], half: float) -> list[float]:
     """Mean of the values within ``half`` metres of distance either side of each point."""
-    total = [0.0]
-    for v in values:
-        total.append(total[-1] + v)
+    n = len(values)
     out = []
+    lo = hi = 0  # the window is values[lo:hi]
+    total = 0.0
     for d in walked:
-        a, b = bisect_left(walked, d - half), bisect_right(walked, d + half)
-        out.append((total[b] - total[a]) / (b - a))
+        while hi < n and walked[hi] <= d + half:
+            total += values[hi]
+            hi += 1
+        while walked[lo] < d - half:
+            total -= values[lo]
+            lo += 1
+        out.append(total / (hi - lo))
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from benchmarks import descent, files, plan_bench, state_bench
+from benchmarks import descent, files, memory, plan_bench, state_bench
 from benchmarks.corpus import Corpus, generate
 from benchmarks.table import render
 
@@ -22,6 +22,9 @@ def test_benchmark_sections_run_on_small_inputs(testdata_dir: Path, tmp_path: Pa
     rows = files.rows("real", small, 1, quick=True) + files.rows("made", made, 1, quick=True)
     rows += descent.rows(small) + plan_bench.rows(quick=True)
     assert [r.ratio != "" for r in rows].count(True) == 3 + 1 + 3 + 1 + 1 + 1
+    (tmp_path / "memory").mkdir()
+    peaks = memory.rows(tmp_path / "memory", quick=True)
+    assert [r.what.split(":")[1].split(",")[0].strip() for r in peaks] == ["TCX", "GPX"]
     table = render(rows)
     assert "garmin-fit-sdk" in table and "gpxpy" in table and "re-plan" in table
 
