@@ -7,6 +7,7 @@ reported and the others go on.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from datetime import date, timedelta
 
@@ -63,20 +64,25 @@ def pull_all(
         if refusal is not None:  # nothing stored: runs and cursor stay as they were
             report.refused.append((source.name, refusal))
             continue
+        try:  # what one source delivered never stops the others (issue 15: one odd name)
+            with state.transaction():
+                state.save_pull(source.name, result.runs, result.cursor, result.removed_run_ids)
+                if result.skipped is not None:
+                    skipped = ((p.where, p.why, p.quiet) for p in result.skipped)
+                    state.save_skipped(source.name, skipped)
+                for checkin in result.checkins:
+                    state.add_checkin(checkin)
+                for day in result.strength_days:
+                    state.add_strength_day(day, source.name)
+                health.record(state, part, True, f"{len(result.runs)} runs pulled")
+                checkpoint("pull-transaction", source.name)
+        except (ValueError, sqlite3.DataError, sqlite3.IntegrityError) as exc:  # rolled back
+            failed(health, state, part, source.name, exc, report)
+            continue
         report.sources_ok += 1
         report.warnings.extend(_problem_text(source.name, p) for p in result.problems)
         report.warnings.extend(f"{source.name}: {notice}" for notice in result.notices)
         report.runs_pulled += len(result.runs)
-        with state.transaction():
-            state.save_pull(source.name, result.runs, result.cursor, result.removed_run_ids)
-            if result.skipped is not None:
-                state.save_skipped(source.name, ((p.where, p.why, p.quiet) for p in result.skipped))
-            for checkin in result.checkins:
-                state.add_checkin(checkin)
-            for day in result.strength_days:
-                state.add_strength_day(day, source.name)
-            health.record(state, part, True, f"{len(result.runs)} runs pulled")
-            checkpoint("pull-transaction", source.name)
 
 
 def _problem_text(source: str, problem: Problem) -> str:
