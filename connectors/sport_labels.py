@@ -51,8 +51,8 @@ STRAVA_GPX_CODES: dict[str, Verdict] = {
     "23": NOT_ON_FOOT,  # Rowing
     "24": NOT_ON_FOOT,  # Stand-up paddling
     "25": NOT_ON_FOOT,  # Surfing
-    "26": Sport.OTHER,  # Crossfit (on foot, no run)
-    "27": Sport.OTHER,  # Elliptical
+    "26": NOT_ON_FOOT,  # Crossfit
+    "27": NOT_ON_FOOT,  # Elliptical
     "28": Sport.OTHER,  # Rock climbing
     "29": NOT_ON_FOOT,  # Stair stepper
     "30": NOT_ON_FOOT,  # Weight training
@@ -65,7 +65,8 @@ _RUN = (
     "run running laufen lauf joggen jogging course coursea pied courseapied footing corsa "
     "correre carrera correr corsaapiedi treadmillrunning treadmill laufband tapisroulant "
     "virtualrun indoorrunning streetrunning roadrunning trackrunning ultrarun ultrarunning "
-    "cinta tapis hkworkoutactivitytyperunning"
+    "cinta tapis hkworkoutactivitytyperunning jogging obstaclerun obstaclerace indoorrun "
+    "treadmillrun trackrun"
 )
 _TRAIL = (
     "trailrun trailrunning traillauf traillaufen berglauf berglaufen courseentrail trail "
@@ -74,14 +75,17 @@ _TRAIL = (
 )
 _HIKE = (
     "hike hiking wandern wanderung bergwandern randonnee randonneepedestre rando "
-    "escursionismo escursione trekking senderismo excursionismo hkworkoutactivitytypehiking"
+    "escursionismo escursione trekking senderismo excursionismo hkworkoutactivitytypehiking "
+    "senderisme wandelen"
 )
 _OTHER_ON_FOOT = (
     "walk walking gehen spazieren spaziergang marche marcher camminata camminare caminar "
     "caminata nordicwalking snowshoe snowshoeing schneeschuh schneeschuhwandern raquettes "
     "raquette ciaspole ciaspolata raquetas mountaineering bergsteigen alpinisme alpinismo "
     "climbing klettern escalade arrampicata escalada other sonstige autre altro otro "
-    "hkworkoutactivitytypewalking hkworkoutactivitytypeclimbing orienteering orientierungslauf"
+    "hkworkoutactivitytypewalking hkworkoutactivitytypeclimbing orienteering orientierungslauf "
+    "casualwalking speedwalking rockclimbing bouldering snowshoews snowshoeing "
+    "hkworkoutactivitytypesnowsports"
 )
 _NOT_ON_FOOT = (
     "ride biking bike cycling cycle bicycle radfahren radfahrt rennrad mountainbike mtb "
@@ -94,7 +98,13 @@ _NOT_ON_FOOT = (
     "remo sup standuppaddling surfing surf windsurf kitesurf sailing segeln driving motorcycling "
     "transit iceskate inlineskate skating rollerski wheelchair handcycle velomobile "
     "strength strengthtraining training workout yoga elliptical stairs weighttraining "
-    "hkworkoutactivitytypecycling hkworkoutactivitytypeswimming multisport triathlon"
+    "hkworkoutactivitytypecycling hkworkoutactivitytypeswimming multisport triathlon "
+    "ebikeride emountainbikeride gravelride mountainbikeride virtualrow sail skateboard "
+    "stairstepper pilates hiit crossfit cardio indoorcardio golf tennis badminton pickleball "
+    "racquetball squash tabletennis soccer football basketball volleyball "
+    "gravelcycling mountainbiking roadcycling touringbicycle racebike etouringbicycle "
+    "resortskiingsnowboardingws backcountryskiing crosscountryskiingws lapswimming "
+    "openwaterswimming strengthtraining"
 )
 
 
