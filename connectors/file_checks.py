@@ -15,7 +15,7 @@ import struct
 from dataclasses import replace
 from pathlib import Path
 
-from connectors.recording import ReadError, Recording
+from connectors.recording import CannotRead, ReadError, Recording
 
 MAX_FIT_BYTES = 32 * 2**20
 """A 24 h ultra recorded every second is under 10 MB; hamsync default."""
@@ -55,7 +55,7 @@ def check_before_decoding(path: Path) -> None:
             with path.open("rb") as handle:
                 _check_fit_header(handle.read(_FIT_HEADER.size), size)
     except OSError as exc:
-        raise ReadError(f"cannot read the file ({exc.strerror or exc})") from exc
+        raise CannotRead(f"cannot read the file ({exc.strerror or exc})") from exc
 
 
 def _check_fit_header(head: bytes, size: int) -> None:

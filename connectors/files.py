@@ -34,7 +34,7 @@ from connectors.file_checks import check_before_decoding, clean_recording, impla
 from connectors.file_scan import STRAVA_CSV, Scan, scan, shown, under
 from connectors.fit_reader import read_fit, read_fit_bytes
 from connectors.gpx_reader import read_gpx, read_gpx_stream
-from connectors.recording import NotARun, ReadError, Recording
+from connectors.recording import CannotRead, NotARun, ReadError, Recording
 from connectors.sport_labels import NOT_ON_FOOT, UNKNOWN, classify
 from connectors.strava_export import MAX_CSV_BYTES, decode_csv, file_types
 from connectors.tcx_reader import read_tcx, read_tcx_stream
@@ -150,6 +150,8 @@ class _Outcome:
     keep_prefixes: list[str] = field(default_factory=list)
     """Ids of entries that failed to read: their old runs stay."""
     whole_failed: bool = False
+    retry: bool = False
+    """The system refused a read: not remembered, tried again on the next pull."""
 
 
 class FilesSource:
@@ -205,6 +207,7 @@ class FilesSource:
         runs: list[Run] = []
         removed: list[str] = []
         fresh: list[Problem] = [Problem(w, y) for w, y, _q in csv_problems]
+        retried: list[Problem] = []
         for rel in sorted(outcomes):
             outcome = outcomes[rel]
             file_runs = self._unit_runs(outcome, shift, today)
@@ -220,7 +223,11 @@ class FilesSource:
             runs.extend(file_runs)
             if rel in new.files:
                 new.ids[rel] = ids
-            if outcome.problems:
+            if outcome.retry:  # reported each time, until the system lets us read it
+                new.skipped.pop(rel, None)
+                fresh.extend(Problem(w, y, q) for w, y, q in outcome.problems)
+                retried.extend(Problem(w, y, q) for w, y, q in outcome.problems)
+            elif outcome.problems:
                 new.skipped[rel] = Skip(fps[rel], tuple(outcome.problems))
                 if rel in changed:
                     fresh.extend(Problem(w, y, q) for w, y, q in outcome.problems)
@@ -237,7 +244,7 @@ class FilesSource:
         blocked = [Problem(self._where(rel), why) for rel, why in found.unreadable.items()]
         problems += blocked
         skipped = [Problem(w, y, q) for s in new.skipped.values() for w, y, q in s.problems]
-        skipped += blocked
+        skipped += blocked + retried
         runs.sort(key=lambda r: (r.start, r.id))
         problems.sort(key=lambda p: p.where)
         return PullResult(
@@ -302,6 +309,7 @@ class FilesSource:
         except ReadError as exc:
             outcome.problems.append((self._where(rel), str(exc), _quiet(exc)))
             outcome.whole_failed = not isinstance(exc, NotARun)
+            outcome.retry = isinstance(exc, CannotRead)
         except Exception as exc:  # a reader bug must not stop the other files
             why = f"unexpected error while reading: {exc!r}"
             outcome.problems.append((self._where(rel), why, False))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from connectors.fit_fast import FIT_EPOCH_S, FitActivity, decode
 from connectors.read_budget import READ_BUDGET_S, deadline_after
-from connectors.recording import NotARun, ReadError, Recording
+from connectors.recording import CannotRead, NotARun, ReadError, Recording
 from planner.models import Sport
 
 _RUNNING = 1
@@ -52,7 +52,7 @@ def read_fit(path: Path, budget_s: float = READ_BUDGET_S) -> list[Recording]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ReadError(f"cannot read the file ({exc.strerror or exc})") from exc
+        raise CannotRead(f"cannot read the file ({exc.strerror or exc})") from exc
     return read_fit_bytes(data, budget_s)
 
 

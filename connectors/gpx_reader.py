@@ -28,7 +28,7 @@ from xml.sax.handler import ContentHandler
 from xml.sax.xmlreader import AttributesImpl
 
 from connectors.read_budget import READ_BUDGET_S, deadline_after
-from connectors.recording import ReadError, Recording
+from connectors.recording import CannotRead, ReadError, Recording
 from connectors.xml_stream import feed, iso_seconds, local
 from planner.models import Sport
 
@@ -120,7 +120,7 @@ def read_gpx(path: Path, budget_s: float = READ_BUDGET_S) -> list[Recording]:
         with path.open("rb") as handle:
             return read_gpx_stream(handle, budget_s)
     except OSError as exc:
-        raise ReadError(f"cannot read the file ({exc.strerror or exc})") from exc
+        raise CannotRead(f"cannot read the file ({exc.strerror or exc})") from exc
 
 
 def read_gpx_stream(stream: BinaryIO, budget_s: float = READ_BUDGET_S) -> list[Recording]:

@@ -16,6 +16,11 @@ class ReadError(Exception):
     """A file could not be decoded; the message says why, in words a runner can act on."""
 
 
+class CannotRead(ReadError):
+    """The operating system refused the read (permissions, a vanished mount): the file is
+    tried again on the next pull, since fixing that does not change the file."""
+
+
 class NotARun(ReadError):
     """The file was read, but holds nothing to store (a course, a ride, an unknown sport).
 

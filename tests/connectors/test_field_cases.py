@@ -439,3 +439,29 @@ def _gpx(label: str) -> str:
         'xmlns="http://www.topografix.com/GPX/1/1"><trk><name>t</name>'
         f"<type>{label}</type><trkseg>{points}</trkseg></trk></gpx>"
     )
+
+
+def test_file_the_system_refuses_is_tried_again_and_keeps_its_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read refused by the system (injected: CI runs as root) is reported on every pull and
+    read once allowed, though fixing permissions changes neither size nor mtime."""
+    from connectors import files
+    from connectors.recording import CannotRead
+
+    (tmp_path / "a.gpx").write_text(_gpx("running"))
+    first = pull(tmp_path)
+    (tmp_path / "a.gpx").write_text(_gpx("running").replace("<name>t</name>", "<name>u</name>"))
+    real = files.check_before_decoding
+
+    def refuse(path: Path) -> None:
+        raise CannotRead("cannot read the file (Permission denied)")
+
+    monkeypatch.setattr(files, "check_before_decoding", refuse)
+    refused = pull(tmp_path, first.cursor)
+    again = pull(tmp_path, refused.cursor)
+    for result in (refused, again):
+        assert result.removed_run_ids == () and "Permission denied" in result.problems[0].why
+    monkeypatch.setattr(files, "check_before_decoding", real)
+    allowed = pull(tmp_path, again.cursor)
+    assert [r.name for r in allowed.runs] == ["u"] and allowed.problems == ()
