@@ -1,0 +1,98 @@
+"""The files connector's cursor: what it read, what it skipped, and the ids it gave.
+
+A JSON object: ``files`` maps each unit's relative POSIX path (names that are not UTF-8 kept
+losslessly as JSON escapes of their surrogates) to its fingerprint (``"mtime_ns:size"``);
+``ids`` keeps the run ids of units that did not give exactly ``file:<path>``; ``skipped`` the
+fingerprint and problems (where, why, quiet) of units that could not be read or hold no run;
+``newest`` the start of each unit's newest run and ``shift_weeks`` the demo shift. Cursors
+written before ``ids`` existed kept a run count in ``runs``; they are read too.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from connectors.file_scan import shown
+
+CURSOR_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """A unit's remembered problems: its fingerprint when read, and (where, why, quiet)."""
+
+    fingerprint: str
+    problems: tuple[tuple[str, str, bool], ...]
+
+
+@dataclass(slots=True)
+class Cursor:
+    files: dict[str, str]
+    ids: dict[str, list[str]]
+    newest: dict[str, str]
+    shift_weeks: int | None
+    skipped: dict[str, Skip] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, text: str | None) -> Cursor:
+        empty = cls({}, {}, {}, None)
+        if not text:
+            return empty
+        try:
+            raw = json.loads(text)
+            if not isinstance(raw, dict) or raw.get("v") != CURSOR_VERSION:
+                return empty
+            shift = raw.get("shift_weeks")
+            ids = {str(k): [str(i) for i in v] for k, v in dict(raw.get("ids", {})).items()}
+            for rel, count in dict(raw.get("runs", {})).items():  # cursors before the ids
+                ids.setdefault(str(rel), run_ids(str(rel), int(count)))
+            skipped = {
+                str(k): Skip(str(v["fp"]), tuple((str(w), str(y), bool(q)) for w, y, q in v["p"]))
+                for k, v in dict(raw.get("skipped", {})).items()
+            }
+            return cls(
+                files={str(k): str(v) for k, v in dict(raw.get("files", {})).items()},
+                ids=ids,
+                newest={str(k): str(v) for k, v in dict(raw.get("newest", {})).items()},
+                shift_weeks=int(shift) if isinstance(shift, int) else None,
+                skipped=skipped,
+            )
+        except (ValueError, TypeError, AttributeError, KeyError):  # damaged: read everything
+            return empty
+
+    def ids_of(self, rel: str) -> list[str]:
+        return self.ids.get(rel, [unit_id(rel)]) if rel in self.files else []
+
+    def dump(self) -> str:
+        body: dict[str, object] = {"v": CURSOR_VERSION, "files": dict(sorted(self.files.items()))}
+        ids = {k: v for k, v in self.ids.items() if v != [unit_id(k)]}
+        if ids:
+            body["ids"] = dict(sorted(ids.items()))
+        if self.skipped:
+            body["skipped"] = {
+                k: {"fp": v.fingerprint, "p": [list(p) for p in v.problems]}
+                for k, v in sorted(self.skipped.items())
+            }
+        if self.newest:
+            body["newest"] = dict(sorted(self.newest.items()))
+        if self.shift_weeks is not None:
+            body["shift_weeks"] = self.shift_weeks
+        return json.dumps(body, separators=(",", ":"))
+
+
+def unit_id(rel: str) -> str:
+    """The run id of a unit that gave one run: ``file:<path>`` (odd bytes shown as ``\\xNN``)."""
+    return f"file:{shown(rel)}"
+
+
+def run_ids(rel: str, count: int) -> list[str]:
+    """The run ids of a file that gave ``count`` runs: ``file:<rel>``, or ``#1``.. when several."""
+    if count == 1:
+        return [unit_id(rel)]
+    return [f"{unit_id(rel)}#{n}" for n in range(1, count + 1)]
+
+
+def belongs(run_id: str, prefix: str) -> bool:
+    """True if ``run_id`` is ``prefix`` or one of its numbered runs (``prefix#2``)."""
+    return run_id == prefix or run_id.startswith(prefix + "#")
