@@ -142,8 +142,8 @@ def _zip_entries(path: Path) -> Iterator[Entry]:
         declared = sum(m.file_size for m in members)
         if declared > MAX_UNPACKED_BYTES:
             raise ReadError(
-                f"the archive unpacks to {declared / 2**30:.1f} GB, more than "
-                f"{MAX_UNPACKED_BYTES // 2**30} GB; not read"
+                f"the archive unpacks to {declared / 2**20:,.1f} MB, more than "
+                f"{MAX_UNPACKED_BYTES / 2**20:,.1f} MB; not read"
             )
         for info in members:
             fmt = activity_format(info.filename)

@@ -465,3 +465,23 @@ def test_file_the_system_refuses_is_tried_again_and_keeps_its_runs(
     monkeypatch.setattr(files, "check_before_decoding", real)
     allowed = pull(tmp_path, again.cursor)
     assert [r.name for r in allowed.runs] == ["u"] and allowed.problems == ()
+
+
+def test_archive_bounds_on_members_and_unpacked_size(
+    tmp_path: Path, testdata_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Too many members, or more unpacked than the bound: the zip is refused, named, with why
+    (the bounds lowered here; the defaults are 20,000 members and 2 GB)."""
+    from connectors import archives
+
+    run = (testdata_dir / "activities" / "sportslib_1604524853_run_6k.tcx").read_bytes()
+    with zipfile.ZipFile(tmp_path / "many.zip", "w") as archive:
+        for n in range(3):
+            archive.writestr(f"{n}.tcx", run)
+    monkeypatch.setattr(archives, "MAX_MEMBERS", 2)
+    (problem,) = pull(tmp_path).problems
+    assert problem.where.endswith("many.zip") and "3 members" in problem.why
+    monkeypatch.setattr(archives, "MAX_MEMBERS", 20_000)
+    monkeypatch.setattr(archives, "MAX_UNPACKED_BYTES", 2 * len(run))
+    (problem,) = pull(tmp_path).problems
+    assert "unpacks to" in problem.why
