@@ -131,3 +131,12 @@ def test_a_source_whose_runs_cannot_be_stored_does_not_stop_the_others(tmp_path:
     assert [name for name, _ in report.errors] == ["broken"]
     assert [r.id for r in state.runs()] == ["file:good.gpx"]
     state.close()
+
+
+def test_a_sports_mapping_to_an_unknown_kind_is_a_config_error(tmp_path: Path) -> None:
+    folder = tmp_path / "acts"
+    folder.mkdir()
+    config = str(_config(tmp_path, folder, sports='"Zumba" = "dance"'))
+    result = runner.invoke(app, ["runs", "--config", config])
+    assert result.exit_code != 0
+    assert "sports" in result.output and "Zumba" in result.output
