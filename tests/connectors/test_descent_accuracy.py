@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import io
 import statistics
+import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -96,10 +97,17 @@ def _gpx_of_sessions(data: bytes) -> list[tuple[int, float, str]]:
 def sessions(testdata_dir: Path) -> list[Session]:
     paths = sorted((testdata_dir / "activities").glob("*.fit"))
     paths += sorted(CASES.glob("*/runs/*.fit")) + sorted(CASES.glob("*/runs/*.fit.gz"))
+    contents = [(path, path.read_bytes()) for path in paths]
+    for archive in sorted(CASES.glob("*/runs/*.zip")):
+        with zipfile.ZipFile(archive) as opened:
+            contents += [
+                (archive / name, opened.read(name))
+                for name in opened.namelist()
+                if name.lower().endswith(".fit")
+            ]
     seen: set[str] = set()
     out = []
-    for path in paths:
-        data = path.read_bytes()
+    for path, data in contents:
         if path.suffix == ".gz":
             data = gzip.decompress(data)
         digest = hashlib.sha256(data).hexdigest()
