@@ -3,8 +3,8 @@
 Both get the same altitude series (every real FIT and GPX file). gpxpy smooths with a
 3-point weighted mean and sums every change; hamsync also removes spikes, takes a 5-point
 median, finds the turns on a 70 m moving average with a 1.3 m hysteresis and derives the
-longest and the steep descent, so it does more work per point. The device's own totals show what that work buys: the error of each
-method against them is in the note.
+longest and the steep descent, so it does more work per point. The device's own totals show
+what that work buys: the error of each method against them is in the note.
 """
 
 from __future__ import annotations

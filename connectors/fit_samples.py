@@ -7,6 +7,20 @@ from typing import Any
 from connectors.fit_profile import FILE_ID, LAP, SESSION, SPORT, Definition, FitActivity, State
 from connectors.recording import ReadError
 
+MAX_RECORDS = 1_000_000  # hamsync default
+"""More samples than 11 days at one a second (longer than any activity, see
+``file_checks.LONGEST_S``): the file is refused while it is read, so that a small file of tiny
+records cannot hold hundreds of megabytes (issue 15: memory at most 3x the file plus 200 MB)."""
+_BLOCK = 4096
+"""Records unpacked at a time: the transient tuples of a run stay a few hundred kilobytes."""
+
+
+def _check_count(out: FitActivity) -> None:
+    if len(out.times) > MAX_RECORDS:
+        raise ReadError(
+            f"the file holds more than {MAX_RECORDS:,} samples, more than any activity; not read"
+        )
+
 
 def record_run(
     data: bytes, pos: int, end: int, definition: Definition, out: FitActivity, state: State
@@ -15,7 +29,8 @@ def record_run(
 
     Watches write long runs of records with nothing in between; a run ends at the first byte
     at the record stride that is another header (any other message, definition or a
-    compressed-timestamp header). The figures are those of :func:`record`, list-wise.
+    compressed-timestamp header). The figures are those of :func:`record`, list-wise, taken
+    in blocks of :data:`_BLOCK` records.
     """
     assert definition.rows is not None
     header = data[pos]
@@ -23,11 +38,30 @@ def record_run(
     whole = (end - pos) // stride
     if whole == 0:
         raise ReadError("truncated FIT file (a message runs past the end of the data)")
-    rows = []
-    for row in definition.rows.iter_unpack(memoryview(data)[pos : pos + whole * stride]):
-        if row[0] != header:
-            break
-        rows.append(row)
+    rows_in = definition.rows.iter_unpack(memoryview(data)[pos : pos + whole * stride])
+    count = 0
+    while True:
+        block = []
+        ended = False
+        for row in rows_in:
+            if row[0] != header:
+                ended = True
+                break
+            block.append(row)
+            if len(block) == _BLOCK:
+                break
+        else:
+            ended = True
+        if block:
+            _block(definition, block, out, state)
+            count += len(block)
+            _check_count(out)
+        if ended or len(block) < _BLOCK:
+            return pos + count * stride
+
+
+def _block(definition: Definition, rows: list[Any], out: FitActivity, state: State) -> None:
+    """One block of a run of records (all with a timestamp field), list-wise."""
     i_time, i_distance, i_altitude, i_enhanced, _ = (i + 1 for i in definition.slots)
     _, inv_time, inv_distance, inv_altitude, inv_enhanced = (
         None if i == 0 else definition.invalids[i - 1]
@@ -37,7 +71,7 @@ def record_run(
     if inv_time in times:  # samples without a time: one by one
         for row in rows:
             record(definition, row[1:], None, out, state)
-        return pos + len(rows) * stride
+        return
     if isinstance(times[-1], int):
         state.last_time = times[-1]
     out.times += times
@@ -59,7 +93,6 @@ def record_run(
         out.altitudes += [r[i] / 5 - 500 if r[i] != inv else None for r in rows]
     else:
         out.altitudes += [None] * len(rows)
-    return pos + len(rows) * stride
 
 
 def record(
@@ -97,6 +130,8 @@ def record(
     out.times.append(stamp)
     out.distances.append(distance)
     out.altitudes.append(altitude)
+    if not len(out.times) & 0xFFFF:
+        _check_count(out)
 
 
 def _accumulate(packed: bytes, state: State, distance: float | None) -> float | None:

@@ -233,3 +233,18 @@ def test_fuzzed_input_of_each_reader_is_named_and_bounded(kind: str) -> None:
             assert run.distance_m >= 0 and 0 <= run.moving_s <= run.elapsed_s + 1
 
     check()
+
+
+def test_fit_of_millions_of_tiny_records_is_refused_within_budget(tmp_path: Path) -> None:
+    """xml-memory-amplification's FIT sibling: 20 MB of 7-byte records (2.9 M samples, weeks
+    at 1 Hz) once held ~900 MB; it is refused while read, within 3x its size plus 200 MB."""
+    row = struct.Struct("<BIH")
+    body = bytes([0x40, 0, 0]) + struct.pack("<HB", 20, 2) + bytes([253, 4, 0x86, 2, 2, 0x84])
+    body += b"".join(row.pack(0, 1_000_000_000 + i, 2500 + i % 100) for i in range(2_900_000))
+    header = struct.pack("<BBHI4s", 12, 0x20, 2132, len(body), b".FIT")
+    data = header + body
+    (tmp_path / "records.fit").write_bytes(data + struct.pack("<H", crc16(data)))
+    result = measured(tmp_path)
+    (problem,) = result["problems"]  # type: ignore[misc]
+    assert "records.fit" in problem and "samples" in problem
+    assert result["growth"] < BUDGET_FACTOR * len(data) + BUDGET_BASE  # type: ignore[operator]
