@@ -485,3 +485,23 @@ def test_archive_bounds_on_members_and_unpacked_size(
     monkeypatch.setattr(archives, "MAX_UNPACKED_BYTES", 2 * len(run))
     (problem,) = pull(tmp_path).problems
     assert "unpacks to" in problem.why
+
+
+@pytest.mark.parametrize(("timed", "kept"), [(30, False), (90, True)])
+def test_share_of_timed_points_decides(tmp_path: Path, timed: int, kept: bool) -> None:
+    """Under half the points timed: refused with the count; a few gaps: the run is read,
+    its duration from the timed points and its distance from all of them."""
+    points = "".join(
+        f'<trkpt lat="{46 + i * 0.0003:.5f}" lon="7"><ele>500</ele>'
+        + (f"<time>2026-11-20T08:{i // 6:02d}:{i % 6 * 10:02d}Z</time>" if i < timed else "")
+        + "</trkpt>"
+        for i in range(100)
+    )
+    (tmp_path / "a.gpx").write_text(f"<gpx><trk><trkseg>{points}</trkseg></trk></gpx>")
+    result = pull(tmp_path)
+    if kept:
+        (run,) = result.runs
+        assert run.elapsed_s == (timed - 1) * 10 and run.distance_m == pytest.approx(3300, rel=0.01)
+    else:
+        (problem,) = result.problems
+        assert f"only {timed} of 100 points carry a time" in problem.why
