@@ -88,7 +88,11 @@ def _classify(run: Run, history: Callable[[], _History], settings: Settings) -> 
     heavy = loads_descent(run) and descent >= rules.heavy_descent_m
     unfamiliar = heavy and history().unfamiliar(run, settings)
     very_heavy = heavy and (descent >= rules.very_heavy_descent_m or unfamiliar)
-    hill = is_run and per_km >= rules.hill_vert_m_per_km
+    km = run.distance_m / 1000.0
+    # R5: a hill session by its climb alone, so that rolling trails stay trails; a long trail
+    # is a long trail, not also a hill session, as a planned "Long trail" is by its title.
+    climb = (run.ascent_m or 0.0) / km if km > 0 else 0.0
+    hill = is_run and not long and climb >= rules.hill_climb_m_per_km
     return RunFlags(
         trail=trail,
         long=long,

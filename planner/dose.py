@@ -8,11 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from planner.models import PlannedEvent, SessionKind
-from planner.reasons import iso_week
+from planner.models import PlannedEvent, Reason, SessionKind
+from planner.reasons import because, day_label, iso_week
 from planner.settings import Settings
-
-MEDIAN_WEEKS = 4  # hamsync default (DESIGN.md R5: "the median weekly count of the last 4 weeks")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,21 +30,33 @@ class WeekDose:
     runs: int
     hills: int
     kinds: tuple[SessionKind, ...]
-    reason: str
+    reason: Reason
 
 
 def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def median_weekly_runs(done: Mapping[date, DayRuns], today: date) -> int:
-    """Median number of done runs in the four ISO weeks before today's week, rounded half up."""
+def median_weekly_runs(
+    done: Mapping[date, DayRuns], today: date, weeks: int = 4, hills: bool = False
+) -> int:
+    """Median number of done runs (or hill sessions) in the ``weeks`` ISO weeks before
+    today's, rounded half up."""
     this_monday = monday_of(today)
     counts = []
-    for back in range(1, MEDIAN_WEEKS + 1):
+    for back in range(1, weeks + 1):
         monday = this_monday - timedelta(weeks=back)
-        counts.append(sum(done.get(monday + timedelta(i), DayRuns()).runs for i in range(7)))
+        days = [done.get(monday + timedelta(i), DayRuns()) for i in range(7)]
+        counts.append(sum(d.hills if hills else d.runs for d in days))
     return math.floor(statistics.median(counts) + 0.5)
+
+
+KIND_WORDS = {
+    SessionKind.CONTROL: "one light control session",
+    SessionKind.HEAVIER: "one short heavier session",
+    SessionKind.FOCUSED: "one focused session",
+    SessionKind.MAINTENANCE: "one small maintenance input",
+}
 
 
 def _kinds(runs: int, hills: int, settings: Settings) -> tuple[SessionKind, ...]:
@@ -56,12 +66,17 @@ def _kinds(runs: int, hills: int, settings: Settings) -> tuple[SessionKind, ...]
     elif runs >= 2:
         kinds = (SessionKind.FOCUSED, SessionKind.MAINTENANCE)
     else:
-        kinds = (SessionKind.CONTROL, SessionKind.HEAVY)
+        kinds = (SessionKind.CONTROL, SessionKind.HEAVIER)
     return kinds[: rules.max_loading_sessions_per_week]
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def week_label(monday: date) -> str:
+    """``week of Mon 5 Oct``: weeks said by their Monday, not as ISO weeks."""
+    return f"week of {day_label(monday)}"
 
 
 def week_dose(
@@ -71,16 +86,15 @@ def week_dose(
     events: Sequence[PlannedEvent],
     median: int,
     settings: Settings,
+    median_hills: int = 0,
 ) -> WeekDose:
-    """Runs of the week: done on past days; on today and later, done or planned, counted once.
-
-    A planned run that is then done counts once because each day counts the larger of its
-    done and planned runs. When the calendar holds no run for the week's remaining days,
-    the week counts at least the median of the last four weeks, so it does not flip as
-    its runs arrive (R5).
+    """R5: runs of the week, done plus still planned (each day counts the larger of its done
+    and planned runs, so a planned run that is then done counts once), or the habitual count
+    (the long-run days, or the median of the last four weeks) when that is larger; so a run
+    that arrives as expected changes nothing. Hill sessions: done (by climb) or planned (by
+    title) by day, counted once.
     """
-    n_done = n_calendar = n_habitual = hills = 0
-    has_calendar = False
+    n_done = n_planned = hills = 0
     for i in range(7):
         day = monday + timedelta(i)
         got = done.get(day, DayRuns())
@@ -89,28 +103,26 @@ def week_dose(
             hills += got.hills
             continue
         todays = [e for e in events if e.day == day]
-        calendar = sum(1 for e in todays if not e.habitual)
-        habitual = len(todays) - calendar
-        has_calendar = has_calendar or calendar > 0
-        extra = max(0, calendar + habitual - got.runs)
-        from_calendar = min(extra, calendar)
-        n_calendar += from_calendar
-        n_habitual += extra - from_calendar
+        n_planned += max(0, len(todays) - got.runs)
         hills += max(got.hills, sum(1 for e in todays if e.hill))
-    runs = n_done + n_calendar + n_habitual
-    parts = [f"{n_done} done"]
-    if n_calendar:
-        parts.append(f"{n_calendar} planned")
-    if n_habitual:
-        parts.append(f"{n_habitual} habitual long {'run' if n_habitual == 1 else 'runs'}")
-    if not has_calendar and median > runs:
-        runs = median
-        parts.append(f"expected from the median of the last {MEDIAN_WEEKS} weeks: {median}")
+    runs = n_done + n_planned
+    # Said without the split into done and planned, so a run that arrives as planned does
+    # not rewrite the sentence (R5, R9).
+    source = "done and still planned"
+    habitual = max(median, len(settings.long_run_days))
+    if habitual >= runs:
+        runs = habitual
+        source = "your usual weekly count"
+    # Hill sessions the same way: the usual weekly count when that is larger, so a hill run
+    # that arrives as every week changes nothing.
+    hills = max(hills, median_hills)
     kinds = _kinds(runs, hills, settings)
-    week = iso_week(monday)
-    hill_text = f", {_plural(hills, 'hill session')}" if hills else ""
-    reason = (
-        f"week {week}: {_plural(runs, 'run')} ({', '.join(parts)}){hill_text} -> "
-        f"{' + '.join(k.value for k in kinds)} (R5)"
+    many = hills >= settings.rules.many_hill_sessions
+    hill_text = f", {_plural(hills, 'hill session')}" if many else ""
+    words = " and ".join(KIND_WORDS[k] for k in kinds)
+    reason = because(
+        "R5",
+        f"{week_label(monday)}: {_plural(runs, 'run')} ({source}){hill_text}, so {words}",
+        monday,
     )
-    return WeekDose(week, monday, runs, hills, kinds, reason)
+    return WeekDose(iso_week(monday), monday, runs, hills, kinds, reason)

@@ -131,7 +131,7 @@ CATALOGUE: tuple[Exercise, ...] = (
         "with the hips straight, only as far as you can control; let the hands take you, "
         "then push off them to come back up.",
         sets=2,
-        reps=5,
+        reps=3,
         rest_s=120,
         heavy_eccentric=True,
     ),
@@ -142,7 +142,7 @@ CATALOGUE: tuple[Exercise, ...] = (
         cue="Ankles anchored firmly, body straight from knee to head, resist the fall "
         "forward as long as you can and land on the hands.",
         sets=2,
-        reps=4,
+        reps=3,
         rest_s=120,
         heavy_eccentric=True,
     ),
@@ -171,6 +171,59 @@ EXERCISES: MappingProxyType[str, Exercise] = MappingProxyType({e.key: e for e in
 LADDER: tuple[Exercise, ...] = tuple(e for e in CATALOGUE if not e.recovery_only)
 
 
+# R12 -- each exercise's own progression: 2 then 3 sets, then two more reps a week up to the
+# top of its range, then the harder variant the guide names. Source: the guide ("make the
+# exercise harder before making the week harder"; slider curl "Start with both legs. Move to
+# one leg only when the hips stay level"; assisted Nordic "Start with short ranges and few
+# reps"); the rep ranges: hamsync default, the Nordic variants inside R6's 3-6 reps.
+REP_RANGES: MappingProxyType[str, tuple[int, int]] = MappingProxyType({
+    "glute_bridge": (10, 14),
+    "hamstring_walkout": (6, 10),
+    "single_leg_rdl": (8, 12),
+    "step_down": (8, 12),
+    "slider_curl": (8, 12),
+    "reverse_lunge": (8, 12),
+    "assisted_nordic": (3, 5),
+    "nordic": (3, 6),
+})  # fmt: skip
+VARIANTS: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "slider_curl": "one leg at a time, once the hips stay level",
+        "assisted_nordic": "a longer range, still only as far as you control",
+    }
+)
+"""The harder variant the guide names for an exercise, the last step of its progression."""
+
+
+def stages_of(key: str) -> int:
+    """How many steps the exercise's own progression has (R12): 2 -> 3 sets, then the reps,
+    then its variant."""
+    low, high = REP_RANGES.get(key, (0, 0))
+    return 2 + -(-(high - low) // 2) + (1 if key in VARIANTS else 0)
+
+
+def staged_dose(key: str, stage: int) -> Dose:
+    """The dose of ``key`` at ``stage`` of its own progression (R12); stage 0 is the
+    first-week dose: two sets at the bottom of its range."""
+    e = EXERCISES[key]
+    low, high = REP_RANGES.get(key, (e.reps or 0, e.reps or 0))
+    last = stages_of(key) - 1
+    stage = max(0, min(stage, last))
+    sets = 2 if stage == 0 else 3
+    reps = min(high, low + 2 * max(0, stage - 1))
+    dose = Dose(key, sets, reps if e.reps is not None else None, e.hold_s, e.per_side, e.rest_s)
+    if key == "slider_curl" and key in VARIANTS and stage == last:
+        dose = Dose(key, 3, low, None, True, e.rest_s)
+    return dose
+
+
+def variant_text(key: str, stage: int) -> str | None:
+    """The harder variant in words when ``stage`` has reached it, else None."""
+    if key in VARIANTS and stage >= stages_of(key) - 1:
+        return VARIANTS[key]
+    return None
+
+
 def exercise(key: str) -> Exercise:
     """The catalogue entry for ``key``; raises ``KeyError`` for an unknown key."""
     return EXERCISES[key]
@@ -184,5 +237,6 @@ def cue_for(key: str, settings: Settings) -> str:
 
 
 def equipment_allows(key: str, settings: Settings) -> bool:
-    """False for the full Nordic when the runner has no safe anchor for the feet."""
-    return not (key == "nordic" and not settings.has_nordic_anchor)
+    """False for every Nordic variant when the runner has no anchor for the feet (R13: the
+    guide's assisted Nordic asks to "secure the ankles low and firmly" too)."""
+    return not (EXERCISES[key].heavy_eccentric and not settings.has_nordic_anchor)

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date, timedelta
 
-from planner.dose import monday_of
 from planner.models import CheckIn, Feeling, PlannedEvent, Session
-from planner.reasons import iso_week
 from planner.settings import Settings
 
 SEVERITY = {Feeling.FINE: 0, Feeling.SENSITIVE: 1, Feeling.PAIN: 2}
@@ -79,16 +77,3 @@ def done_ids(
     """Sessions marked done (``hamsync done``) plus those on a day with a logged strength
     activity (R8): the platforms' record counts as much as the runner's word."""
     return frozenset(done) | {s.id for s in sessions if s.day in strength_days}
-
-
-def is_adapted(
-    past: Sequence[Session], done: Collection[str], today: date, settings: Settings
-) -> bool:
-    """R3: a Nordic session actually done in each of the last four ISO weeks before this one."""
-    this_monday = monday_of(today)
-    weeks = {iso_week(s.day) for s in past if s.heavy and s.id in done and s.day < this_monday}
-    wanted = {
-        iso_week(this_monday - timedelta(weeks=k))
-        for k in range(1, settings.rules.adapted_weeks + 1)
-    }
-    return wanted <= weeks

@@ -104,6 +104,11 @@ class PlannedEvent:
     """The last day of an event over several days (a camp, a stage race): every day it covers
     is a planned run of its own, and the after-race rules count from this day (R4)."""
 
+    @property
+    def end_day(self) -> date:
+        """The event's last day: ``last_day`` when set and later than ``day``, else ``day``."""
+        return self.last_day if self.last_day is not None and self.last_day > self.day else self.day
+
 
 class Feeling(StrEnum):
     """How the hamstrings feel (R7)."""
@@ -122,10 +127,14 @@ class CheckIn:
 
 
 class SessionKind(StrEnum):
-    """The session kinds of the design; see DESIGN.md 'Session'."""
+    """The session kinds of the design; see DESIGN.md 'Session'.
+
+    ``heavier`` is the short heavier session; plans stored by earlier versions call it
+    ``heavy``, which :func:`sync.store.serialize.session_from_json` still reads.
+    """
 
     CONTROL = "control"
-    HEAVY = "heavy"
+    HEAVIER = "heavier"
     FOCUSED = "focused"
     MAINTENANCE = "maintenance"
     RECOVERY = "recovery"
@@ -143,6 +152,24 @@ class Dose:
     rest_s: int = 60
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class Reason:
+    """Why a session sits where it does, or what the plan tells the runner (DESIGN.md).
+
+    ``text`` is in plain words a runner reads (dates, runs and their figures, no rule id);
+    ``rule`` is the rule of DESIGN.md that decided it (``"R4"``; ``""`` for none), shown in
+    ``--json`` and in a details line; ``day`` is the day of the run or event it names, or
+    None when it names none.
+    """
+
+    rule: str
+    text: str
+    day: date | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+
 @dataclass(frozen=True, slots=True)
 class Session:
     """A hamstring session on one day, with the reasons for its place and content.
@@ -155,7 +182,7 @@ class Session:
     day: date
     kind: SessionKind
     exercises: tuple[Dose, ...]
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Reason, ...] = ()
 
     @property
     def heavy(self) -> bool:
@@ -168,12 +195,12 @@ NORDIC_KEYS = frozenset({"assisted_nordic", "nordic"})
 
 @dataclass(frozen=True, slots=True)
 class Move:
-    """A session that a re-plan moved, with the cause in words (R9)."""
+    """A session that a re-plan moved, with the cause (R9)."""
 
     session_id: str
     from_day: date
     to_day: date
-    reason: str
+    reason: Reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +212,13 @@ class PlannerState:
     done_session_ids: frozenset[str] = frozenset()
     paused_until: date | None = None
     level_up_on: date | None = None
-    """The day of the last step up the ladder: one step a week at most (R6)."""
+    """The day of the last step, within an exercise or up the ladder: one a week (R6, R12)."""
+    stage: int = 0
+    """The step within the top rung's own exercise (R12): 0 is its first-week dose."""
+    rung_since: date | None = None
+    """The day the current rung was reached (R12: two weeks at a rung, three for a Nordic)."""
+    returned_from: date | None = None
+    """The day of the 'pain' whose graded return capped the level (R14), so that it caps once."""
     stepped_back_for: date | None = None
     """The day of the 'sensitive' or 'pain' check-in that last cost a rung (R7), so that one
     check-in steps the level back once, however often the plan is recomputed."""
@@ -197,5 +230,5 @@ class Plan:
 
     sessions: tuple[Session, ...]
     moved: tuple[Move, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[Reason, ...] = ()
     state: PlannerState = field(default_factory=PlannerState)

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from planner.models import PlannedEvent, Run, RunFlags
+from planner.models import PlannedEvent, Reason, Run, RunFlags
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 MEDICAL_NOTE = (
-    "You reported pain, so all hamstring loading is paused until you check in 'fine'. Please "
-    "have it looked at: pain that is sharp or keeps coming back, bruising or weakness calls "
-    "for personal medical advice (R7)."
+    "You reported pain, so all hamstring loading is paused until you check in 'fine': only "
+    "easy walking and gentle mobility, and only if pain-free. Please have it looked at: pain "
+    "that is sharp or keeps coming back, bruising or weakness deserves personal medical advice."
 )
+
+
+def because(rule: str, text: str, day: date | None = None) -> Reason:
+    """A reason record: ``rule`` the DESIGN.md rule id, ``text`` plain words without it."""
+    return Reason(rule, text, day)
 
 
 def weekday(day: date) -> str:

@@ -92,7 +92,7 @@ def build_workout(session: Session, settings: Settings, prefix: str) -> dict[str
                 )
             )  # fmt: skip
         order += 3
-    reasons = " ".join(session.reasons[:2])
+    reasons = " ".join(r.text for r in session.reasons[:2])
     about = f"Hamstring session planned by hamsync. {reasons}".strip()
     workout = StrengthWorkout(
         workoutName=workout_name(session, prefix),

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 
 from planner.inputs import expand_habitual
-from planner.models import Move, PlannedEvent, Run, Session
+from planner.models import Move, PlannedEvent, Reason, Run, Session
 from sync.cli.app import (
     EXIT_CONFIG,
     ConfigOption,
@@ -44,7 +44,7 @@ class Snapshot:
     rows: list[DayRow]
     sessions: tuple[Session, ...]
     moved: tuple[Move, ...]
-    notes: tuple[str, ...]
+    notes: tuple[Reason, ...]
     weeks: list[WeekLoad]
     level: int
     upcoming: list[PlannedEvent]

@@ -121,7 +121,7 @@ class Config(Section):
 
     def settings(self) -> Settings:
         """The planner's view of this config: rules with overrides, athlete preferences."""
-        overrides = {k: v for k, v in self.rules.model_dump().items() if v is not None}
+        overrides = self.rules.overrides()
         return Settings(
             rules=Rules(**overrides),
             horizon_days=self.horizon_days,

@@ -9,12 +9,15 @@ silently ignored.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from datetime import time
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
+
+from planner.settings import Rules
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -257,25 +260,33 @@ class RaceConfig(Section):
     """Default: an ultra when longer than a marathon (42.2 km)."""
 
 
-class RulesConfig(Section):
-    """Overrides of the planning rules; names are those of :class:`planner.settings.Rules`."""
+class _RulesBase(Section):
+    """Overrides of the planning rules (``[rules]``): every field of
+    :class:`planner.settings.Rules`, by its name (the unit is in the name), optional, never
+    negative. The fields are derived from the dataclass, so every planning number is
+    configurable and a misspelt one is an error naming its dotted key."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    long_trail_min_moving_s: float | None = None
-    trail_vert_m_per_km: float | None = None
-    heavy_descent_m: float | None = None
-    very_heavy_descent_m: float | None = None
-    unfamiliar_ratio: float | None = None
-    heavy_clear_before_h: int | None = None
-    heavy_clear_before_adapted_h: int | None = None
-    heavy_after_descent_h: int | None = None
-    heavy_after_very_heavy_descent_h: int | None = None
-    quad_eccentric_after_descent_h: int | None = None
-    race_recovery_days: int | None = None
-    ultra_no_heavy_days: int | None = None
-    race_no_progression_days: int | None = None
-    race_no_heavy_days: int | None = None
-    hill_vert_m_per_km: float | None = None
-    max_loading_sessions_per_week: Annotated[int, Field(ge=1, le=3)] | None = None
-    heavy_spacing_h: int | None = None
-    max_days_without_eccentric: int | None = None
+    def overrides(self) -> dict[str, Any]:
+        """The rules the config sets, by :class:`planner.settings.Rules` field name."""
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
+def _rule_field(f: dataclasses.Field[Any]) -> tuple[Any, Any]:
+    kind: Any = float if f.type == "float" else int
+    if f.name == "max_loading_sessions_per_week":
+        return (kind | None, Field(default=None, ge=1, le=3))
+    return (kind | None, Field(default=None, ge=0))
+
+
+if TYPE_CHECKING:
+
+    class RulesConfig(_RulesBase):
+        """See :class:`_RulesBase`; built from :class:`planner.settings.Rules` at import."""
+
+else:
+    RulesConfig = create_model(
+        "RulesConfig",
+        __base__=_RulesBase,
+        __doc__=_RulesBase.__doc__,
+        **{f.name: _rule_field(f) for f in dataclasses.fields(Rules)},
+    )

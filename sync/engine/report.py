@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from connectors.errors import HamsyncError
-from planner.models import Move, PlannedEvent, Run, RunFlags, Session
+from planner.models import Move, PlannedEvent, Reason, Run, RunFlags, Session
 from sync.config.keystore import redact
 from sync.engine.health import Health
 from sync.sinks.outcome import SinkResult
@@ -38,7 +38,7 @@ class SyncReport:
     upcoming: list[PlannedEvent] = field(default_factory=list)
     sessions: tuple[Session, ...] = ()
     moved: tuple[Move, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[Reason, ...] = ()
     writes: dict[str, SinkResult] = field(default_factory=dict)
 
     @property

@@ -111,4 +111,4 @@ def vanished_pull(name: str, result: PullResult, state: State) -> str | None:
 def deletes_expected(plan: Plan, today: date) -> bool:
     """Whether the runner emptied the plan on purpose: a pause, or a pain check-in (R7)."""
     paused = plan.state.paused_until is not None and plan.state.paused_until >= today
-    return paused or MEDICAL_NOTE in plan.notes
+    return paused or any(n.text == MEDICAL_NOTE for n in plan.notes)

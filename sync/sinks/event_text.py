@@ -6,12 +6,14 @@ renders to the same text and a second sync writes the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from planner.exercises import EXERCISES, TOWEL_CUE
-from planner.models import Dose, Session, SessionKind
+from planner.models import Dose, Reason, Session, SessionKind
 
 KIND_TITLES = {
     SessionKind.CONTROL: "light control",
-    SessionKind.HEAVY: "short heavier session",
+    SessionKind.HEAVIER: "short heavier session",
     SessionKind.FOCUSED: "focused session",
     SessionKind.MAINTENANCE: "maintenance",
     SessionKind.RECOVERY: "recovery",
@@ -28,10 +30,24 @@ def exercise_name(key: str) -> str:
     return exercise.name if exercise else key.replace("_", " ")
 
 
+def details_line(reasons: Iterable[Reason]) -> str | None:
+    """``Rules: R3, R5 (DESIGN.md)``: the rule ids behind the reasons, said once, not in every
+    sentence; None when no reason names a rule."""
+    rules = sorted({r.rule for r in reasons if r.rule}, key=lambda r: int(r[1:] or 0))
+    return f"Rules: {', '.join(rules)} (hamsync planning rules)" if rules else None
+
+
+def _hold(seconds: int) -> str:
+    """``20 min`` from 60 s up, else ``30 s``: durations a runner reads."""
+    return f"{seconds // 60} min" if seconds >= 60 and seconds % 60 == 0 else f"{seconds} s"
+
+
 def dose_text(dose: Dose) -> str:
-    """``3 x 8 per side, rest 60 s`` or ``3 x 20 s hold``."""
+    """``3 x 8 per side, rest 60 s``, ``2 x 30 s hold`` or ``1 x 20 min``."""
     amount = (
-        f"{dose.sets} x {dose.reps}" if dose.reps is not None else f"{dose.sets} x {dose.hold_s} s"
+        f"{dose.sets} x {dose.reps}"
+        if dose.reps is not None
+        else f"{dose.sets} x {_hold(dose.hold_s or 0)}"
     )
     side = " per side" if dose.per_side else ""
     return f"{amount}{side}, rest {dose.rest_s} s"
@@ -57,7 +73,10 @@ def description(session: Session, towel: bool = False) -> str:
     if session.reasons:
         lines.append("")
         lines.append("Why this day and this content:")
-        lines.extend(f"- {reason}" for reason in session.reasons)
+        lines.extend(f"- {reason.text}" for reason in session.reasons)
+        details = details_line(session.reasons)
+        if details:
+            lines.append(details)
     lines.append("")
     lines.append(DISCLAIMER)
     return "\n".join(lines)

@@ -68,8 +68,8 @@ def note_for_run(
         facts.append("hill session (R5)")
     descent = f"{run.descent_m:,.0f} m descent -> " if run.descent_m is not None else ""
     lines = [f"hamsync: {descent}{', '.join(facts)}."]
-    day = run.start.astimezone(tz).date().isoformat()
-    cited = [s for s in sessions if any(day in reason for reason in s.reasons)]
+    day = run.start.astimezone(tz).date()
+    cited = [s for s in sessions if any(reason.day == day for reason in s.reasons)]
     for session in cited[:2]:
         lines.append(f"Plan: {session.kind.value} session on {session.day:%a %d %b}.")
     if not cited and sessions:

@@ -388,6 +388,7 @@ class State(RunStore, SinkRecords, PartLogs, SkippedFiles):
         values = dict(self._conn.execute("SELECT key, value FROM planner_state").fetchall())
         if not values:
             return PlannerState(level=starting_level)
+
         def day(key: str) -> date | None:
             value = values.get(key)
             return date.fromisoformat(value) if value else None
@@ -398,6 +399,9 @@ class State(RunStore, SinkRecords, PartLogs, SkippedFiles):
             paused_until=day("paused_until"),
             level_up_on=day("level_up_on"),
             stepped_back_for=day("stepped_back_for"),
+            stage=int(values.get("stage") or 0),
+            rung_since=day("rung_since"),
+            returned_from=day("returned_from"),
         )
 
     def save_planner_state(self, state: PlannerState) -> None:
@@ -409,6 +413,9 @@ class State(RunStore, SinkRecords, PartLogs, SkippedFiles):
             "stepped_back_for": (
                 state.stepped_back_for.isoformat() if state.stepped_back_for else ""
             ),
+            "stage": str(state.stage),
+            "rung_since": state.rung_since.isoformat() if state.rung_since else "",
+            "returned_from": state.returned_from.isoformat() if state.returned_from else "",
         }
         self._conn.executemany(
             "INSERT INTO planner_state(key, value) VALUES (?, ?) "
@@ -434,5 +441,3 @@ class State(RunStore, SinkRecords, PartLogs, SkippedFiles):
                     session_body(session),
                 ),
             )
-
-

@@ -6,10 +6,11 @@ The shapes are a public contract (DESIGN.md, "Command line contract"): keep keys
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from typing import Any
 
-from planner.models import Dose, Run, RunFlags, Session, SessionKind, Sport, Terrain
+from planner.models import Dose, Reason, Run, RunFlags, Session, SessionKind, Sport, Terrain
 
 
 def run_to_json(run: Run) -> dict[str, Any]:
@@ -83,6 +84,41 @@ def dose_to_json(dose: Dose) -> dict[str, Any]:
     return body
 
 
+_RULE_TAIL = re.compile(r"\s*\((R\d+)[^)]*\)\s*$")
+_OLD_KINDS = {"heavy": SessionKind.HEAVIER}
+"""Kind names of plans stored by earlier versions."""
+
+
+def reason_to_json(reason: Reason) -> dict[str, Any]:
+    """``{"rule": "R4", "day": "2026-10-10" | null, "text": "..."}``."""
+    return {
+        "rule": reason.rule,
+        "day": reason.day.isoformat() if reason.day is not None else None,
+        "text": reason.text,
+    }
+
+
+def reason_from_json(data: Any) -> Reason:
+    """A reason as stored now (an object), or as earlier versions stored it: a sentence
+    ending in its rule id (``"... (R4)"``), whose rule is split off."""
+    if isinstance(data, str):
+        found = _RULE_TAIL.search(data)
+        if found is None:
+            return Reason("", data)
+        return Reason(found.group(1), data[: found.start()])
+    day = data.get("day")
+    return Reason(
+        str(data.get("rule", "")),
+        str(data["text"]),
+        date.fromisoformat(day) if day else None,
+    )
+
+
+def session_kind(value: str) -> SessionKind:
+    """The kind stored as ``value``, reading the names of earlier versions too."""
+    return _OLD_KINDS.get(value) or SessionKind(value)
+
+
 def session_to_json(session: Session) -> dict[str, Any]:
     return {
         "id": session.id,
@@ -90,7 +126,7 @@ def session_to_json(session: Session) -> dict[str, Any]:
         "kind": session.kind.value,
         "heavy": session.heavy,
         "exercises": [dose_to_json(d) for d in session.exercises],
-        "reasons": list(session.reasons),
+        "reasons": [reason_to_json(r) for r in session.reasons],
     }
 
 
@@ -98,7 +134,7 @@ def session_from_json(data: dict[str, Any]) -> Session:
     return Session(
         id=data["id"],
         day=date.fromisoformat(data["date"]),
-        kind=SessionKind(data["kind"]),
+        kind=session_kind(data["kind"]),
         exercises=tuple(
             Dose(
                 key=e["key"],
@@ -110,7 +146,7 @@ def session_from_json(data: dict[str, Any]) -> Session:
             )
             for e in data["exercises"]
         ),
-        reasons=tuple(data.get("reasons", ())),
+        reasons=tuple(reason_from_json(r) for r in data.get("reasons", ())),
     )
 
 

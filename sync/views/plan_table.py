@@ -15,7 +15,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from planner.models import Move, Session
+from planner.models import Move, Reason, Session
+from sync.sinks.event_text import details_line
 from sync.views.plan_days import DayRow, RunItem, exercise_lines, session_title
 
 STATUS_MARK = {"done": "done", "missed": "not done", "today": "today", "planned": ""}
@@ -65,14 +66,17 @@ def reasons_block(sessions: Sequence[Session]) -> Group:
     parts: list[Text | Padding] = [Text("Why", style="bold")]
     said: set[str] = set()
     for session in sorted(sessions, key=lambda s: (s.day, s.id)):
-        reasons = list(session.reasons)
-        if reasons and reasons[0].startswith("week ") and reasons[0] not in said:
+        reasons = [r.text for r in session.reasons]
+        if reasons and reasons[0].startswith("week of ") and reasons[0] not in said:
             said.add(reasons[0])
             parts.append(Text(reasons[0], style="italic"))
         rest = [r for r in reasons if r not in said]
         head = Text(f"{session.day:%a %d %b}: {session_title(session)}", style="bold")
         parts.append(Padding(head, (0, 0, 0, 2)))
         parts.extend(Padding(Text(f"- {r}"), (0, 0, 0, 4)) for r in rest)
+        details = details_line(session.reasons)
+        if details:
+            parts.append(Padding(Text(details, style="dim"), (0, 0, 0, 4)))
     return Group(*parts)
 
 
@@ -81,7 +85,7 @@ def print_days(
     rows: Sequence[DayRow],
     sessions: Sequence[Session],
     moved: Sequence[Move],
-    notes: Sequence[str],
+    notes: Sequence[Reason],
 ) -> None:
     """The ``hamsync plan`` output: the day table, the reasons, moves and notes."""
     console.print(days_table(rows))
@@ -90,6 +94,6 @@ def print_days(
     else:
         console.print("No hamstring session in the next days.")
     for move in moved:
-        console.print(Text(f"moved {move.session_id}: {move.reason}", style="yellow"))
+        console.print(Text(move.reason.text, style="yellow"))
     for note in notes:
-        console.print(Text.assemble(("note: ", "bold"), note))
+        console.print(Text.assemble(("note: ", "bold"), note.text))

@@ -13,13 +13,13 @@ from datetime import date
 from html import escape
 
 from planner.exercises import LADDER
-from planner.models import Move, Session, SessionKind
-from sync.sinks.event_text import DISCLAIMER
+from planner.models import Move, Reason, Session, SessionKind
+from sync.sinks.event_text import DISCLAIMER, details_line
 from sync.views.plan_days import DayRow, RunItem, WeekLoad, exercise_lines, session_title
 
 KIND_COLOURS = {
     SessionKind.CONTROL: "#4c8bf5",
-    SessionKind.HEAVY: "#d9480f",
+    SessionKind.HEAVIER: "#d9480f",
     SessionKind.FOCUSED: "#c2255c",
     SessionKind.MAINTENANCE: "#2f9e44",
     SessionKind.RECOVERY: "#868e96",
@@ -74,7 +74,9 @@ def _session_html(session: Session, status: str) -> str:
     colour = KIND_COLOURS[session.kind]
     badge = {"done": "done", "missed": "not done", "today": "today"}.get(status, "")
     items = "".join(f"<li>{escape(line)}</li>" for line in exercise_lines(session))
-    why = "".join(f"<li>{escape(r)}</li>" for r in session.reasons)
+    why = "".join(f"<li>{escape(r.text)}</li>" for r in session.reasons)
+    if (details := details_line(session.reasons)) is not None:
+        why += f'<li class="details">{escape(details)}</li>'
     return (
         f'<div class="session" data-session="{escape(session.id)}" '
         f'style="background:{colour}"><strong>{escape(session_title(session))}</strong>'
@@ -87,9 +89,7 @@ def _day_html(row: DayRow, today: date) -> str:
     cls = "day today" if row.day == today else "day past" if row.day < today else "day"
     runs = "".join(_run_html(r) for r in row.runs)
     session = _session_html(row.session, row.status) if row.session else ""
-    return (
-        f'<div class="{cls}"><div class="date">{row.day:%a %d %b}</div>{runs}{session}</div>'
-    )
+    return f'<div class="{cls}"><div class="date">{row.day:%a %d %b}</div>{runs}{session}</div>'
 
 
 def _nice_top(value: float) -> float:
@@ -145,16 +145,16 @@ def render_report(
     rows: Sequence[DayRow],
     sessions: Sequence[Session],
     moved: Sequence[Move],
-    notes: Sequence[str],
+    notes: Sequence[Reason],
     weeks: Sequence[WeekLoad],
     level: int,
 ) -> str:
     """The whole page as a string."""
     alerts = "".join(
-        f'<div class="note{" alert" if "medical advice" in n else ""}">{escape(n)}</div>'
+        f'<div class="note{" alert" if "medical advice" in n.text else ""}">{escape(n.text)}</div>'
         for n in notes
     )
-    moves = "".join(f'<div class="note">{escape(m.reason)}</div>' for m in moved)
+    moves = "".join(f'<div class="note">{escape(m.reason.text)}</div>' for m in moved)
     ladder = "".join(
         f'<span class="rung{" on" if e.level == level else ""}">{e.level}. {escape(e.name)}</span>'
         for e in LADDER
@@ -165,7 +165,7 @@ def render_report(
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>hamsync plan {today.isoformat()}</title><style>{CSS}</style></head><body><main>"
-        f"<h1>Hamstring plan</h1><p class=\"sub\">{today:%A %d %B %Y}: {count} session"
+        f'<h1>Hamstring plan</h1><p class="sub">{today:%A %d %B %Y}: {count} session'
         f"{'' if count == 1 else 's'} in the days ahead</p>{alerts}{moves}"
         f'<h2>Your rung on the ladder</h2><div class="ladder">{ladder}</div>'
         f'<h2>Runs and sessions</h2><div class="grid">{days}</div>'

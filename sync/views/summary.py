@@ -10,11 +10,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from planner.models import Move, PlannedEvent, Run, RunFlags, Session
+from planner.models import Move, PlannedEvent, Reason, Run, RunFlags, Session
 from planner.reasons import flag_words
 from sync.engine.run import SyncReport
-from sync.sinks.event_text import KIND_TITLES, dose_text, exercise_name
-from sync.store.serialize import run_summary_json, session_to_json
+from sync.sinks.event_text import KIND_TITLES, details_line, dose_text, exercise_name
+from sync.store.serialize import reason_to_json, run_summary_json, session_to_json
 
 
 def sync_json(report: SyncReport) -> dict[str, Any]:
@@ -22,7 +22,7 @@ def sync_json(report: SyncReport) -> dict[str, Any]:
         "runs_pulled": report.runs_pulled,
         "sessions": [session_to_json(s) for s in report.sessions],
         "moved": [move_json(m) for m in report.moved],
-        "notes": list(report.notes),
+        "notes": [reason_to_json(n) for n in report.notes],
         "warnings": list(report.warnings),
         "writes": {name: result.as_json() for name, result in report.writes.items()},
         "errors": [{"connector": c, "message": m} for c, m in report.errors],
@@ -35,17 +35,18 @@ def move_json(move: Move) -> dict[str, Any]:
         "session_id": move.session_id,
         "from": move.from_day.isoformat(),
         "to": move.to_day.isoformat(),
-        "reason": move.reason,
+        "reason": move.reason.text,
+        "rule": move.reason.rule,
     }
 
 
 def plan_json(
-    sessions: Sequence[Session], moved: Sequence[Move], notes: Sequence[str]
+    sessions: Sequence[Session], moved: Sequence[Move], notes: Sequence[Reason]
 ) -> dict[str, Any]:
     return {
         "sessions": [session_to_json(s) for s in sessions],
         "moved": [move_json(m) for m in moved],
-        "notes": list(notes),
+        "notes": [reason_to_json(n) for n in notes],
     }
 
 
@@ -98,7 +99,10 @@ def session_lines(session: Session) -> list[str]:
     kind = KIND_TITLES[session.kind] + (" with a Nordic" if session.heavy else "")
     lines = [f"{session.day:%a %d %b}  {kind} ({session.id})"]
     lines += [f"    {exercise_name(d.key)}: {dose_text(d)}" for d in session.exercises]
-    lines += [f"    why: {reason}" for reason in session.reasons]
+    lines += [f"    why: {reason.text}" for reason in session.reasons]
+    details = details_line(session.reasons)
+    if details:
+        lines.append(f"    {details}")
     return lines
 
 
@@ -106,7 +110,7 @@ def print_plan(
     console: Console,
     sessions: Sequence[Session],
     moved: Sequence[Move],
-    notes: Sequence[str],
+    notes: Sequence[Reason],
     upcoming: Sequence[PlannedEvent] = (),
 ) -> None:
     if upcoming:
@@ -121,9 +125,9 @@ def print_plan(
     else:
         console.print("No hamstring session in the next days.")
     for move in moved:
-        console.print(Text("moved: ", style="yellow") + Text(f"{move.session_id}: {move.reason}"))
+        console.print(Text("moved: ", style="yellow") + Text(move.reason.text))
     for note in notes:
-        console.print(Text("note: ", style="bold") + Text(note))
+        console.print(Text("note: ", style="bold") + Text(note.text))
 
 
 def print_sync_report(console: Console, report: SyncReport, tz: ZoneInfo) -> None:

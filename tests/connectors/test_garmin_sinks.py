@@ -24,7 +24,7 @@ from garmin_server import (
 from garminconnect.exercises import EXERCISES
 
 from connectors.garmin.workout_map import EXERCISE_MAP, build_workout
-from planner.models import Dose, Run, RunFlags, Session, SessionKind, Sport
+from planner.models import Dose, Reason, Run, RunFlags, Session, SessionKind, Sport
 from planner.settings import Settings
 from sync.sinks.base import SinkError
 from sync.sinks.garmin_notes import GarminNotesSink
@@ -43,7 +43,7 @@ FOCUSED = Session(
         Dose("hamstring_walkout", 3, reps=6),
         Dose("nordic", 2, reps=4, rest_s=120),
     ),
-    reasons=("2 trail runs this week (R5).",),
+    reasons=(Reason("R5", "2 trail runs this week."),),
 )
 MAINTENANCE = Session(
     id="2026-W48-2",

@@ -42,9 +42,11 @@ def simulate(
     settings: Settings | None = None,
     level: int = 1,
     does: Callable[[Session], bool] = lambda s: True,
+    cadence: Callable[[date], bool] = lambda d: True,
 ) -> Run_:
     """Plan every morning from ``first`` for ``days`` days; ``does`` says which sessions the
-    runner does (marked done the next morning)."""
+    runner does (marked done the next morning); ``cadence`` on which days the runner syncs
+    (the plan of the last sync stands in between)."""
     cfg = settings or Settings(long_run_days=())
     out = Run_()
     stored: dict[str, Session] = {}
@@ -56,8 +58,14 @@ def simulate(
             if does(s):
                 state = replace(state, done_session_ids=state.done_session_ids | {s.id})
         history = [r for r in runs if r.start.astimezone(TZ).date() < today]
-        ahead = [e for e in events if e.day >= today]
+        # As the engine's look-ahead: from today on, plus races and yesterday's long trails.
+        ahead = [
+            e for e in events
+            if e.day >= today or e.race or (e.long and e.end_day >= today - timedelta(1))
+        ]  # fmt: skip
         known = [c for c in checkins if c.day <= today]
+        if not cadence(today) and i > 0:
+            continue
         p = plan(history, ahead, list(stored.values()), known, state, cfg, today, TZ)
         stored = {k: v for k, v in stored.items() if v.day < today}
         stored.update({s.id: s for s in p.sessions})

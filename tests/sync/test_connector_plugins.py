@@ -130,8 +130,8 @@ def test_third_party_connector_runs_are_planned(write_config: WriteConfig, tmp_p
     assert result.returncode == 0, result.stderr
     data = report(result)
     assert data["errors"] == [] and data["runs_pulled"] == 1
-    reasons = " ".join(r for s in data["sessions"] for r in s["reasons"])
-    assert "week 2026-W48: 2 runs (1 done, 1 habitual long run)" in reasons
+    reasons = " ".join(r["text"] for s in data["sessions"] for r in s["reasons"])
+    assert "week of Mon 2026-11-23: 2 runs (done and still planned)" in reasons
     assert "s3cret-token" not in result.stdout + result.stderr
     listed = hamsync(site, "runs", "--config", str(config), "--today", TODAY, "--json")
     (run,) = json.loads(listed.stdout)["runs"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from planner.models import Dose, Session, SessionKind
+from planner.models import Dose, Reason, Session, SessionKind
 from sync.sinks.vevent import EventTiming, build_event
 
 SESSION = Session(
@@ -13,7 +13,7 @@ SESSION = Session(
     date(2026, 11, 26),
     SessionKind.FOCUSED,
     (Dose("slider_curl", 3, 8, rest_s=90), Dose("single_leg_rdl", 3, 8, per_side=True)),
-    ("week 2026-W48: 3 runs -> focused + maintenance (R5)",),
+    (Reason("R5", "week of Mon 2026-11-23: 3 runs, so one focused session and one small input"),),
 )
 
 
@@ -27,7 +27,8 @@ def test_description_lists_doses_reasons_and_the_disclaimer() -> None:
     text = description_for(slider=True)
     assert "Hamstring slider curl: 3 x 8, rest 90 s" in text
     assert "3 x 8 per side, rest 60 s" in text
-    assert "week 2026-W48: 3 runs -> focused + maintenance (R5)" in text
+    assert "- week of Mon 2026-11-23: 3 runs, so one focused session and one small input\n" in text
+    assert "Rules: R5" in text and "(R5)" not in text  # rule ids in the details line only
     assert "medical advice" in text
 
 
