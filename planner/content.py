@@ -127,7 +127,7 @@ def session_content(
     doses = []
     for key in keys:
         if key == top:
-            dose = staged_dose(key, stage)
+            dose = staged_dose(key, stage, settings.rules.reps_step)
             if lighter and dose.sets > 2:
                 dose = replace(dose, sets=dose.sets - 1)
         else:

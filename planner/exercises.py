@@ -195,31 +195,32 @@ VARIANTS: MappingProxyType[str, str] = MappingProxyType(
 """The harder variant the guide names for an exercise, the last step of its progression."""
 
 
-def stages_of(key: str) -> int:
-    """How many steps the exercise's own progression has (R12): 2 -> 3 sets, then the reps,
-    then its variant."""
+def stages_of(key: str, reps_step: int = 2) -> int:
+    """How many steps the exercise's own progression has (R12): 2 -> 3 sets, then
+    ``reps_step`` more reps a step to the top of its range, then its variant."""
     low, high = REP_RANGES.get(key, (0, 0))
-    return 2 + -(-(high - low) // 2) + (1 if key in VARIANTS else 0)
+    step = max(1, reps_step)
+    return 2 + -(-(high - low) // step) + (1 if key in VARIANTS else 0)
 
 
-def staged_dose(key: str, stage: int) -> Dose:
+def staged_dose(key: str, stage: int, reps_step: int = 2) -> Dose:
     """The dose of ``key`` at ``stage`` of its own progression (R12); stage 0 is the
     first-week dose: two sets at the bottom of its range."""
     e = EXERCISES[key]
     low, high = REP_RANGES.get(key, (e.reps or 0, e.reps or 0))
-    last = stages_of(key) - 1
+    last = stages_of(key, reps_step) - 1
     stage = max(0, min(stage, last))
     sets = 2 if stage == 0 else 3
-    reps = min(high, low + 2 * max(0, stage - 1))
+    reps = min(high, low + max(1, reps_step) * max(0, stage - 1))
     dose = Dose(key, sets, reps if e.reps is not None else None, e.hold_s, e.per_side, e.rest_s)
     if key == "slider_curl" and key in VARIANTS and stage == last:
         dose = Dose(key, 3, low, None, True, e.rest_s)
     return dose
 
 
-def variant_text(key: str, stage: int) -> str | None:
+def variant_text(key: str, stage: int, reps_step: int = 2) -> str | None:
     """The harder variant in words when ``stage`` has reached it, else None."""
-    if key in VARIANTS and stage >= stages_of(key) - 1:
+    if key in VARIANTS and stage >= stages_of(key, reps_step) - 1:
         return VARIANTS[key]
     return None
 

@@ -442,7 +442,7 @@ def _place(
     if day is None:
         day = board.choose(days, base_ok, before)
     if day is None and kind in MAIN_KINDS and whole:
-        blockers = unique([b for d in days for b in board.base_blockers(d, kind)])
+        blockers = _ranked([b for d in days for b in board.base_blockers(d, kind)])
         kind = SessionKind.CONTROL
         day = board.choose(days, base_ok, before)
         if day is not None:
@@ -456,7 +456,7 @@ def _place(
                 )
             )
     if day is None:
-        causes = unique([b for d in days for b in board.base_blockers(d, kind)])
+        causes = _ranked([b for d in days for b in board.base_blockers(d, kind)])
         why = "; ".join(c.text for c in causes[:4]) or "no day of the week left in the horizon"
         return because(
             causes[0].rule if causes else "R10",
@@ -487,7 +487,7 @@ def _place(
     if nordic:
         reasons.extend(heavy_reasons(board, day))
         key = next(d.key for d in exercises if d.key in ("nordic", "assisted_nordic"))
-        extra = variant_text(key, stage)
+        extra = variant_text(key, stage, settings.rules.reps_step)
         if extra:
             reasons.append(because("R12", f"{EXERCISES[key].name}: {extra}"))
     if kind is not SessionKind.RECOVERY:
@@ -536,6 +536,11 @@ def _place(
             reasons.append(told)
     session = Session(slot.id, day, kind, exercises, tuple(unique(reasons)))
     return session, move
+
+
+def _ranked(blockers: list[Reason]) -> list[Reason]:
+    """Blockers that a rule sets before those of the runner's settings (blocked days)."""
+    return sorted(unique(blockers), key=lambda b: b.rule == "")
 
 
 def _eve_reasons(board: Board, day: date, kind: SessionKind) -> list[Reason]:

@@ -383,10 +383,14 @@ def _step(
     rules = settings.rules
     top = top_level(settings)
     last = loading[-1] if loading else None
+
+    def where(at: int) -> str:
+        return _where(level, at, rules.reps_step)
+
     if state.level_up_on == today:
         # A session done today came after today's step: the evidence is an earlier one.
         earlier = [s for s in loading if s.day < today]
-        told = _where(level, stage) + ": stepped up today"
+        told = where(stage) + ": stepped up today"
         if earlier:
             told += f", {_evidence(earlier[-1], run_days)}"
         return level, stage, state, [because("R12", told)]
@@ -404,7 +408,7 @@ def _step(
         if races:
             first = min(races, key=lambda e: e.day)
             why = f"race taper: {describe_event(first)} is less than 10 days away"
-    stages = stages_of(LADDER[level - 1].key)
+    stages = stages_of(LADDER[level - 1].key, settings.rules.reps_step)
     rung_days = rules.nordic_rung_min_days if level >= NORDIC_LEVEL else rules.rung_min_days
     at_rung = (today - state.rung_since).days if state.rung_since is not None else rung_days
     if why is None:
@@ -426,7 +430,7 @@ def _step(
                 level,
                 stage,
                 state,
-                [because("R12", _where(level, stage) + ": " + _evidence(last, run_days))],
+                [because("R12", f"{where(stage)}: {_evidence(last, run_days)}")],
             )
         if level >= top:
             return level, stage, state, []
@@ -436,11 +440,12 @@ def _step(
             if state.rung_since is not None
             else "not long enough at this rung"
         )
-    return level, stage, state, [because("R6", f"{_where(level, stage)}, no step up yet: {why}")]
+    return level, stage, state, [because("R6", f"{where(stage)}, no step up yet: {why}")]
 
 
-def _where(level: int, stage: int) -> str:
-    return f"{rung_name(level)} (step {stage + 1} of {stages_of(LADDER[level - 1].key)})"
+def _where(level: int, stage: int, reps_step: int = 2) -> str:
+    steps = stages_of(LADDER[level - 1].key, reps_step)
+    return f"{rung_name(level)} (step {stage + 1} of {steps})"
 
 
 def _evidence(last: Session | None, run_days: Collection[date]) -> str:
