@@ -115,7 +115,7 @@ def session_content(
     top = LADDER[min(level, FULL_NORDIC_LEVEL) - 1].key
     if (
         top not in picked
-        and kind in (SessionKind.FOCUSED, SessionKind.MAINTENANCE)
+        and kind is SessionKind.FOCUSED
         and _allowed(top, level, settings, quad_ok)
     ):
         if EXERCISES[top].quad_eccentric and len(picked) >= 3:

@@ -42,7 +42,7 @@ from planner.models import (
 )
 from planner.place import MAIN_KINDS, Board, heavy_reasons, unique, week_days
 from planner.progress import ECCENTRIC_KEYS, Progress, eccentric_gap_note, progress
-from planner.reasons import because, day_label, describe_event, run_name
+from planner.reasons import because, day_label, describe_event, run_name, weekday
 from planner.settings import Settings
 from planner.windows import Limit, Window, event_windows, planned_long_descent, run_windows
 
@@ -466,6 +466,8 @@ def _place(
             causes[0].day if causes else None,
         )
     quad_ok = board.quad_ok(day)
+    if kind is not SessionKind.RECOVERY and (why_day := _why_day(board, days, day, kind, nordic)):
+        reasons.append(why_day)
     if kind is SessionKind.RECOVERY:
         exercises = recovery_content(pain)
     else:
@@ -536,6 +538,35 @@ def _place(
             reasons.append(told)
     session = Session(slot.id, day, kind, exercises, tuple(unique(reasons)))
     return session, move
+
+
+def _why_day(
+    board: Board, days: Sequence[date], day: date, kind: SessionKind, nordic: bool
+) -> Reason | None:
+    """Why this day and not an earlier one of the week: what made those days worse (R9).
+
+    Names, for up to three earlier days, the first thing that ruled each out (a window, a
+    spacing rule, a blocked day) or that made it a worse choice (a key-run day)."""
+    said: list[str] = []
+    first: Reason | None = None
+    for d in [d for d in days if d < day][-3:]:
+        blockers = _ranked(board.base_blockers(d, kind))
+        if nordic and not blockers:
+            blockers = board.heavy_blockers(d)
+        if blockers:
+            said.append(f"{weekday(d)}: {blockers[0].text}")
+            first = first or blockers[0]
+        elif d in board.soft_avoid:
+            after = [w for w in board.windows if not w.before and w.covers(d)]
+            if after:
+                said.append(f"{weekday(d)}: still recovering from the {after[0].cause}")
+                first = first or because(after[0].rule, "", after[0].cause_day)
+            else:
+                said.append(f"{weekday(d)}: the day of a key run")
+    if not said:
+        return None
+    rule = first.rule if first is not None and first.rule else "R9"
+    return because(rule, f"why {weekday(day)}: " + "; ".join(said), day)
 
 
 def _ranked(blockers: list[Reason]) -> list[Reason]:

@@ -34,7 +34,7 @@ def details_line(reasons: Iterable[Reason]) -> str | None:
     """``Rules: R3, R5 (DESIGN.md)``: the rule ids behind the reasons, said once, not in every
     sentence; None when no reason names a rule."""
     rules = sorted({r.rule for r in reasons if r.rule}, key=lambda r: int(r[1:] or 0))
-    return f"Rules: {', '.join(rules)} (hamsync planning rules)" if rules else None
+    return f"Rules: {', '.join(rules)}" if rules else None
 
 
 def _hold(seconds: int) -> str:

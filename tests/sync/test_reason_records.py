@@ -65,7 +65,7 @@ def test_event_text_says_rules_once_and_durations_in_minutes() -> None:
     text = description(session)
     assert "- only if pain-free\n" in text and "(R7)" not in text
     assert details_line(session.reasons) in text
-    assert details_line(session.reasons) == "Rules: R5, R7 (hamsync planning rules)"
+    assert details_line(session.reasons) == "Rules: R5, R7"
     assert dose_text(session.exercises[0]) == "1 x 20 min, rest 60 s"
     assert dose_text(session.exercises[1]).startswith("2 x 30 s per side")
 
