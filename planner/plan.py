@@ -202,9 +202,11 @@ def plan(
 
     monday = monday_of(today)
     placed: dict[str, Reason | None] = {}
+    doses: dict[date, WeekDose] = {}
     first_reason = prog.first_reason
     while monday <= end:
         dose = week_dose(monday, today, done, ahead, median, settings, median_hills)
+        doses[monday] = dose
         week_past = [s for s in past if monday_of(s.day) == monday]
         slots = week_slots(dose, week_past, held, prog.mode)
         order = sorted(slots, key=lambda s: (not wants_nordic(s.kind, level, settings), s.id))
@@ -253,7 +255,7 @@ def plan(
         sessions = _first_without_nordic(sessions, prog, level, stage, settings, board)
     for sid, old in sorted(previous.items()):
         if sid not in placed:
-            notes.append(_removed(old, prog, today))
+            notes.append(_removed(old, prog, doses.get(monday_of(old.day))))
     sessions.sort(key=lambda s: (s.day, s.id))
     eccentric_done = [
         s.day for s in past if s.id in held and {d.key for d in s.exercises} & ECCENTRIC_KEYS
@@ -348,11 +350,14 @@ def _kind_change(prev: Session, session: Session, dose: WeekDose) -> Reason:
     )
 
 
-def _removed(old: Session, prog: Progress, today: date) -> Reason:
+def _removed(old: Session, prog: Progress, dose: WeekDose | None) -> Reason:
+    """A session of the previous plan that is gone, with its cause (R9)."""
     what = f"the {old.kind.value} session of {day_label(old.day)} is removed"
     if prog.mode == "pain":
         return because("R7", f"{what}: you reported pain; walking and mobility only")
-    return because("R5", f"{what}: the week's dose no longer holds it", old.day)
+    if dose is None:
+        return because("R9", f"{what}: its week is past the horizon now", old.day)
+    return because("R5", f"{what}: {dose.reason.text}", old.day)
 
 
 def _missed_long(
