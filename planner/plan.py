@@ -78,6 +78,10 @@ def week_slots(
             counted += 1
             if left:
                 left.pop()
+    if mode in ("sensitive", "pain"):
+        # Recovery sessions of the week count too while they are what the week holds, so a
+        # pause does not add a new walk every morning.
+        counted += sum(1 for s in past if s.kind is SessionKind.RECOVERY)
     left = left[: max(0, len(dose.kinds) - counted)]
     used = {int(m.group(2)) for s in past if (m := _ID.match(s.id)) and m.group(1) == dose.week}
     positions = (p for p in range(1, 100) if p not in used)
@@ -211,7 +215,8 @@ def plan(
         slots = week_slots(dose, week_past, held, prog.mode)
         order = sorted(slots, key=lambda s: (not wants_nordic(s.kind, level, settings), s.id))
         for slot in order:
-            head = [dose.reason, *_mode_reasons(prog, slot)]
+            # In a pain pause the week's dose is not what the session holds: not said.
+            head = [*([] if prog.mode == "pain" else [dose.reason]), *_mode_reasons(prog, slot)]
             prev = previous.get(slot.id)
             whole = monday + timedelta(6) <= end
             result = _place(
@@ -261,7 +266,7 @@ def plan(
         s.day for s in past if s.id in held and {d.key for d in s.exercises} & ECCENTRIC_KEYS
     ]
     gap = eccentric_gap_note(eccentric_done, sessions, today, end, settings)
-    if gap is not None:
+    if gap is not None and prog.mode != "pain":
         notes.append(gap)
     return Plan(tuple(sessions), tuple(moves), tuple(unique(notes)), state)
 

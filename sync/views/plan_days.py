@@ -51,8 +51,10 @@ class WeekLoad:
 
 
 def short_dose(key: str, sets: int, reps: int | None, hold_s: int | None, per_side: bool) -> str:
-    """``3x8/side`` or ``1x1200 s``: the dose in the few characters a table cell has."""
-    amount = f"{sets}x{reps}" if reps is not None else f"{sets}x{hold_s}s"
+    """``3x8/side``, ``2x30s`` or ``1x20min``: the dose in the few characters a table cell has."""
+    held = hold_s or 0
+    hold = f"{held // 60}min" if held >= 60 and held % 60 == 0 else f"{held}s"
+    amount = f"{sets}x{reps}" if reps is not None else f"{sets}x{hold}"
     return amount + ("/side" if per_side else "")
 
 

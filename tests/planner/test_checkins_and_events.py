@@ -85,3 +85,16 @@ def test_a_planned_long_trail_counts_as_done_until_the_end_of_the_next_day() -> 
     assert not any("counted as done" in n.text for n in q.notes)
     later = plan(history, [long], [], [], state, cfg, day(7) + timedelta(0), TZ)
     assert any("taken as not done" in n.text for n in later.notes)
+
+
+def test_sensitive_for_a_week_without_fine_gives_control_only_and_asks_for_a_check_in() -> None:
+    """'Sensitive' and then no check-in for 7 days: light control sessions only, and the plan
+    asks how it feels (R7)."""
+    checkins = [CheckIn(day(0), Feeling.SENSITIVE)]
+    sim = simulate(day(-7), 16, RUNS, checkins=checkins, settings=SAT_LONG, level=5)
+    for i in range(0, 7):
+        assert all(s.kind is SessionKind.RECOVERY for s in sim.plans[day(i)].sessions)
+    late = sim.plans[day(7)]
+    assert late.sessions
+    assert all(s.kind in (SessionKind.CONTROL, SessionKind.RECOVERY) for s in late.sessions)
+    assert any("please check in" in n.text for n in late.notes)
