@@ -92,7 +92,7 @@ def test_sensitive_for_a_week_without_fine_gives_control_only_and_asks_for_a_che
     asks how it feels (R7)."""
     checkins = [CheckIn(day(0), Feeling.SENSITIVE)]
     sim = simulate(day(-7), 16, RUNS, checkins=checkins, settings=SAT_LONG, level=5)
-    for i in range(0, 7):
+    for i in range(7):
         assert all(s.kind is SessionKind.RECOVERY for s in sim.plans[day(i)].sessions)
     late = sim.plans[day(7)]
     assert late.sessions
