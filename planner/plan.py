@@ -266,7 +266,7 @@ def plan(
         s.day for s in past if s.id in held and {d.key for d in s.exercises} & ECCENTRIC_KEYS
     ]
     gap = eccentric_gap_note(eccentric_done, sessions, today, end, settings)
-    if gap is not None and prog.mode != "pain":
+    if gap is not None and prog.mode not in ("pain", "sensitive"):
         notes.append(gap)
     return Plan(tuple(sessions), tuple(moves), tuple(unique(notes)), state)
 
