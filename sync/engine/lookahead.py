@@ -85,10 +85,11 @@ def _warnings(source: object, report: SyncReport) -> None:
 
 
 def _ahead_or_race(events: Sequence[PlannedEvent], today: date) -> list[PlannedEvent]:
-    """Planned runs from today on; of the days before, races (their after-race rules) and
-    yesterday's long trails (R4: counted as done until the end of the day after them)."""
-    yesterday = today - timedelta(days=1)
-    return [e for e in events if e.day >= today or e.race or (e.long and e.end_day >= yesterday)]
+    """Planned runs from today on; of the days before, races (their after-race rules) and the
+    long trails of the last two days (R4: counted as done until the end of the day after them,
+    then, without an activity, said to be not done)."""
+    recent = today - timedelta(days=2)
+    return [e for e in events if e.day >= today or e.race or (e.long and e.end_day >= recent)]
 
 
 def _from_cache(

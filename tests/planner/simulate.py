@@ -58,10 +58,10 @@ def simulate(
             if does(s):
                 state = replace(state, done_session_ids=state.done_session_ids | {s.id})
         history = [r for r in runs if r.start.astimezone(TZ).date() < today]
-        # As the engine's look-ahead: from today on, plus races and yesterday's long trails.
+        # As the engine's look-ahead: from today on, plus races and the last two days' long trails.
         ahead = [
             e for e in events
-            if e.day >= today or e.race or (e.long and e.end_day >= today - timedelta(1))
+            if e.day >= today or e.race or (e.long and e.end_day >= today - timedelta(2))
         ]  # fmt: skip
         known = [c for c in checkins if c.day <= today]
         if not cadence(today) and i > 0:
