@@ -260,11 +260,32 @@ class RaceConfig(Section):
     """Default: an ultra when longer than a marathon (42.2 km)."""
 
 
+RENAMED_RULES = {
+    "heavy_clear_before_h": "heavy_clear_days_before",
+    "heavy_clear_before_adapted_h": "heavy_clear_days_before",
+    "heavy_after_descent_h": "heavy_after_descent_days",
+    "heavy_after_very_heavy_descent_h": "heavy_after_very_heavy_descent_days",
+    "quad_eccentric_after_descent_h": "quad_eccentric_after_descent_days",
+    "heavy_spacing_h": "heavy_spacing_days",
+    "hill_vert_m_per_km": "hill_climb_m_per_km",
+}
+"""``[rules]`` names of earlier versions, in hours, and their day-based successors."""
+
+
 class _RulesBase(Section):
     """Overrides of the planning rules (``[rules]``): every field of
     :class:`planner.settings.Rules`, by its name (the unit is in the name), optional, never
     negative. The fields are derived from the dataclass, so every planning number is
     configurable and a misspelt one is an error naming its dotted key."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for old, new in RENAMED_RULES.items():
+                if old in data:
+                    raise ValueError(f"{old} is now {new}, in whole days (see planner/settings.py)")
+        return data
 
     def overrides(self) -> dict[str, Any]:
         """The rules the config sets, by :class:`planner.settings.Rules` field name."""

@@ -81,7 +81,9 @@ def test_every_planning_number_is_configurable(tmp_path: Path) -> None:
     assert all(getattr(rules, n) == 3 for n in names if n != "unfamiliar_ratio")
     assert rules.unfamiliar_ratio == Rules().unfamiliar_ratio
     for bad, key in (("heavy_clear_days_before = -1", "rules.heavy_clear_days_before"),
-                     ("heavy_clear_before_h = 72", "rules.heavy_clear_before_h"),
+                     ("heavy_clear_before_h = 72", "is now heavy_clear_days_before"),
+                     ("hill_vert_m_per_km = 50", "is now hill_climb_m_per_km"),
+                     ("heavy_descnet_m = 400", "rules.heavy_descnet_m"),
                      ("break_days = 1.5", "rules.break_days")):  # fmt: skip
         path.write_text(f"[rules]\n{bad}\n", encoding="utf-8")
         with pytest.raises(ConfigError) as excinfo:
