@@ -168,9 +168,8 @@ def test_the_cancelled_run_and_race_of_the_case_are_not_planned(tmp_path: Path) 
     row = {line.split()[1]: line for line in lines if line.startswith(" ") and "Mar " in line}
     assert "Long trail run (planned)" in row["14"]
     assert "planned" not in row["07"] and "Zermatt" not in output
-    assert (
-        "week 2026-W10: 0 runs" in output and "week 2026-W11: 1 run (0 done, 1 planned)" in output
-    )
+    assert "week of Mon 2026-03-02: 0 runs" in output
+    assert "week of Mon 2026-03-09: 1 run (done and still planned)" in output
 
 
 def test_the_secondly_series_of_the_case_costs_neither_time_nor_state(tmp_path: Path) -> None:
@@ -190,8 +189,8 @@ def test_the_secondly_series_of_the_case_costs_neither_time_nor_state(tmp_path: 
     data = json.loads(run("sync", "--config", config, "--today", "2026-11-30", "--json"))
     assert data["errors"] == []
     assert any('"trail run"' in w and "secondly" in w for w in data["warnings"])
-    reasons = " ".join(r for s in data["sessions"] for r in s["reasons"])
-    assert "week 2026-W49: 1 run (0 done, 1 planned)" in reasons
+    reasons = " ".join(r["text"] for s in data["sessions"] for r in s["reasons"])
+    assert "week of Mon 2026-11-30: 1 run" in reasons
     assert len(database_bytes(tmp_path)) < 2 * 2**20
 
 
