@@ -1,0 +1,181 @@
+"""hamsync's events in one Google calendar, as a storage in the style of vdirsyncer's Storage.
+
+Terms, defined once:
+
+- an *item* is one session's event as iCalendar text: a VCALENDAR holding one VEVENT (see
+  :mod:`.event_map` for how it travels as a Google event resource);
+- its *href* is the Google event id, assigned by Google when the item is created;
+- its *etag* is Google's ``etag`` of the event, which changes with every change to it,
+  whoever makes it.
+
+The storage holds only events this install wrote (their private extended property
+``hamsyncInstall`` names it): :meth:`list` shows nothing else, and the runner's own events are
+never read, changed or deleted. Writes are conditional: :meth:`update` and :meth:`delete` send
+``If-Match`` with the etag given and raise :class:`~.errors.PreconditionFailed` when the event
+changed since; a missing or deleted event is :class:`~.errors.NotFound`. Every other failure is
+a :class:`~.errors.GoogleError` that says what to do. The storage never sees hamsync's state
+database; between syncs it keeps only its listing (:mod:`.listing`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .api import create_calendar, execute, find_calendar
+from .errors import GoogleError, NotFound
+from .event_map import owned_by, to_ics, to_resource
+from .listing import Listing, ListingCache
+
+PAGE_SIZE = 2500
+"""Google's largest page of events (``maxResults``)."""
+MAX_PAGES = 200
+"""A budget: half a million events in one calendar is not a calendar a runner keeps."""
+
+
+class GoogleCalendarStorage:
+    """The events hamsync wrote into the calendar ``calendar`` (a name or an id).
+
+    ``service`` builds the Calendar v3 client on first use (an idle sync that needs no
+    request builds none). With ``create``, a calendar of that name that does not exist is
+    created (scope ``calendar.app.created``) with the runner's ``time_zone``.
+    """
+
+    def __init__(
+        self,
+        service: Callable[[], Any],
+        calendar: str,
+        install_id: str,
+        cache: ListingCache,
+        create: bool = False,
+        time_zone: str = "UTC",
+    ) -> None:
+        self._service_factory = service
+        self._service: Any = None
+        self.calendar = calendar
+        self.install_id = install_id
+        self.cache = cache
+        self.create_calendar = create
+        self.time_zone = time_zone
+        self._calendar_id: str | None = None
+
+    # -- plumbing ------------------------------------------------------------------------
+    @property
+    def service(self) -> Any:
+        if self._service is None:
+            self._service = self._service_factory()
+        return self._service
+
+    def calendar_id(self) -> str:
+        """The calendar's id: from the listing file, the id configured, or a lookup by name."""
+        if self._calendar_id is None:
+            kept = self.cache.load(self.calendar)
+            self._calendar_id = kept.calendar_id if kept else self._resolve()
+        return self._calendar_id
+
+    def _resolve(self) -> str:
+        try:
+            return find_calendar(self.service, self.calendar)
+        except GoogleError:
+            if not self.create_calendar:
+                raise
+        return create_calendar(self.service, self.calendar, self.time_zone)
+
+    def _events(self) -> Any:
+        return self.service.events()
+
+    # -- the storage ---------------------------------------------------------------------
+    def list(self) -> Iterator[tuple[str, str]]:
+        """(href, etag) of every event of this install, in href order.
+
+        One list request when nothing changed since the last listing (``syncToken``); a
+        full listing, page by page, the first time or when Google expired the token (410).
+        """
+        kept = self.cache.load(self.calendar)
+        listing: Listing | None = None
+        if kept is not None and kept.sync_token:
+            self._calendar_id = kept.calendar_id
+            try:
+                listing = self._listed(kept, kept.sync_token)
+            except NotFound:  # 410: the token expired; start over
+                listing = None
+        if listing is None:
+            listing = self._listed(Listing(self.calendar, self.calendar_id()), None)
+        self.cache.save(listing)
+        yield from sorted(listing.etags.items())
+
+    def _listed(self, listing: Listing, sync_token: str | None) -> Listing:
+        etags = dict(listing.etags) if sync_token else {}
+        page: str | None = None
+        where = f"listing calendar {self.calendar!r}"
+        for _ in range(MAX_PAGES):
+            answer = execute(
+                self._events().list(
+                    calendarId=listing.calendar_id,
+                    syncToken=sync_token,
+                    pageToken=page,
+                    maxResults=PAGE_SIZE,
+                    showDeleted=True if sync_token else None,
+                ),
+                where,
+            )
+            for event in answer.get("items", []):
+                href = str(event.get("id", ""))
+                if event.get("status") != "cancelled" and owned_by(event, self.install_id):
+                    etags[href] = str(event.get("etag", ""))
+                else:
+                    etags.pop(href, None)
+            page = answer.get("nextPageToken")
+            if not page:
+                token = answer.get("nextSyncToken")
+                return Listing(listing.calendar, listing.calendar_id, token, etags)
+        raise GoogleError(f"Google Calendar: {where}: more than {MAX_PAGES} pages; not read")
+
+    def get(self, href: str) -> tuple[bytes, str]:
+        """(item, etag) of the event ``href``; :class:`NotFound` when it is gone or not ours."""
+        event = execute(
+            self._events().get(calendarId=self.calendar_id(), eventId=href),
+            f"reading event {href}",
+            href,
+        )
+        if event.get("status") == "cancelled" or not owned_by(event, self.install_id):
+            raise NotFound(href, f"event {href}: deleted, or not written by this install")
+        return to_ics(event), str(event.get("etag", ""))
+
+    def create(self, item: bytes) -> tuple[str, str]:
+        """Insert a new event for ``item``; (href, etag). Nobody is notified."""
+        event = execute(
+            self._events().insert(
+                calendarId=self.calendar_id(),
+                body=to_resource(item, self.install_id),
+                sendUpdates="none",
+            ),
+            "creating an event",
+        )
+        return str(event["id"]), str(event.get("etag", ""))
+
+    def update(self, href: str, item: bytes, etag: str) -> str:
+        """Replace what hamsync wrote in ``href`` if its etag is still ``etag``; the new etag."""
+        event = execute(
+            self._events().patch(
+                calendarId=self.calendar_id(),
+                eventId=href,
+                body=to_resource(item, self.install_id),
+                sendUpdates="none",
+            ),
+            f"updating event {href}",
+            href,
+            {"If-Match": etag},
+        )
+        return str(event.get("etag", ""))
+
+    def delete(self, href: str, etag: str) -> None:
+        """Delete ``href`` if its etag is still ``etag``; :class:`NotFound` if already gone."""
+        execute(
+            self._events().delete(
+                calendarId=self.calendar_id(), eventId=href, sendUpdates="none"
+            ),
+            f"deleting event {href}",
+            href,
+            {"If-Match": etag},
+        )
