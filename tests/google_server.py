@@ -67,8 +67,10 @@ class GoogleStandIn:
             self.calendars[entry["id"]] = Calendar(entry["id"], entry["summary"])
         self.counter = 1000
         self.requests: list[Seen] = []
-        self.faults: list[tuple[int, str, dict[str, str]]] = []
-        """(status, error fixture, headers) to answer the next API requests with, in order."""
+        self.faults: list[tuple[int, str, dict[str, str]] | None] = []
+        """(status, error fixture, headers) to answer the next API requests with, in order
+        (None: answer that one normally); only requests of ``fault_method`` if set."""
+        self.fault_method: str | None = None
         self.revoked = False
         self.expired_tokens: set[str] = set()
         self.page_size: int | None = None
@@ -191,9 +193,11 @@ class GoogleStandIn:
         bearer = seen.headers.get("authorization", "")
         if self.revoked or bearer.removeprefix("Bearer ") not in self.access_tokens:
             return 401, fixture("error_401_authError"), {"WWW-Authenticate": 'Bearer realm="x"'}
-        if self.faults:
-            status, name, headers = self.faults.pop(0)
-            return status, fixture(name), headers
+        if self.faults and self.fault_method in (None, seen.method):
+            fault = self.faults.pop(0)
+            if fault is not None:
+                status, name, headers = fault
+                return status, fixture(name), headers
         body = json.loads(raw) if raw else {}
         return self._api(seen, seen.path.removeprefix(PREFIX).strip("/").split("/"), body)
 
@@ -285,7 +289,10 @@ class GoogleStandIn:
                 return datetime.fromisoformat(when["dateTime"].replace("Z", "+00:00"))
             return datetime.fromisoformat(when["date"] + "T00:00:00+00:00")
 
-        start, end = moment(event["start"]), moment(event["end"])
+        try:
+            start, end = moment(event["start"]), moment(event["end"])
+        except ValueError:  # a malformed event (a test of the reader): always listed
+            return True
         return end > datetime.fromisoformat(low) and start < datetime.fromisoformat(high)
 
     def _insert(self, calendar: Calendar, body: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
