@@ -137,11 +137,85 @@ def garmin_rows() -> list[Row]:
     return out
 
 
+def google_rows() -> list[Row]:
+    """The Google Calendar sink and look-ahead on the real client against the local stand-in.
+
+    Minimums: a first sync finds the calendar by name (one calendarList page), lists the
+    calendar once (2,500 events a page) and inserts each session; an idle sync is one events
+    list carrying the last ``nextSyncToken``; a moved session adds one PATCH. Token refreshes
+    go to the OAuth endpoint, not the API, and are noted apart (one per process and hour).
+    """
+    from dataclasses import replace
+    from zoneinfo import ZoneInfo
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from google_server import TRAINING, GoogleStandIn, service_for
+
+    from connectors.google.listing import ListingCache
+    from connectors.google.storage import GoogleCalendarStorage
+    from connectors.google.upcoming import GoogleUpcoming
+    from planner.models import Dose, Session, SessionKind
+    from planner.settings import Settings
+    from sync.sinks.base import WriteContext
+    from sync.sinks.google import GoogleCalendarSink
+    from sync.sinks.vevent import EventTiming
+    from sync.store.database import State
+
+    tz = ZoneInfo("Europe/Zurich")
+    today = date(2026, 11, 25)
+    plan = [
+        Session(f"2026-W{48 + i // 2}-{i % 2 + 1}", today + timedelta(days=2 * i + 1),
+                SessionKind.CONTROL, (Dose("glute_bridge", 3, reps=10),), ("bench",))
+        for i in range(6)
+    ]  # fmt: skip
+    runner_events = 1000
+    out: list[Row] = []
+    with tempfile.TemporaryDirectory() as tmp, GoogleStandIn() as google:
+        for i in range(runner_events):
+            day = today - timedelta(days=i % 700)
+            google.runner_adds(
+                TRAINING,
+                {"summary": f"Easy run {i}", "start": {"date": day.isoformat()},
+                 "end": {"date": (day + timedelta(days=1)).isoformat()}},
+            )  # fmt: skip
+        state = State.open(Path(tmp) / "state")
+
+        def sync(sessions: list[Session]) -> tuple[int, int]:
+            storage = GoogleCalendarStorage(
+                lambda: service_for(google), "Training", "bench-install",
+                ListingCache(Path(tmp) / "google.json"),
+            )  # fmt: skip
+            sink = GoogleCalendarSink(storage, EventTiming.from_config(tz, "18:00", 20))
+            google.requests.clear()
+            sink.sync(WriteContext(today, tz, sessions), state, dry_run=False)
+            return len(google.api_requests()), len(google.token_requests())
+
+        made, tokens = sync(plan)
+        note = f"{len(plan)} sessions into a calendar of {runner_events} events; {tokens} token"
+        out.append(_row("Google", "first sync", made, 2 + len(plan), note + " refresh"))
+        made, tokens = sync(plan)
+        out.append(_row("Google", "idle sync", made, 1, f"syncToken; {tokens} token refresh"))
+        moved = [replace(plan[0], day=plan[0].day + timedelta(days=1)), *plan[1:]]
+        made, tokens = sync(moved)
+        out.append(_row("Google", "one session moved", made, 2, f"{tokens} token refresh"))
+        state.close()
+        google.requests.clear()
+        GoogleUpcoming(lambda: service_for(google), "Training", tz, Settings()).planned(
+            today, today + timedelta(days=18)
+        )
+        out.append(
+            _row("Google", "look-ahead (calendar by name)", len(google.api_requests()), 2,
+                 "calendarList + one window list")
+        )  # fmt: skip
+    return out
+
+
 def rows() -> list[Row]:
     out: list[Row] = []
     for platform, module, build in (
         ("Strava", "strava", strava_rows),
         ("Garmin", "garmin", garmin_rows),
+        ("Google", "google", google_rows),
     ):
         if not (ROOT / "connectors" / module).is_dir():
             out.append(Row("requests", platform, "n/a", note="connector not in the repo yet"))
