@@ -125,6 +125,12 @@ def _http_error(exc: Any, what: str, href: str) -> Exception:
             f"Google Calendar: hamsync lacks a permission for {what} (403 {reason}); sign in "
             "again and keep every box ticked"
         )
+    if status == 403 and reason in ("forbidden", "requiredAccessLevel"):
+        return GoogleError(
+            f"Google Calendar refused {what} (403 {reason}): you may read this calendar but "
+            "not change it",
+            fix="choose a calendar you own in [sinks.google] calendar",
+        )
     if status >= 500:
         return GoogleError(
             f"Google Calendar answered {status} while {what}; the next sync retries",

@@ -100,7 +100,16 @@ class GoogleCalendarStorage:
             except NotFound:  # 410: the token expired; start over
                 listing = None
         if listing is None:
-            listing = self._listed(Listing(self.calendar, self.calendar_id()), None)
+            try:
+                listing = self._listed(Listing(self.calendar, self.calendar_id()), None)
+            except NotFound:
+                self.cache.forget()  # the next sync looks the calendar up again
+                raise GoogleError(
+                    f"Google Calendar: the calendar {self.calendar!r} is gone (deleted, or no "
+                    "longer shared with you)",
+                    fix="create it again (the next sync finds it by name) or set "
+                    "[sinks.google] calendar to another one",
+                ) from None
         self.cache.save(listing)
         yield from sorted(listing.etags.items())
 

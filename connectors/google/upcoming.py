@@ -22,6 +22,7 @@ from planner.settings import Settings
 from ..base import SourceError
 from ..ics_calendar import CalendarEntry, planned_events
 from .api import execute, find_calendar
+from .errors import GoogleError, StorageError
 from .event_map import INSTALL_KEY, private_of
 
 PAGE_SIZE = 2500
@@ -88,7 +89,15 @@ class GoogleUpcoming:
         service = self.service()
         calendar_id = find_calendar(service, self.calendar)
         entries: list[CalendarEntry] = []
-        for event in self._events(service, calendar_id, first_day, last_day):
+        try:
+            events = list(self._events(service, calendar_id, first_day, last_day))
+        except StorageError:
+            raise GoogleError(
+                f"Google calendar {self.calendar!r} cannot be read (gone, or not shared with "
+                "you)",
+                fix="check [upcoming.google] calendar",
+            ) from None
+        for event in events:
             try:
                 found = entries_of(event, self.tz)
             except (ValueError, KeyError, TypeError):

@@ -25,7 +25,7 @@ import contextlib
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 
-from connectors.google.errors import GoogleError, NotFound, PreconditionFailed
+from connectors.google.errors import GoogleError, NotFound, PreconditionFailed, StorageError
 from connectors.google.storage import GoogleCalendarStorage
 from planner.models import Session
 from sync.engine.diff import Action
@@ -47,7 +47,9 @@ def as_sink_error() -> Iterator[None]:
     try:
         yield
     except GoogleError as exc:
-        raise SinkError.from_source(exc, "Google Calendar: ") from None
+        raise SinkError.from_source(exc) from None
+    except StorageError as exc:  # a refusal no step expected (the calendar itself is gone)
+        raise SinkError(f"Google Calendar: {exc}; the next sync retries") from None
 
 
 class GoogleCalendarSink:

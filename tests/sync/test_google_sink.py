@@ -251,3 +251,50 @@ def test_rate_limit_leaves_the_rest_for_the_next_sync(
     assert len([r for r in google.api_requests() if r.method == "POST"]) == 2  # no retry loop
     assert counts(write(google, tmp_path, state)) == (2, 0, 0, 0)
     assert len(google.live_events(TRAINING)) == 3
+
+
+def test_a_calendar_deleted_and_made_again_is_found_by_name(
+    google: GoogleStandIn, tmp_path: Path, state: State
+) -> None:
+    """The calendar was deleted: the sync says so (no traceback) and forgets its id; once the
+    runner makes a "Training" calendar again, the next sync finds it by name and writes there
+    (the old events went with the old calendar: dismissed, as the runner deleted them)."""
+    from google_server import Calendar
+
+    write(google, tmp_path, state)
+    del google.calendars[TRAINING]
+    with pytest.raises(SinkError, match="is gone"):
+        write(google, tmp_path, state)
+    google.calendars["new-training@group.calendar.google.com"] = Calendar(
+        "new-training@group.calendar.google.com", "Training"
+    )
+    result = write(google, tmp_path, state)
+    assert result.conflicts == 3 and "deleted in Google Calendar" in result.messages[0]
+    assert google.live_events("new-training@group.calendar.google.com") == {}
+
+
+def test_a_read_only_calendar_says_so(google: GoogleStandIn, tmp_path: Path, state: State) -> None:
+    """Writing into a calendar the runner may only read: one message naming the fix."""
+    google.fault_method = "POST"
+    google.faults = [(403, "error_403_forbidden", {})]
+    with pytest.raises(SinkError, match="not change it") as caught:
+        write(google, tmp_path, state)
+    assert "[sinks.google] calendar" in str(caught.value)
+
+
+def test_a_412_during_the_sync_is_a_conflict_not_an_overwrite(
+    google: GoogleStandIn, tmp_path: Path, state: State
+) -> None:
+    """The event changed between the listing and the PATCH (Google answers 412 to If-Match):
+    reported as a conflict, the record kept as it was, the other sessions written."""
+    write(google, tmp_path, state)
+    before = state.sink_items("google")
+    moved = tuple(replace(s, day=s.day + timedelta(days=1)) for s in PLAN)
+    google.fault_method = "PATCH"
+    google.faults = [(412, "error_412_conditionNotMet", {})]
+    result = write(google, tmp_path, state, moved)
+    assert counts(result) == (0, 2, 0, 1)
+    assert "changed in Google Calendar during the sync" in result.messages[0]
+    after = state.sink_items("google")
+    assert after[PLAN[0].id] == before[PLAN[0].id]
+    assert after[PLAN[1].id].sequence == before[PLAN[1].id].sequence + 1
