@@ -4,7 +4,8 @@ The storage speaks iCalendar like every calendar storage (its items are VEVENTs)
 speaks JSON (https://developers.google.com/calendar/api/v3/reference/events). What the JSON
 has no field for travels in private extended properties, which only this OAuth client's
 project can read: the install that wrote the event (``hamsyncInstall``: an event is hamsync's
-only when it names this install), the VEVENT's UID, SEQUENCE and session kind. An event read
+only when it names this install; read back as ``X-HAMSYNC-INSTALL``), the item's uid, the
+VEVENT's SEQUENCE and session kind. An event read
 back becomes the same VEVENT property by property, so a lost answer can be recognised.
 """
 
@@ -20,9 +21,11 @@ INSTALL_KEY = "hamsyncInstall"
 UID_KEY = "hamsyncUid"
 SEQUENCE_KEY = "hamsyncSequence"
 KIND_KEY = "hamsyncKind"
+INSTALL_PROPERTY = "X-HAMSYNC-INSTALL"
+"""The VEVENT property that names the install, as hamsync's events carry it."""
 
 
-def first_event(ics: bytes) -> Component:
+def first_event(ics: str | bytes) -> Component:
     """The one VEVENT of an item; ValueError when there is none."""
     for component in Calendar.from_ical(ics).walk("VEVENT"):
         return component
@@ -38,12 +41,12 @@ def _when(value: object) -> dict[str, str]:
     raise ValueError(f"not a date or a date-time: {value!r}")
 
 
-def to_resource(ics: bytes, install_id: str) -> dict[str, Any]:
-    """The event resource to insert or patch for the VEVENT in ``ics``."""
+def to_resource(ics: str | bytes, uid: str, install_id: str) -> dict[str, Any]:
+    """The event resource to insert or patch for the VEVENT in ``ics``, item ``uid``."""
     event = first_event(ics)
     private = {
         INSTALL_KEY: install_id,
-        UID_KEY: str(event.get("UID", "")),
+        UID_KEY: uid,
         SEQUENCE_KEY: str(int(event.get("SEQUENCE", 0))),
     }
     if "X-HAMSYNC-KIND" in event:
@@ -93,6 +96,8 @@ def to_ics(resource: dict[str, Any]) -> bytes:
     event.add("transp", "TRANSPARENT" if transparent else "OPAQUE")
     if KIND_KEY in private:
         event.add("x-hamsync-kind", private[KIND_KEY])
+    if INSTALL_KEY in private:
+        event.add(INSTALL_PROPERTY, private[INSTALL_KEY])
     calendar = Calendar()
     calendar.add("prodid", "-//hamsync//google calendar//EN")
     calendar.add("version", "2.0")

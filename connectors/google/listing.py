@@ -2,8 +2,8 @@
 
 Google's incremental sync (https://developers.google.com/calendar/api/guides/sync) answers a
 list request carrying the ``nextSyncToken`` of the previous one with only the events changed
-since (deleted ones included, as ``status: cancelled``). Keeping the token and the etags of
-hamsync's own events in ``<state>/google/<sink>.json`` (mode 0600) makes an idle sync one
+since (deleted ones included, as ``status: cancelled``). Keeping the token and the etags (and
+uids) of hamsync's own events in ``<state>/google/<sink>.json`` (mode 0600) makes an idle sync one
 small list request. The file is a cache: a missing, damaged or foreign one (another calendar)
 only costs one full listing.
 """
@@ -27,6 +27,8 @@ class Listing:
     calendar_id: str
     sync_token: str | None = None
     etags: dict[str, str] = field(default_factory=dict)
+    uids: dict[str, str] = field(default_factory=dict)
+    """href -> the item's uid, to refuse a second event for one uid (AlreadyExists)."""
 
 
 class ListingCache:
@@ -42,10 +44,10 @@ class ListingCache:
             if data.get("calendar") != calendar:
                 return None
             etags = {str(k): str(v) for k, v in dict(data.get("etags", {})).items()}
+            uids = {str(k): str(v) for k, v in dict(data.get("uids", {})).items()}
             token = data.get("sync_token")
-            return Listing(
-                calendar, str(data["calendar_id"]), str(token) if token else None, etags
-            )
+            calendar_id = str(data["calendar_id"])
+            return Listing(calendar, calendar_id, str(token) if token else None, etags, uids)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
@@ -57,6 +59,7 @@ class ListingCache:
             "calendar_id": listing.calendar_id,
             "sync_token": listing.sync_token,
             "etags": dict(sorted(listing.etags.items())),
+            "uids": dict(sorted(listing.uids.items())),
         }
         handle, name = tempfile.mkstemp(dir=self.path.parent, prefix=".listing-")
         temp = Path(name)

@@ -14,9 +14,10 @@ One sync:
    updated or deleted with ``If-Match``; another etag: the runner edited it, a *conflict*,
    left alone; gone: the runner deleted it, *dismissed* (remembered, never re-created, said
    once). ``sync --force`` overwrites edits and re-creates dismissed events.
-4. A listed event of this install that no record names is a create whose answer was lost
-   (a crash between the write and the record): read once, and adopted when it holds exactly
-   the session being created. Each write is recorded in its own transaction.
+4. A create for a UID this install already has an event for (the storage says
+   ``AlreadyExists``) is a create whose answer was lost (a crash between the write and the
+   record): that event is read once, and adopted when it holds exactly the session being
+   created. Each write is recorded in its own transaction.
 """
 
 from __future__ import annotations
@@ -25,15 +26,21 @@ import contextlib
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 
-from connectors.google.errors import GoogleError, NotFound, PreconditionFailed, StorageError
-from connectors.google.storage import GoogleCalendarStorage
+from connectors.google.errors import (
+    AlreadyExists,
+    GoogleError,
+    NotFound,
+    PreconditionFailed,
+    StorageError,
+)
+from connectors.google.storage import GoogleCalendarStorage, Item
 from planner.models import Session
 from sync.engine.diff import Action
 from sync.engine.faults import checkpoint
 from sync.engine.valves import checked_diff
 from sync.sinks.base import SinkError, SinkResult, WriteContext
 from sync.sinks.caldav_adopt import same_event
-from sync.sinks.vevent import EventTiming, build_event, calendar, content_hash
+from sync.sinks.vevent import EventTiming, build_event, calendar, content_hash, uid_for
 from sync.store.database import SinkItem, State
 from sync.store.serialize import session_body
 
@@ -60,9 +67,10 @@ class GoogleCalendarSink:
         self.timing = timing
         self.name = name
 
-    def item(self, session: Session, sequence: int) -> bytes:
-        """The session as the storage's item: a VCALENDAR holding its VEVENT."""
-        return bytes(calendar([build_event(session, sequence, self.timing)], "hamsync").to_ical())
+    def item(self, session: Session, sequence: int) -> Item:
+        """The session as the storage's item: its UID and a VCALENDAR holding its VEVENT."""
+        event = build_event(session, sequence, self.timing)
+        return Item(uid_for(session.id), calendar([event], "hamsync").to_ical().decode("utf-8"))
 
     # -- deciding ------------------------------------------------------------------------
     def sync(self, context: WriteContext, state: State, dry_run: bool) -> SinkResult:
@@ -77,8 +85,6 @@ class GoogleCalendarSink:
         result = SinkResult()
         with as_sink_error():
             listed = dict(self.storage.list())
-            known = {i.remote_id for i in recorded.values()}
-            orphans = sorted(href for href in listed if href not in known)
             by_id = {a.session_id: a for a in actions}
             wanted = {s.id: s for s in context.sessions if s.day >= context.today}
             for item in sorted(live, key=lambda i: (i.day, i.session_id)):
@@ -86,7 +92,7 @@ class GoogleCalendarSink:
                 self._reconcile(state, item, action, wanted, listed, context.force, result)
             for action in by_id.values():  # creates: no record yet
                 assert action.session is not None
-                self._create(state, action.session, action.content_hash, 0, orphans, result)
+                self._create(state, action.session, action.content_hash, 0, result)
         return result
 
     def _dry_run(
@@ -170,7 +176,7 @@ class GoogleCalendarSink:
                 state.delete_sink_item(self.name, item.session_id)
             return
         if force:
-            self._create(state, session, digest, item.sequence + 1, [], result)
+            self._create(state, session, digest, item.sequence + 1, result)
             return
         if item.etag != DISMISSED:
             with state.transaction():
@@ -222,17 +228,23 @@ class GoogleCalendarSink:
         session: Session,
         digest: str,
         sequence: int,
-        orphans: list[str],
         result: SinkResult,
     ) -> None:
-        for href in list(orphans):
-            found = self._ours(href, session, sequence)
-            if found is not None:  # a create whose answer was lost
-                orphans.remove(href)
-                self._record(state, session, href, found, digest, sequence)
-                result.created += 1
+        try:
+            href, etag = self.storage.create(self.item(session, sequence))
+        except AlreadyExists as exists:
+            found = self._ours(exists.href, session, sequence)
+            if found is None:
+                result.conflicts += 1
+                result.messages.append(
+                    f"{session.id}: an event of this install for it, with other content, is "
+                    "already in Google Calendar; left alone"
+                )
                 return
-        href, etag = self.storage.create(self.item(session, sequence))
+            # a create whose answer was lost (a crash between write and record): adopted
+            self._record(state, session, exists.href, found, digest, sequence)
+            result.created += 1
+            return
         checkpoint("sink-written", self.name)
         self._record(state, session, href, etag, digest, sequence)
         result.created += 1
@@ -244,7 +256,8 @@ class GoogleCalendarSink:
             stored, etag = self.storage.get(href)
         except NotFound:
             return None
-        return etag if same_event(stored, self.item(session, sequence)) else None
+        ours = self.item(session, sequence).text.encode("utf-8")
+        return etag if same_event(stored.text, ours) else None
 
     def _record(
         self, state: State, session: Session, href: str, etag: str, digest: str, sequence: int

@@ -14,21 +14,27 @@ from pathlib import Path
 import pytest
 from google_server import TRAINING, GoogleStandIn, service_for
 
-from connectors.google.errors import GoogleError, LoginNeeded, NotFound, PreconditionFailed
+from connectors.google.errors import (
+    AlreadyExists,
+    GoogleError,
+    LoginNeeded,
+    NotFound,
+    PreconditionFailed,
+)
 from connectors.google.event_map import to_ics
 from connectors.google.listing import ListingCache
-from connectors.google.storage import GoogleCalendarStorage
+from connectors.google.storage import GoogleCalendarStorage, Item
 
 INSTALL = "0123456789abcdef"
 
 
-def vevent(uid: str, summary: str, day: int = 26, sequence: int = 0) -> bytes:
-    return (
+def vevent(uid: str, summary: str, day: int = 26, sequence: int = 0) -> Item:
+    return Item(uid, (
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
         f"UID:{uid}\r\nSEQUENCE:{sequence}\r\nSUMMARY:{summary}\r\nDESCRIPTION:3 x 10\r\n"
         f"DTSTART:202611{day}T170000Z\r\nDTEND:202611{day}T172000Z\r\nTRANSP:TRANSPARENT\r\n"
         "X-HAMSYNC-KIND:control\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-    ).encode()
+    ))
 
 
 @pytest.fixture
@@ -53,14 +59,25 @@ def test_create_then_list_and_get_give_the_same_item(google: GoogleStandIn, tmp_
     href, etag = store.create(vevent("s1@hamsync", "Hamstrings: light control"))
     assert list(store.list()) == [(href, etag)]
     item, got_etag = store.get(href)
-    assert got_etag == etag
-    assert b"SUMMARY:Hamstrings: light control" in item
-    assert b"UID:s1@hamsync" in item and b"DTSTART:20261126T170000Z" in item
+    assert got_etag == etag and item.uid == "s1@hamsync"
+    assert "SUMMARY:Hamstrings: light control" in item.text
+    assert "UID:s1@hamsync" in item.text and "DTSTART:20261126T170000Z" in item.text
+    assert f"X-HAMSYNC-INSTALL:{INSTALL}" in item.text
     event = google.calendars[TRAINING].events[href]
     assert event["extendedProperties"]["private"]["hamsyncInstall"] == INSTALL
     assert event["transparency"] == "transparent"
     inserts = [r for r in google.api_requests() if r.method == "POST"]
     assert inserts[0].param("sendUpdates") == "none"
+
+
+def test_a_second_create_for_one_uid_is_refused(google: GoogleStandIn, tmp_path: Path) -> None:
+    """One event per uid: a second create (a retry whose first answer was lost, seen by a
+    later sync) is AlreadyExists carrying the first event's href, and writes nothing."""
+    href, _etag = storage(google, tmp_path).create(vevent("s1@hamsync", "first"))
+    with pytest.raises(AlreadyExists) as caught:
+        storage(google, tmp_path).create(vevent("s1@hamsync", "again"))
+    assert caught.value.href == href
+    assert len(google.live_events(TRAINING)) == 1
 
 
 def test_runner_events_are_never_listed_or_read(google: GoogleStandIn, tmp_path: Path) -> None:
@@ -107,6 +124,7 @@ def test_listing_pages_then_syncs_incrementally(google: GoogleStandIn, tmp_path:
     for i in range(3):
         google.runner_adds(TRAINING, {"summary": f"runner's own {i}"})
     google.page_size = 3
+    (tmp_path / "google.json").unlink()  # a first sync on this machine
     google.requests.clear()
     first = dict(storage(google, tmp_path).list())
     assert first == dict(made)
