@@ -24,14 +24,14 @@ if TYPE_CHECKING:
     from sync.sinks.base import SessionSink
 
 SECTION = "google"
-INSTALL_FILE = "install-id"
+INSTALL_FILE = "install_id"
 
 _CREDENTIALS: dict[tuple[str, str, str], Any] = {}
 """Credentials by (client id, token URI, refresh token): one access token per process."""
 
 
 def install_id(state_dir: Path) -> str:
-    """This install's id (``<state>/install-id``), made on first use; it names our events.
+    """This install's id (``<state>/install_id``), made on first use; it names our events.
 
     It lives beside the database, so a restored or fresh database keeps it and hamsync still
     recognises (and can purge) the events it wrote.

@@ -67,4 +67,4 @@ def test_install_id_is_made_once_and_kept(tmp_path: Path) -> None:
     """The install id is made on first use, private, and the same ever after."""
     made = install_id(tmp_path / "state")
     assert len(made) == 16 and install_id(tmp_path / "state") == made
-    assert (tmp_path / "state" / "install-id").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "state" / "install_id").stat().st_mode & 0o777 == 0o600
