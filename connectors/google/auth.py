@@ -217,7 +217,8 @@ def _login_error(exc: Exception) -> GoogleError:
     if isinstance(exc, oauth_errors.InvalidClientError):
         return GoogleError(
             "Google does not know this OAuth client (check [google] client_id and its secret)",
-            fix="see docs/calendars.md, section Google Calendar",
+            fix="store the right secret with `keyring set hamsync google.client_secret` (or "
+            "HAMSYNC_GOOGLE_CLIENT_SECRET); docs/calendars.md shows where to find it",
         )
     if isinstance(exc, oauth_errors.OAuth2Error):
         return GoogleError(f"Google refused the sign-in ({exc.error})")
