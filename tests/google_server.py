@@ -12,6 +12,7 @@ bad days (a 403 rate limit, a 500) so the tests can check what hamsync does abou
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import threading
@@ -187,7 +188,7 @@ class GoogleStandIn:
 
     def route(self, seen: Seen, raw: bytes) -> tuple[int, Any, dict[str, str]]:
         if seen.path == "/token":
-            return self._token(parse_qs(raw.decode()))
+            return self._token(parse_qs(raw.decode()), seen.headers.get("authorization", ""))
         if not seen.path.startswith(PREFIX):
             return 404, fixture("error_404_notFound"), {}
         bearer = seen.headers.get("authorization", "")
@@ -201,8 +202,16 @@ class GoogleStandIn:
         body = json.loads(raw) if raw else {}
         return self._api(seen, seen.path.removeprefix(PREFIX).strip("/").split("/"), body)
 
-    def _token(self, form: dict[str, list[str]]) -> tuple[int, Any, dict[str, str]]:
+    def _token(
+        self, form: dict[str, list[str]], authorization: str
+    ) -> tuple[int, Any, dict[str, str]]:
         grant = form.get("grant_type", [""])[0]
+        secret = form.get("client_secret", [""])[0]
+        if authorization.startswith("Basic "):  # RFC 6749 2.3.1: either way is allowed
+            decoded = base64.b64decode(authorization.removeprefix("Basic ")).decode()
+            secret = unquote(decoded.partition(":")[2])
+        if secret != CLIENT_SECRET:
+            return 401, fixture("token_invalid_client"), {}
         if grant == "refresh_token":
             if self.revoked:
                 return 400, fixture("token_invalid_grant"), {}

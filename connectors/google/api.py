@@ -142,7 +142,14 @@ def _http_error(exc: Any, what: str, href: str) -> Exception:
 
 def _refresh_error(exc: Exception) -> GoogleError:
     text = str(exc)
-    if "invalid_grant" in text or "invalid_client" in text or "unauthorized_client" in text:
+    if "invalid_client" in text:
+        return GoogleError(
+            "Google Calendar: Google does not know this OAuth client (check [google] client_id "
+            "and its secret)",
+            fix="store the right secret with `keyring set hamsync google.client_secret` (or "
+            "HAMSYNC_GOOGLE_CLIENT_SECRET)",
+        )
+    if "invalid_grant" in text or "unauthorized_client" in text:
         return LoginNeeded(
             "Google Calendar: the sign-in was revoked or has expired (Google answers "
             "invalid_grant; a Cloud project in 'Testing' status expires it after 7 days)"

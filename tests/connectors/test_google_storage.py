@@ -184,6 +184,25 @@ def test_revoked_grant_names_the_login_command(google: GoogleStandIn, tmp_path: 
     assert "revoked or has expired" in str(caught.value)
 
 
+def test_a_wrong_client_secret_says_which_secret(google: GoogleStandIn, tmp_path: Path) -> None:
+    """invalid_client at the token endpoint: the client secret is named, not a new login."""
+    from google_server import REFRESH_TOKEN
+
+    from connectors.google.api import Endpoints, build_service
+    from connectors.google.auth import OAuthClient, credentials
+
+    client = OAuthClient("1234-test.apps.googleusercontent.com", "wrong", google.auth_uri,
+                         google.token_uri)  # fmt: skip
+    store = GoogleCalendarStorage(
+        lambda: build_service(credentials(client, REFRESH_TOKEN), Endpoints(google.api_endpoint)),
+        TRAINING, INSTALL, ListingCache(tmp_path / "google.json"),
+    )  # fmt: skip
+    with pytest.raises(GoogleError) as caught:
+        list(store.list())
+    assert not isinstance(caught.value, LoginNeeded)
+    assert "google.client_secret" in caught.value.fix
+
+
 def test_401_after_a_refresh_names_the_login_command(
     google: GoogleStandIn, tmp_path: Path
 ) -> None:
