@@ -45,15 +45,27 @@ def entries_of(event: dict[str, Any], tz: ZoneInfo) -> list[CalendarEntry]:
         first = date.fromisoformat(str(start["date"]))
         stop = date.fromisoformat(str(end.get("date", start["date"])))
         days = _days(first, max(first, stop - timedelta(days=1)))
-        return [CalendarEntry(uid, title, d, None, None, True, False) for d in days]
+        return [_entry(uid, title, d, None, None, all_day=True) for d in days]
     begin = _moment(start, tz)
     finish = _moment(end, tz) if end else begin
     duration = max(0.0, (finish - begin).total_seconds())
     last = (finish - timedelta(microseconds=1)).date() if finish > begin else begin.date()
-    return [
-        CalendarEntry(uid, title, d, begin, duration, False, False)
-        for d in _days(begin.date(), last)
-    ]
+    days = _days(begin.date(), last)
+    return [_entry(uid, title, d, begin, duration, all_day=False) for d in days]
+
+
+def _entry(
+    uid: str, title: str, day: date, start: datetime | None, duration: float | None, all_day: bool
+) -> CalendarEntry:
+    return CalendarEntry(
+        uid=uid,
+        title=title,
+        day=day,
+        start=start,
+        duration_s=duration,
+        all_day=all_day,
+        cancelled=False,  # cancelled events and occurrences never get here
+    )
 
 
 def _moment(when: dict[str, Any], tz: ZoneInfo) -> datetime:
