@@ -9,7 +9,6 @@ with ``--paste`` on a headless server, the runner pastes the address the browser
 
 from __future__ import annotations
 
-import os
 import webbrowser
 from typing import Annotated
 
@@ -54,9 +53,16 @@ def login_google(
             "only for the access they need",
             EXIT_CONFIG,
         )
-    if not keyring_usable() and env_name(SECTION, "refresh_token") not in os.environ:
-        # Refuse before the browser round trip: the token would have nowhere to go.
-        fail(NO_BACKEND_HELP.format(env=env_name(SECTION, "refresh_token")), EXIT_CONFIG)
+    if not keyring_usable():
+        # Refuse before the browser round trip: the new token would have nowhere to go (an
+        # environment variable cannot be written for the next process).
+        fail(
+            "signing in stores a new refresh token, and there is "
+            + NO_BACKEND_HELP.format(env=env_name(SECTION, "refresh_token"))
+            + " To use the environment, sign in on a machine with a keyring and copy the "
+            "token from it.",
+            EXIT_CONFIG,
+        )
     secret = get_secret(SECTION, "client_secret") or _ask_secret()
     client = oauth_client(config.google, secret)
     scopes = scopes_for(config)

@@ -201,6 +201,27 @@ def test_login_needs_the_google_section(
     assert "[google]" in result.output
 
 
+def test_login_without_a_keyring_refuses_before_the_browser(
+    write_config: WriteConfig, google: GoogleStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No keyring backend: the new token would be lost, so nothing starts; the fixes named."""
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        monkeypatch.setenv("HAMSYNC_GOOGLE_CLIENT_SECRET", CLIENT_SECRET)
+        result = runner.invoke(
+            app, ["login", "google", "--config", str(google_config(write_config, google))]
+        )
+    finally:
+        keyring.set_keyring(previous)
+    assert result.exit_code == 2
+    assert "keyrings.alt" in result.output and "HAMSYNC_GOOGLE_REFRESH_TOKEN" in result.output
+    assert google.requests == []
+
+
 def sync_json(config: Path, *extra: str) -> tuple[int, dict[str, Any], str]:
     args = ["sync", "--config", str(config), "--today", TODAY, "--json", *extra]
     result = runner.invoke(app, args, catch_exceptions=False)
