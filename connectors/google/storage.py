@@ -127,6 +127,7 @@ class GoogleCalendarStorage:
                 listing = self._listed(Listing(self.calendar, self.calendar_id()), None)
             except NotFound:
                 self.cache.forget()  # the next sync looks the calendar up again
+                self._calendar_id = None
                 raise GoogleError(
                     f"Google Calendar: the calendar {self.calendar!r} is gone (deleted, or no "
                     "longer shared with you)",
