@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .api import create_calendar, execute, find_calendar
-from .errors import AlreadyExists, GoogleError, NotFound
+from .errors import AlreadyExists, GoogleError, NotFound, PreconditionFailed
 from .event_map import UID_KEY, owned_by, private_of, to_ics, to_resource
 from .listing import Listing, ListingCache
 
@@ -210,18 +210,26 @@ class GoogleCalendarStorage:
         return href, etag
 
     def update(self, href: str, item: Item, etag: str) -> str:
-        """Replace what hamsync wrote in ``href`` if its etag is still ``etag``; the new etag."""
-        event = execute(
-            self._events().patch(
-                calendarId=self.calendar_id(),
-                eventId=href,
-                body=to_resource(item.text, item.uid, self.install_id),
-                sendUpdates="none",
-            ),
-            f"updating event {href}",
-            href,
-            {"If-Match": etag},
-        )
+        """Replace what hamsync wrote in ``href`` if its etag is still ``etag``; the new etag.
+
+        :class:`PreconditionFailed` when it changed, :class:`NotFound` when it was deleted
+        (Google keeps deleted events, so a refused update is checked once more to tell).
+        """
+        try:
+            event = execute(
+                self._events().patch(
+                    calendarId=self.calendar_id(),
+                    eventId=href,
+                    body=to_resource(item.text, item.uid, self.install_id),
+                    sendUpdates="none",
+                ),
+                f"updating event {href}",
+                href,
+                {"If-Match": etag},
+            )
+        except PreconditionFailed:
+            self.get(href)  # NotFound when it was deleted meanwhile
+            raise
         new = str(event.get("etag", ""))
         if self._listing is not None:
             self._listing.etags[href] = new

@@ -114,6 +114,8 @@ def test_update_and_delete_need_the_current_etag(google: GoogleStandIn, tmp_path
     assert list(store.list()) == []
     with pytest.raises(NotFound):
         store.delete(href, new_etag)
+    with pytest.raises(NotFound):  # Google keeps the deleted event: it is still NotFound
+        store.update(href, vevent("s1@hamsync", "third", sequence=2), new_etag)
 
 
 def test_listing_pages_then_syncs_incrementally(google: GoogleStandIn, tmp_path: Path) -> None:
