@@ -79,7 +79,7 @@ def login_google(
         else:
             grant = loopback_login(client, scopes, port, wait_s, open_browser=_has_browser())
     except GoogleError as error:
-        fail(f"{error} ({error.fix})" if error.fix else str(error), EXIT_FAILED)
+        fail(str(error), EXIT_FAILED, error.fix)
     lacking = missing(scopes, grant.scopes)
     if lacking:
         fail(
