@@ -141,9 +141,11 @@ def google_rows() -> list[Row]:
     """The Google Calendar sink and look-ahead on the real client against the local stand-in.
 
     Minimums: a first sync finds the calendar by name (one calendarList page), lists the
-    calendar once (2,500 events a page) and inserts each session; an idle sync is one events
-    list carrying the last ``nextSyncToken``; a moved session adds one PATCH. Token refreshes
-    go to the OAuth endpoint, not the API, and are noted apart (one per process and hour).
+    calendar once (2,500 events a page) and inserts each session; an idle sync needs nothing
+    (the executor writes under the recorded etags, so nothing is read); a moved session is one
+    PATCH; a new session one events list carrying the last ``nextSyncToken`` (its uid must not
+    be there yet) and one insert. Token refreshes go to the OAuth endpoint, not the API, and
+    are noted apart (one per process and hour).
     """
     from dataclasses import replace
     from zoneinfo import ZoneInfo
@@ -156,8 +158,11 @@ def google_rows() -> list[Row]:
     from connectors.google.upcoming import GoogleUpcoming
     from planner.models import Dose, Session, SessionKind
     from planner.settings import Settings
-    from sync.sinks.base import WriteContext
-    from sync.sinks.google import GoogleCalendarSink
+    from sync.engine.writeback import write_back
+    from sync.sinks.event_items import EventRenderer
+    from sync.sinks.google import GoogleEventSink
+    from sync.sinks.outcome import WriteContext
+    from sync.sinks.renderer import Writer
     from sync.sinks.vevent import EventTiming
     from sync.store.database import State
 
@@ -182,22 +187,27 @@ def google_rows() -> list[Row]:
 
         def sync(sessions: list[Session]) -> tuple[int, int]:
             storage = GoogleCalendarStorage(
-                lambda: service_for(google), "Training", "bench-install",
+                lambda: service_for(google), "Training", "0123456789abcdef",
                 ListingCache(Path(tmp) / "google.json"),
             )  # fmt: skip
-            sink = GoogleCalendarSink(storage, EventTiming.from_config(tz, "18:00", 20))
+            renderer = EventRenderer(EventTiming.from_config(tz, "18:00", 20), "0123456789abcdef")
             google.requests.clear()
-            sink.sync(WriteContext(today, tz, sessions), state, dry_run=False)
+            writer = Writer(GoogleEventSink(storage), renderer)
+            write_back(writer, WriteContext(today, tz, sessions), state)
             return len(google.api_requests()), len(google.token_requests())
 
         made, tokens = sync(plan)
         note = f"{len(plan)} sessions into a calendar of {runner_events} events; {tokens} token"
         out.append(_row("Google", "first sync", made, 2 + len(plan), note + " refresh"))
         made, tokens = sync(plan)
-        out.append(_row("Google", "idle sync", made, 1, f"syncToken; {tokens} token refresh"))
+        out.append(_row("Google", "idle sync", made, 0, f"{tokens} token refresh"))
         moved = [replace(plan[0], day=plan[0].day + timedelta(days=1)), *plan[1:]]
         made, tokens = sync(moved)
-        out.append(_row("Google", "one session moved", made, 2, f"{tokens} token refresh"))
+        out.append(_row("Google", "one session moved", made, 1, f"{tokens} token refresh"))
+        extra = replace(plan[-1], id="2026-W52-1", day=plan[-1].day + timedelta(days=3))
+        made, tokens = sync([*moved, extra])
+        out.append(_row("Google", "one new session", made, 2, f"syncToken list; {tokens} token"
+                        " refresh"))  # fmt: skip
         state.close()
         google.requests.clear()
         GoogleUpcoming(lambda: service_for(google), "Training", tz, Settings()).planned(

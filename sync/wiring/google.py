@@ -1,18 +1,17 @@
 """The Google Calendar parts of a sync (the sink and the look-ahead) from the config.
 
-Secrets: the OAuth client's secret and the refresh token come from the keyring entries
-``google.client_secret`` / ``google.refresh_token`` (service ``hamsync``) or from
-``HAMSYNC_GOOGLE_CLIENT_SECRET`` / ``HAMSYNC_GOOGLE_REFRESH_TOKEN``. The credentials are kept
-per process, so the sink, the look-ahead and the daemon's next ticks reuse one access token
-until it expires instead of asking Google's token endpoint each time.
+The sink is storage (:mod:`sync.sinks.google`) run by the write-back executor, with the
+renderer of calendar events and this install's id. Secrets: the OAuth client's secret and
+the refresh token come from the keyring entries ``google.client_secret`` /
+``google.refresh_token`` (service ``hamsync``) or from ``HAMSYNC_GOOGLE_CLIENT_SECRET`` /
+``HAMSYNC_GOOGLE_REFRESH_TOKEN``. The credentials are kept per process, so the sink, the
+look-ahead and the daemon's next ticks reuse one access token until it expires instead of
+asking Google's token endpoint each time.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sync.config.keystore import get_secret
@@ -21,34 +20,12 @@ from sync.config.model import Config, GoogleConfig
 if TYPE_CHECKING:
     from connectors.base import UpcomingSource
     from connectors.google.auth import OAuthClient
-    from sync.sinks.base import SessionSink
+    from sync.sinks.contract import Storage
 
 SECTION = "google"
-INSTALL_FILE = "install_id"
 
 _CREDENTIALS: dict[tuple[str, str, str], Any] = {}
 """Credentials by (client id, token URI, refresh token): one access token per process."""
-
-
-def install_id(state_dir: Path) -> str:
-    """This install's id (``<state>/install_id``), made on first use; it names our events.
-
-    It lives beside the database, so a restored or fresh database keeps it and hamsync still
-    recognises (and can purge) the events it wrote.
-    """
-    path = state_dir / INSTALL_FILE
-    try:
-        found = path.read_text(encoding="ascii").strip()
-    except (OSError, UnicodeDecodeError):
-        found = ""
-    if found:
-        return found
-    state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    made = secrets.token_hex(8)
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(handle, "w", encoding="ascii") as out:
-        out.write(made + "\n")
-    return made
 
 
 def oauth_client(section: GoogleConfig, secret: str | None = None) -> OAuthClient:
@@ -96,25 +73,25 @@ def service_factory(section: GoogleConfig) -> Callable[[], Any]:
     return build
 
 
-def google_sinks(config: Config) -> list[SessionSink]:
+def google_sink(config: Config, install: str) -> Storage | None:
+    """``[sinks.google]`` as storage for the write-back executor, writing as ``install``."""
     sink = config.sinks.google
     if sink is None or not sink.enabled or config.google is None:
-        return []
+        return None
     from connectors.google.listing import ListingCache
     from connectors.google.storage import GoogleCalendarStorage
-    from sync.sinks.google import GoogleCalendarSink
-    from sync.wiring.build import event_timing
+    from sync.sinks.google import GoogleEventSink
 
     assert config.state_dir is not None
     storage = GoogleCalendarStorage(
         service_factory(config.google),
         sink.calendar,
-        install_id(config.state_dir),
+        install,
         ListingCache(config.state_dir / "google" / "google.json"),
         create=sink.create,
         time_zone=config.timezone,
     )
-    return [GoogleCalendarSink(storage, event_timing(config))]
+    return GoogleEventSink(storage)
 
 
 def google_upcoming(config: Config) -> list[UpcomingSource]:

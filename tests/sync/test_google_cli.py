@@ -235,11 +235,11 @@ def env_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HAMSYNC_GOOGLE_REFRESH_TOKEN", REFRESH_TOKEN)
 
 
-def test_sync_writes_sessions_then_idles_on_one_request(
+def test_sync_writes_sessions_then_idles_without_a_request(
     write_config: WriteConfig, google: GoogleStandIn, env_secrets: None, tmp_path: Path
 ) -> None:
-    """`hamsync sync`: each session an event in "Training"; the next sync sends one list
-    request; no secret reaches the output, the state database or the listing file."""
+    """`hamsync sync`: each session an event in "Training"; the next sync asks Google
+    nothing; no secret reaches the output, the state database or the listing file."""
     config = google_config(write_config, google)
     code, data, output = sync_json(config)
     assert code == 0, data["errors"]
@@ -251,7 +251,7 @@ def test_sync_writes_sessions_then_idles_on_one_request(
     assert code == 0 and data["writes"]["google"] == {
         "created": 0, "updated": 0, "deleted": 0, "conflicts": 0
     }  # fmt: skip
-    assert len(google.api_requests()) == 1
+    assert google.requests == []
     state = tmp_path / "state"
     stored = b"".join(
         (state / name).read_bytes() for name in ("hamsync.sqlite3", "google/google.json")

@@ -10,7 +10,7 @@ import pytest
 
 from connectors.google.auth import APP_CREATED, CALENDAR_LIST, EVENTS, EVENTS_READONLY
 from sync.config.model import ConfigError, load_config
-from sync.wiring.google import install_id, scopes_for
+from sync.wiring.google import scopes_for
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -61,10 +61,3 @@ def test_scopes_are_the_narrowest_that_work(
     path = tmp_path / "config.toml"
     path.write_text('[google]\nclient_id = "1-x.apps.googleusercontent.com"\n' + sections)
     assert scopes_for(load_config(path)) == scopes
-
-
-def test_install_id_is_made_once_and_kept(tmp_path: Path) -> None:
-    """The install id is made on first use, private, and the same ever after."""
-    made = install_id(tmp_path / "state")
-    assert len(made) == 16 and install_id(tmp_path / "state") == made
-    assert (tmp_path / "state" / "install_id").stat().st_mode & 0o777 == 0o600
