@@ -44,18 +44,24 @@ def entries_of(event: dict[str, Any], tz: ZoneInfo) -> list[CalendarEntry]:
     if "date" in start:
         first = date.fromisoformat(str(start["date"]))
         stop = date.fromisoformat(str(end.get("date", start["date"])))
-        days = _days(first, max(first, stop - timedelta(days=1)))
-        return [_entry(uid, title, d, None, None, all_day=True) for d in days]
+        last = max(first, stop - timedelta(days=1))
+        return [_entry(uid, title, d, None, None, True, last) for d in _days(first, last)]
     begin = _moment(start, tz)
     finish = _moment(end, tz) if end else begin
     duration = max(0.0, (finish - begin).total_seconds())
     last = (finish - timedelta(microseconds=1)).date() if finish > begin else begin.date()
     days = _days(begin.date(), last)
-    return [_entry(uid, title, d, begin, duration, all_day=False) for d in days]
+    return [_entry(uid, title, d, begin, duration, False, last) for d in days]
 
 
 def _entry(
-    uid: str, title: str, day: date, start: datetime | None, duration: float | None, all_day: bool
+    uid: str,
+    title: str,
+    day: date,
+    start: datetime | None,
+    duration: float | None,
+    all_day: bool,
+    last_day: date,
 ) -> CalendarEntry:
     return CalendarEntry(
         uid=uid,
@@ -65,6 +71,7 @@ def _entry(
         duration_s=duration,
         all_day=all_day,
         cancelled=False,  # cancelled events and occurrences never get here
+        last_day=last_day,  # the after-race rules count from it (R4)
     )
 
 

@@ -59,6 +59,8 @@ def test_runs_races_and_their_days(google: GoogleStandIn) -> None:
     assert found[(date(2026, 11, 26), "Hills repeats")].hill
     race = found[(date(2026, 12, 5), "Trail race weekend")]
     assert race.race and not race.long and race.start is None  # all day: no duration
+    assert race.last_day == date(2026, 12, 6)  # R4 counts the after-race days from it
+    assert found[(date(2026, 12, 1), "Night run")].last_day == date(2026, 12, 2)
     assert found[(date(2026, 12, 1), "Night run")].duration_s == 3 * 3600
 
 
