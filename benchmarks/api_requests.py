@@ -137,11 +137,95 @@ def garmin_rows() -> list[Row]:
     return out
 
 
+def google_rows() -> list[Row]:
+    """The Google Calendar sink and look-ahead on the real client against the local stand-in.
+
+    Minimums: a first sync finds the calendar by name (one calendarList page), lists the
+    calendar once (2,500 events a page) and inserts each session; an idle sync needs nothing
+    (the executor writes under the recorded etags, so nothing is read); a moved session is one
+    PATCH; a new session one events list carrying the last ``nextSyncToken`` (its uid must not
+    be there yet) and one insert. Token refreshes go to the OAuth endpoint, not the API, and
+    are noted apart (one per process and hour).
+    """
+    from dataclasses import replace
+    from zoneinfo import ZoneInfo
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from google_server import TRAINING, GoogleStandIn, service_for
+
+    from connectors.google.listing import ListingCache
+    from connectors.google.storage import GoogleCalendarStorage
+    from connectors.google.upcoming import GoogleUpcoming
+    from planner.models import Dose, Session, SessionKind
+    from planner.settings import Settings
+    from sync.engine.writeback import write_back
+    from sync.sinks.event_items import EventRenderer
+    from sync.sinks.google import GoogleEventSink
+    from sync.sinks.outcome import WriteContext
+    from sync.sinks.renderer import Writer
+    from sync.sinks.vevent import EventTiming
+    from sync.store.database import State
+
+    tz = ZoneInfo("Europe/Zurich")
+    today = date(2026, 11, 25)
+    plan = [
+        Session(f"2026-W{48 + i // 2}-{i % 2 + 1}", today + timedelta(days=2 * i + 1),
+                SessionKind.CONTROL, (Dose("glute_bridge", 3, reps=10),), ("bench",))
+        for i in range(6)
+    ]  # fmt: skip
+    runner_events = 1000
+    out: list[Row] = []
+    with tempfile.TemporaryDirectory() as tmp, GoogleStandIn() as google:
+        for i in range(runner_events):
+            day = today - timedelta(days=i % 700)
+            google.runner_adds(
+                TRAINING,
+                {"summary": f"Easy run {i}", "start": {"date": day.isoformat()},
+                 "end": {"date": (day + timedelta(days=1)).isoformat()}},
+            )  # fmt: skip
+        state = State.open(Path(tmp) / "state")
+
+        def sync(sessions: list[Session]) -> tuple[int, int]:
+            storage = GoogleCalendarStorage(
+                lambda: service_for(google), "Training", "0123456789abcdef",
+                ListingCache(Path(tmp) / "google.json"),
+            )  # fmt: skip
+            renderer = EventRenderer(EventTiming.from_config(tz, "18:00", 20), "0123456789abcdef")
+            google.requests.clear()
+            writer = Writer(GoogleEventSink(storage), renderer)
+            write_back(writer, WriteContext(today, tz, sessions), state)
+            return len(google.api_requests()), len(google.token_requests())
+
+        made, tokens = sync(plan)
+        note = f"{len(plan)} sessions into a calendar of {runner_events} events; {tokens} token"
+        out.append(_row("Google", "first sync", made, 2 + len(plan), note + " refresh"))
+        made, tokens = sync(plan)
+        out.append(_row("Google", "idle sync", made, 0, f"{tokens} token refresh"))
+        moved = [replace(plan[0], day=plan[0].day + timedelta(days=1)), *plan[1:]]
+        made, tokens = sync(moved)
+        out.append(_row("Google", "one session moved", made, 1, f"{tokens} token refresh"))
+        extra = replace(plan[-1], id="2026-W52-1", day=plan[-1].day + timedelta(days=3))
+        made, tokens = sync([*moved, extra])
+        out.append(_row("Google", "one new session", made, 2, f"syncToken list; {tokens} token"
+                        " refresh"))  # fmt: skip
+        state.close()
+        google.requests.clear()
+        GoogleUpcoming(lambda: service_for(google), "Training", tz, Settings()).planned(
+            today, today + timedelta(days=18)
+        )
+        out.append(
+            _row("Google", "look-ahead (calendar by name)", len(google.api_requests()), 2,
+                 "calendarList + one window list")
+        )  # fmt: skip
+    return out
+
+
 def rows() -> list[Row]:
     out: list[Row] = []
     for platform, module, build in (
         ("Strava", "strava", strava_rows),
         ("Garmin", "garmin", garmin_rows),
+        ("Google", "google", google_rows),
     ):
         if not (ROOT / "connectors" / module).is_dir():
             out.append(Row("requests", platform, "n/a", note="connector not in the repo yet"))

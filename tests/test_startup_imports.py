@@ -10,7 +10,8 @@ def test_cli_import_does_not_load_stravalib_or_caldav() -> None:
     """`hamsync --help` and a files-only sync never pay for stravalib (pint) or caldav."""
     code = (
         "import sys, sync.cli; "
-        "print(','.join(m for m in ('stravalib', 'caldav', 'pint') if m in sys.modules))"
+        "print(','.join(m for m in ('stravalib', 'caldav', 'pint', 'googleapiclient', "
+        "'google_auth_oauthlib', 'httplib2') if m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

@@ -7,6 +7,7 @@ from sync.cli import (  # noqa: F401  (each registers its commands on the app)
     daemon,
     doctor,
     login_garmin,
+    login_google,
     login_strava,
     progress,
     serve,

@@ -37,6 +37,9 @@ from sync.config.sections import (
     GarminNotesConfig,
     GarminSinkConfig,
     GarminSourceConfig,
+    GoogleCalendarConfig,
+    GoogleConfig,
+    GoogleSinkConfig,
     IcsSinkConfig,
     RaceConfig,
     RulesConfig,
@@ -62,6 +65,9 @@ __all__ = [
     "GarminNotesConfig",
     "GarminSinkConfig",
     "GarminSourceConfig",
+    "GoogleCalendarConfig",
+    "GoogleConfig",
+    "GoogleSinkConfig",
     "IcsSinkConfig",
     "RaceConfig",
     "RulesConfig",
@@ -96,6 +102,7 @@ class Config(Section):
     daemon: DaemonConfig = Field(default_factory=DaemonConfig)
     rules: RulesConfig = Field(default_factory=RulesConfig)
     races: list[RaceConfig] = Field(default_factory=list)
+    google: GoogleConfig | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -113,6 +120,15 @@ class Config(Section):
         notes = self.sinks.strava_notes
         if notes is not None and notes.enabled and self.sources.strava is None:
             raise ValueError("[sinks.strava_notes] needs [sources.strava] (its client_id)")
+        return self
+
+    @model_validator(mode="after")
+    def _google_needs_client(self) -> Config:
+        if (self.sinks.google or self.upcoming.google) and self.google is None:
+            raise ValueError(
+                "[sinks.google] and [upcoming.google] need [google] with the client_id of "
+                "your own OAuth client (see docs/calendars.md)"
+            )
         return self
 
     @property

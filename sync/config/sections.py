@@ -141,6 +141,31 @@ class CalDavConfig(Section):
     timeout_s: Annotated[float, Field(gt=0, le=300)] = 30
 
 
+class GoogleConfig(Section):
+    """Your own OAuth client (type "Desktop app") in your own Google Cloud project; its secret
+    and the refresh token come from `hamsync login google` (keyring) or the environment
+    (HAMSYNC_GOOGLE_CLIENT_SECRET, HAMSYNC_GOOGLE_REFRESH_TOKEN)."""
+
+    client_id: Annotated[str, Field(min_length=5)]
+    timeout_s: Annotated[float, Field(gt=0, le=300)] = 30
+    api_endpoint: str = "https://www.googleapis.com/calendar/v3/"
+    """Google's Calendar API; only a test or a proxy changes it."""
+    auth_uri: str = "https://accounts.google.com/o/oauth2/auth"
+    token_uri: str = "https://oauth2.googleapis.com/token"  # noqa: S105
+
+
+class GoogleCalendarConfig(Section):
+    """A Google calendar by its name (as in your calendar list) or its id."""
+
+    enabled: bool = True
+    calendar: Annotated[str, Field(min_length=1)]
+
+
+class GoogleSinkConfig(GoogleCalendarConfig):
+    create: bool = False
+    """Create the calendar when no calendar has that name (scope calendar.app.created)."""
+
+
 class UpcomingConfig(Section):
     ics: str | None = None
     """A path (relative to the config file) or an https URL of the runner's own calendar."""
@@ -148,6 +173,8 @@ class UpcomingConfig(Section):
     """Planned runs and races on the Garmin Connect calendar (needs `hamsync login garmin`)."""
     caldav: CalDavConfig | None = None
     """Its password: HAMSYNC_CALDAV_UPCOMING_PASSWORD, else the [sinks.caldav] one."""
+    google: GoogleCalendarConfig | None = None
+    """Planned runs from a Google calendar (needs [google] and `hamsync login google`)."""
     run_words: list[str] | None = None
     """Whole words that make an event a planned run (replace the defaults, any language)."""
     long_words: list[str] | None = None
@@ -198,6 +225,7 @@ class SinksConfig(Section):
     garmin_notes: GarminNotesConfig | None = None
     caldav: CalDavConfig | None = None
     strava_notes: StravaNotesConfig | None = None
+    google: GoogleSinkConfig | None = None
 
     @model_validator(mode="after")
     def _installed_plugins(self) -> SinksConfig:

@@ -20,6 +20,7 @@ from sync.store.install_id import InstallIdError, install_id
 from sync.wiring import plugin_sources
 from sync.wiring import strava as strava_wiring
 from sync.wiring.garmin import garmin_sinks, garmin_upcoming
+from sync.wiring.google import google_sink, google_upcoming
 
 if TYPE_CHECKING:  # caldav (with niquests) costs ~0.2 s of start-up: imported where used
     from connectors.caldav_calendar import CalDavAccount
@@ -60,7 +61,20 @@ def build_sinks(config: Config) -> list[SessionSink | Writer]:
     if notes is not None and notes.enabled and config.sources.strava is not None:
         sinks.append(StravaNotesSink(strava_wiring.build_api(config.sources.strava)))
     sinks.extend(garmin_sinks(config))
+    sinks.extend(google_writers(config))
     return sinks
+
+
+def google_writers(config: Config) -> list[SessionSink | Writer]:
+    """``[sinks.google]`` run by the executor with this install's event renderer."""
+    if config.sinks.google is None or not config.sinks.google.enabled:
+        return []
+    try:
+        renderer = event_renderer(config)
+    except InstallIdError as exc:  # never write under a new identity by accident
+        return [Unavailable("google", str(exc))]
+    sink = google_sink(config, renderer.install)
+    return [Writer(sink, renderer)] if sink is not None else []
 
 
 def enabled_sinks(config: Config) -> list[tuple[str, dict[str, Any]]]:
@@ -137,4 +151,5 @@ def build_upcoming(config: Config) -> list[UpcomingSource]:
         account = caldav_account(caldav, password, "caldav_upcoming")
         upcoming.append(CalDavUpcoming(account, config.tz, config.settings()))
     upcoming.extend(garmin_upcoming(config))
+    upcoming.extend(google_upcoming(config))
     return upcoming
