@@ -18,7 +18,7 @@ from google_server import TRAINING, GoogleStandIn, service_for
 
 from connectors.google.listing import ListingCache
 from connectors.google.storage import GoogleCalendarStorage
-from planner.models import Dose, Session, SessionKind
+from planner.models import Dose, Reason, Session, SessionKind
 from sync.engine.writeback import DISMISSED, purge, write_back
 from sync.sinks.base import SinkError
 from sync.sinks.event_items import EventRenderer
@@ -35,12 +35,12 @@ INSTALL = "feedfacecafebeef"
 
 
 def session(sid: str, day: date, kind: SessionKind = SessionKind.CONTROL) -> Session:
-    return Session(sid, day, kind, (Dose("glute_bridge", 3, reps=10),), ("test reason",))
+    return Session(sid, day, kind, (Dose("glute_bridge", 3, reps=10),), (Reason("R5", "test reason"),))
 
 
 PLAN = (
     session("2026-W48-1", TODAY + timedelta(days=1)),
-    session("2026-W48-2", TODAY + timedelta(days=3), SessionKind.HEAVY),
+    session("2026-W48-2", TODAY + timedelta(days=3), SessionKind.HEAVIER),
     session("2026-W49-1", TODAY + timedelta(days=6)),
 )
 
