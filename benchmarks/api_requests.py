@@ -156,7 +156,7 @@ def google_rows() -> list[Row]:
     from connectors.google.listing import ListingCache
     from connectors.google.storage import GoogleCalendarStorage
     from connectors.google.upcoming import GoogleUpcoming
-    from planner.models import Dose, Session, SessionKind
+    from planner.models import Dose, Reason, Session, SessionKind
     from planner.settings import Settings
     from sync.engine.writeback import write_back
     from sync.sinks.event_items import EventRenderer
@@ -170,7 +170,7 @@ def google_rows() -> list[Row]:
     today = date(2026, 11, 25)
     plan = [
         Session(f"2026-W{48 + i // 2}-{i % 2 + 1}", today + timedelta(days=2 * i + 1),
-                SessionKind.CONTROL, (Dose("glute_bridge", 3, reps=10),), ("bench",))
+                SessionKind.CONTROL, (Dose("glute_bridge", 3, reps=10),), (Reason("R5", "bench"),))
         for i in range(6)
     ]  # fmt: skip
     runner_events = 1000

@@ -35,7 +35,8 @@ INSTALL = "feedfacecafebeef"
 
 
 def session(sid: str, day: date, kind: SessionKind = SessionKind.CONTROL) -> Session:
-    return Session(sid, day, kind, (Dose("glute_bridge", 3, reps=10),), (Reason("R5", "test reason"),))
+    dose = (Dose("glute_bridge", 3, reps=10),)
+    return Session(sid, day, kind, dose, (Reason("R5", "test reason"),))
 
 
 PLAN = (
