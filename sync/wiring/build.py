@@ -20,6 +20,7 @@ from sync.store.install_id import InstallIdError, install_id
 from sync.wiring import plugin_sources
 from sync.wiring import strava as strava_wiring
 from sync.wiring.garmin import garmin_sinks, garmin_upcoming
+from sync.wiring.intervals import intervals_sinks, intervals_upcoming
 
 if TYPE_CHECKING:  # caldav (with niquests) costs ~0.2 s of start-up: imported where used
     from connectors.caldav_calendar import CalDavAccount
@@ -60,6 +61,7 @@ def build_sinks(config: Config) -> list[SessionSink | Writer]:
     if notes is not None and notes.enabled and config.sources.strava is not None:
         sinks.append(StravaNotesSink(strava_wiring.build_api(config.sources.strava)))
     sinks.extend(garmin_sinks(config))
+    sinks.extend(intervals_sinks(config))
     return sinks
 
 
@@ -137,4 +139,5 @@ def build_upcoming(config: Config) -> list[UpcomingSource]:
         account = caldav_account(caldav, password, "caldav_upcoming")
         upcoming.append(CalDavUpcoming(account, config.tz, config.settings()))
     upcoming.extend(garmin_upcoming(config))
+    upcoming.extend(intervals_upcoming(config))
     return upcoming
