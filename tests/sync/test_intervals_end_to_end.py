@@ -141,3 +141,30 @@ def test_config_mistakes_name_the_key(tmp_path: Path, section: str, message: str
     path.write_text(f"[sinks.intervals]\n{section}\n")
     with pytest.raises(ConfigError, match=message):
         load_config(path)
+
+
+def test_a_weight_training_activity_marks_that_days_session_done(
+    server: RunningServer, write_config: WriteConfig, tmp_path: Path
+) -> None:
+    """The session placed today is done once intervals.icu holds a WeightTraining activity
+    of today: the next sync records it as done (R8) and keeps it in the calendar."""
+    path = config(write_config, tmp_path, server.url)
+    _, report = sync_json(path)
+    today = next(s for s in report["sessions"] if s["date"] == TODAY)
+    server.fake.activities.append(
+        dict(fixture("activities.synthetic.json")[1], id="i7100",
+             start_date="2026-06-10T16:30:00Z", start_date_local="2026-06-10T18:30:00")
+    )  # fmt: skip
+    result = runner.invoke(
+        app, ["sync", "--config", str(path), "--today", "2026-06-11", "--json"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    loaded = load_config(path)
+    assert loaded.state_dir is not None
+    state = State.open(loaded.state_dir)
+    try:
+        assert today["id"] in state.planner_state(3).done_session_ids
+    finally:
+        state.close()
+    assert any(uid_of(e) == today["id"] for e in server.fake.events.values())
