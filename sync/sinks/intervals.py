@@ -145,7 +145,7 @@ class IntervalsSink:
                 )
             return
         if remote != item.etag and not context.force:
-            if session is not None and storage.get(item.remote_id)[0] == self.item_for(session):
+            if session is not None and self._holds(storage, item.remote_id, session):
                 self._record(state, session, item.remote_id, remote)  # our write, answer lost
                 result.updated += 1
                 return
@@ -167,6 +167,11 @@ class IntervalsSink:
         except (PreconditionFailed, NotFound):
             result.conflicts += 1
             result.messages.append(f"{when}: changed on intervals.icu during the sync; left alone")
+
+    def _holds(self, storage: IntervalsCalendar, href: str, session: Session) -> bool:
+        """Does the event say exactly what hamsync writes for ``session`` now?"""
+        stored, _ = storage.get(href)
+        return stored.payload() == self.item_for(session).payload()
 
     def _create(
         self,

@@ -149,6 +149,24 @@ def test_a_create_whose_answer_was_lost_is_adopted_not_doubled(
     assert len(ours(server)) == 3 and len(server.fake.requests("POST")) == 3  # 1 lost + 2
 
 
+def test_an_update_whose_answer_was_lost_is_recorded_not_a_conflict(
+    server: RunningServer, state: State
+) -> None:
+    """The update reached intervals.icu but the answer did not reach hamsync: the event
+    already says what hamsync wants, so it is recorded, not reported as the runner's edit."""
+    write(server, state)
+    changed = (session("2026-W24-1", PLAN[0].day, "slider_curl"), *PLAN[1:])
+    client = IntervalsClient(IntervalsAccount(ATHLETE, KEY, server.url))
+    calendar = IntervalsCalendar(client, TODAY, TODAY + timedelta(days=10))
+    listed = dict(calendar.list())
+    event_id = state.sink_items("intervals")["2026-W24-1"].remote_id
+    calendar.update(event_id, sink(server).item_for(changed[0]), listed[event_id])
+    result = write(server, state, changed)
+    assert (result.updated, result.conflicts) == (1, 0)
+    assert len(server.fake.requests("PUT")) == 1  # not written twice
+    assert write(server, state, changed).updated == 0
+
+
 def test_purge_removes_exactly_hamsyncs_events(server: RunningServer, state: State) -> None:
     """Unedited events go; one the runner renamed stays (reported), one whose marker they
     removed is theirs now and stays; the runner's own event is never touched."""
