@@ -43,7 +43,11 @@ ETAG_FIELDS = ("category", "type", "name", "description", "moving_time", "extern
 
 
 class StorageError(Exception):
-    """A write the storage refused; the message says which item and why."""
+    """One item could not be written as asked (``href`` names it); the others are fine."""
+
+    def __init__(self, href: str, message: str = "") -> None:
+        super().__init__(message or href)
+        self.href = href
 
 
 class PreconditionFailed(StorageError):
@@ -52,10 +56,6 @@ class PreconditionFailed(StorageError):
 
 class AlreadyExists(StorageError):
     """An item with this uid exists already, at ``href`` (a write whose answer was lost)."""
-
-    def __init__(self, message: str, href: str) -> None:
-        super().__init__(message)
-        self.href = href
 
 
 class NotFound(StorageError):
@@ -114,7 +114,8 @@ def item_of(event: Mapping[str, Any]) -> EventItem:
     uid = uid_of(event)
     day = local_day(event)
     if uid is None or day is None:
-        raise NotFound(f"event {event.get('id')}: not one of hamsync's events")
+        href = str(event.get("id"))
+        raise NotFound(href, f"event {href}: not one of hamsync's events")
     description = str(event.get("description") or "").rstrip()
     description = description.removesuffix(f"{MARKER}{uid}").rstrip()
     moving = event.get("moving_time")
@@ -131,8 +132,16 @@ class IntervalsCalendar:
     :class:`~connectors.base.SourceError` (with the wait a 429 asked for).
     """
 
-    def __init__(self, client: IntervalsClient, first_day: date, last_day: date) -> None:
+    role = "events"
+    """What its items are, as the write-back contract names roles: calendar events."""
+
+    def __init__(
+        self, client: IntervalsClient, first_day: date, last_day: date, name: str = "intervals"
+    ) -> None:
         self.client = client
+        self.name = name
+        self.location = f"{client.base_url}/athlete/{client.account.athlete_id}/calendar"
+        """Where the items go (the athlete's calendar), for reports."""
         self.first_day = first_day
         self.last_day = last_day
         self._known: dict[str, dict[str, Any]] = {}
@@ -152,7 +161,7 @@ class IntervalsCalendar:
         """Write a new event; :class:`AlreadyExists` when the listing holds its uid."""
         for href, event in self._known.items():
             if uid_of(event) == item.uid:
-                raise AlreadyExists(f"{item.uid}: already on the calendar as event {href}", href)
+                raise AlreadyExists(href, f"{item.uid}: already on the calendar as event {href}")
         stored = self.client.create_event(item.payload())
         return self._remember(stored, item)
 
@@ -163,7 +172,7 @@ class IntervalsCalendar:
             stored = self.client.update_event(href, item.payload())
         except api.NotFound:
             self._known.pop(href, None)
-            raise NotFound(f"event {href}: deleted on intervals.icu") from None
+            raise NotFound(href, f"event {href}: deleted on intervals.icu") from None
         return self._remember(stored, item)[1]
 
     def delete(self, href: str, etag: str) -> None:
@@ -172,7 +181,7 @@ class IntervalsCalendar:
         try:
             self.client.delete_event(href)
         except api.NotFound:
-            raise NotFound(f"event {href}: deleted on intervals.icu") from None
+            raise NotFound(href, f"event {href}: deleted on intervals.icu") from None
         finally:
             self._known.pop(href, None)
 
@@ -184,9 +193,9 @@ class IntervalsCalendar:
         try:
             event = self.client.event(href)
         except api.NotFound:
-            raise NotFound(f"event {href}: not on intervals.icu") from None
+            raise NotFound(href, f"event {href}: not on intervals.icu") from None
         if uid_of(event) is None:
-            raise NotFound(f"event {href}: not one of hamsync's events (its marker is gone)")
+            raise NotFound(href, f"event {href}: not one of hamsync's events (its marker is gone)")
         self._known[href] = event
         return event
 
@@ -194,14 +203,16 @@ class IntervalsCalendar:
         current = etag_of(self._current(href))
         if current != etag:
             raise PreconditionFailed(
-                f"event {href}: changed on intervals.icu since hamsync read it"
+                href, f"event {href}: changed on intervals.icu since hamsync read it"
             )
 
     def _remember(self, stored: dict[str, Any], item: EventItem) -> tuple[str, str]:
         """Cache the server's answer; it is the event as stored (its etag is the new one)."""
         event = stored if stored.get("id") is not None else {}
         if not event:
-            raise StorageError(f"{item.uid}: intervals.icu answered without the event's id")
+            raise StorageError(
+                item.uid, f"{item.uid}: intervals.icu answered without the event's id"
+            )
         href = str(event["id"])
         self._known[href] = event
         return href, etag_of(event)

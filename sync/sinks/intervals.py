@@ -97,7 +97,7 @@ class IntervalsSink:
             return _dry_run(actions, recorded, context.force)
         days = [context.today, *(i.day for i in live)]
         days += [a.session.day for a in actions if a.session is not None]
-        storage = IntervalsCalendar(self.client, min(days), max(days))
+        storage = IntervalsCalendar(self.client, min(days), max(days), self.name)
         result = SinkResult()
         with as_sink_error():
             listed = dict(storage.list())
@@ -207,7 +207,7 @@ class IntervalsSink:
         result = SinkResult()
         with as_sink_error():
             listed: dict[str, str] = {}
-            storage = IntervalsCalendar(self.client, items[0].day, items[-1].day)
+            storage = IntervalsCalendar(self.client, items[0].day, items[-1].day, self.name)
             if ours:
                 listed = dict(storage.list())
             for item in items:
@@ -223,7 +223,7 @@ class IntervalsSink:
             return  # already gone, or no longer ours: nothing to delete
         try:
             if remote != item.etag:
-                raise PreconditionFailed(item.remote_id)
+                raise PreconditionFailed(item.remote_id, "edited")
             storage.delete(item.remote_id, remote)
             result.deleted += 1
         except PreconditionFailed:
