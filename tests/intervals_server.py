@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -34,9 +35,12 @@ def fixture(name: str) -> Any:
 
 @dataclass
 class Fault:
+    """A scripted answer; ``delay_s`` holds it back (a server too slow to answer)."""
+
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: str = ""
+    delay_s: float = 0.0
 
 
 @dataclass
@@ -76,11 +80,11 @@ class FakeIntervals:
     ) -> tuple[int, dict[str, str], Any]:
         with self.lock:
             self.log.append((method, path, query))
-            scripted = self.fault_on.pop(len(self.log), None)
-            if scripted is not None:
-                return scripted.status, scripted.headers, scripted.body or {"error": "scripted"}
-            if self.faults:
+            fault = self.fault_on.pop(len(self.log), None)
+            if fault is None and self.faults:
                 fault = self.faults.pop(0)
+            if fault is not None:
+                time.sleep(fault.delay_s)
                 return fault.status, fault.headers, fault.body or {"error": "scripted"}
             if auth != "Basic " + base64.b64encode(f"API_KEY:{self.key}".encode()).decode():
                 return 401, {}, {"status": 401, "error": "Unauthorized"}
@@ -158,13 +162,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.command, parts.path, query, body, self.headers.get("Authorization")
         )
         data = answer.encode() if isinstance(answer, str) else json.dumps(answer).encode()
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up waiting (a timeout test)
 
     do_GET = do_POST = do_PUT = do_DELETE = _serve
 

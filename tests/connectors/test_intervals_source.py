@@ -144,6 +144,36 @@ def test_server_error_is_reported_for_a_later_sync(server: RunningServer) -> Non
     assert len(server.fake.log) == 1
 
 
+def test_429_without_retry_after_waits_a_minute(server: RunningServer) -> None:
+    server.fake.faults.append(Fault(429))
+    with pytest.raises(SourceError) as caught:
+        source(server).pull(None, TODAY)
+    assert caught.value.retry_after_s == 60
+
+
+def test_500_without_retry_after_is_tried_again_next_sync(server: RunningServer) -> None:
+    """No wait asked: the error says so and the next call is sent (on the next sync)."""
+    server.fake.faults.append(Fault(500))
+    shared = client(server)
+    with pytest.raises(SourceError) as caught:
+        IntervalsActivities(shared, TZ).pull(None, TODAY)
+    assert "500" in str(caught.value) and caught.value.retry_after_s is None
+    assert len(IntervalsActivities(shared, TZ).pull(None, TODAY).runs) == 4
+
+
+def test_a_server_too_slow_to_answer_times_out(server: RunningServer) -> None:
+    server.fake.faults.append(Fault(200, {}, "[]", delay_s=2.0))
+    slow = IntervalsClient(IntervalsAccount(ATHLETE, KEY, server.url, timeout_s=0.3))
+    with pytest.raises(SourceError, match=r"no answer within 0\.3 s"):
+        IntervalsActivities(slow, TZ).pull(None, TODAY)
+
+
+def test_a_server_that_is_down_is_reported() -> None:
+    down = IntervalsClient(IntervalsAccount(ATHLETE, KEY, "http://127.0.0.1:9", timeout_s=2))
+    with pytest.raises(SourceError, match="cannot reach"):
+        IntervalsActivities(down, TZ).pull(None, TODAY)
+
+
 def test_answer_that_is_not_a_list_is_an_error_not_a_crash(server: RunningServer) -> None:
     server.fake.faults.append(Fault(200, {}, json.dumps({"oops": 1})))
     with pytest.raises(SourceError, match="expected a list"):
