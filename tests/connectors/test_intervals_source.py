@@ -174,6 +174,15 @@ def test_a_server_that_is_down_is_reported() -> None:
         IntervalsActivities(down, TZ).pull(None, TODAY)
 
 
+def test_an_oversized_answer_is_not_read(
+    server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The memory budget: an answer over the cap is refused, not loaded."""
+    monkeypatch.setattr("connectors.intervals.client.MAX_BODY_BYTES", 1024)
+    with pytest.raises(SourceError, match="larger than"):
+        source(server, initial_days=30).pull(None, TODAY)
+
+
 def test_answer_that_is_not_a_list_is_an_error_not_a_crash(server: RunningServer) -> None:
     server.fake.faults.append(Fault(200, {}, json.dumps({"oops": 1})))
     with pytest.raises(SourceError, match="expected a list"):
