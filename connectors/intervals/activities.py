@@ -90,8 +90,9 @@ class IntervalsActivities:
         notices = []
         if stubs:
             notices.append(
-                f"intervals.icu: {stubs} activities it received from Strava are not readable "
-                "through its API (Strava's terms); add [sources.strava] to read them"
+                f"intervals.icu: {stubs} {'activity' if stubs == 1 else 'activities'} it "
+                "received from Strava cannot be read through its API (Strava's terms); add "
+                "[sources.strava] to read them"
             )
         return PullResult(
             runs=tuple(sorted(runs.values(), key=lambda r: (r.start, r.id))),

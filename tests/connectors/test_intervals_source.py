@@ -54,7 +54,7 @@ def test_first_pull_reads_runs_trail_runs_and_hikes_with_their_descent(
     assert by_name["Hike to the hut"].sport is Sport.HIKE
     assert by_name["Treadmill"].descent_m is None and by_name["Treadmill"].descent_from == "none"
     assert [r.start for r in result.runs] == sorted(r.start for r in result.runs)
-    assert any("1 activities it received from Strava" in n for n in result.notices)
+    assert any("1 activity it received from Strava" in n for n in result.notices)
 
 
 def test_weight_training_marks_its_day_as_a_strength_day(server: RunningServer) -> None:
