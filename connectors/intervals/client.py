@@ -39,6 +39,10 @@ DEFAULT_WAIT_S = 60.0
 MAX_BODY_BYTES = 32 * 1024 * 1024
 """A year of activities is about 2 MB; an answer beyond this is not read (memory budget)."""
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+EVENTS_REUSE_S = 60.0
+"""How long a calendar read serves a later read of days it covers, unless the client wrote
+since (hamsync default): within one sync the look-ahead's read of the coming weeks also
+serves the sink's listing, one request instead of two. Syncs are at least a minute apart."""
 
 
 class NotFound(SourceError):
@@ -88,6 +92,8 @@ class IntervalsClient:
         self.requests_made = 0
         self._refused: SourceError | None = None
         self._refused_until = 0.0
+        self._events_read: tuple[str, str, float, list[dict[str, Any]]] | None = None
+        """The last calendar read: (oldest, newest, when, events), until the next write."""
 
     # -- activities and events ---------------------------------------------------------
     def activities(self, oldest: str, newest: str) -> list[dict[str, Any]]:
@@ -99,12 +105,22 @@ class IntervalsClient:
         return _list_of_dicts(answer, f"activity list {oldest}..{newest}")
 
     def events(self, oldest: str, newest: str) -> list[dict[str, Any]]:
-        """Calendar events between two local dates (``YYYY-MM-DD``, inclusive)."""
+        """Calendar events touching two local dates (``YYYY-MM-DD``, inclusive).
+
+        A read of the last :data:`EVENTS_REUSE_S` seconds that covered these days answers
+        without a request when the client has written nothing since (see that constant).
+        """
+        last = self._events_read
+        fresh = last is not None and self.clock() - last[2] <= EVENTS_REUSE_S
+        if last is not None and fresh and last[0] <= oldest and newest <= last[1]:
+            return [e for e in last[3] if _touches(e, oldest, newest)]
         answer = self._call(
             "GET", "events", f"calendar {oldest}..{newest}",
             params={"oldest": oldest, "newest": newest},
         )  # fmt: skip
-        return _list_of_dicts(answer, f"calendar {oldest}..{newest}")
+        events = _list_of_dicts(answer, f"calendar {oldest}..{newest}")
+        self._events_read = (oldest, newest, self.clock(), events)
+        return events
 
     def event(self, event_id: str) -> dict[str, Any]:
         return _dict(self._call("GET", f"events/{event_id}", f"read event {event_id}"))
@@ -139,6 +155,8 @@ class IntervalsClient:
             )
         url = f"{self.base_url}/api/v1/athlete/{self.account.athlete_id}/{path}"
         self.requests_made += 1
+        if method != "GET":
+            self._events_read = None  # a write: the calendar read is stale
         try:
             response = self.session.request(
                 method, url, params=params, json=body, auth=("API_KEY", key),
@@ -205,6 +223,15 @@ def _read_capped(response: requests.Response, what: str) -> bytes:
             )
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _touches(event: dict[str, Any], oldest: str, newest: str) -> bool:
+    """Whether an event's days (start inclusive, ``end_date_local`` exclusive) meet the range."""
+    start = str(event.get("start_date_local") or "")[:10]
+    end = str(event.get("end_date_local") or "")[:10]
+    if not start:
+        return False
+    return start <= newest and (end > oldest if end > start else start >= oldest)
 
 
 def _list_of_dicts(answer: Any, what: str) -> list[dict[str, Any]]:
