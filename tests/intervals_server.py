@@ -28,6 +28,14 @@ KEY = "test-intervals-key"
 ATHLETE = "i12345"
 
 
+def session_of(event: dict[str, Any]) -> str | None:
+    """The session id of an event hamsync wrote (its uid with or without an install id)."""
+    from connectors.intervals.storage import uid_of
+
+    uid = uid_of(event)
+    return None if uid is None else uid.removesuffix("@hamsync").split(".")[0]
+
+
 def fixture(name: str) -> Any:
     """The ``response`` of a synthetic fixture file."""
     return json.loads((FIXTURES / name).read_text())["response"]

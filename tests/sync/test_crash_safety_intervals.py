@@ -14,10 +14,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from intervals_server import ATHLETE, KEY, FakeIntervals, RunningServer, fixture, serve
+from intervals_server import (
+    ATHLETE,
+    KEY,
+    FakeIntervals,
+    RunningServer,
+    fixture,
+    serve,
+    session_of,
+)
 from typer.testing import CliRunner
 
-from connectors.intervals.storage import uid_of
 from sync.cli import app
 from sync.config.model import load_config
 from sync.engine.faults import ENV
@@ -58,7 +65,7 @@ def test_a_killed_sync_then_a_rerun_leaves_one_event_per_session(
     )  # fmt: skip
     assert rerun.exit_code == 0, rerun.output
     sessions = [s["id"] for s in json.loads(rerun.stdout)["sessions"] if s["date"] >= TODAY]
-    uids = sorted(uid_of(e) or "" for e in server.fake.events.values())
+    uids = sorted(session_of(e) or "" for e in server.fake.events.values())
     assert uids == sorted(sessions)  # each session once, nothing else
     loaded = load_config(path)
     assert loaded.state_dir is not None
@@ -67,4 +74,4 @@ def test_a_killed_sync_then_a_rerun_leaves_one_event_per_session(
         recorded = {i.session_id: i.remote_id for i in state.sink_items("intervals").values()}
     finally:
         state.close()
-    assert recorded == {uid_of(e): str(i) for i, e in server.fake.events.items()}
+    assert recorded == {session_of(e): str(i) for i, e in server.fake.events.items()}

@@ -10,11 +10,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from intervals_server import ATHLETE, KEY, FakeIntervals, RunningServer, fixture, serve
+from intervals_server import (
+    ATHLETE,
+    KEY,
+    FakeIntervals,
+    RunningServer,
+    fixture,
+    serve,
+    session_of,
+)
 from typer.testing import CliRunner
 
 from connectors.garmin.mapping import to_run as garmin_run
-from connectors.intervals.storage import uid_of
 from sync.cli import app
 from sync.config.model import ConfigError, load_config
 from sync.store.database import State
@@ -63,7 +70,7 @@ def test_a_sync_pulls_reads_the_calendar_and_writes_sessions(
     assert report["runs_pulled"] == 4
     written = report["writes"]["intervals"]
     assert written["created"] == len([s for s in report["sessions"] if s["date"] >= TODAY])
-    ours = [e for i, e in server.fake.events.items() if uid_of(e) is not None and i != 509]
+    ours = [e for i, e in server.fake.events.items() if session_of(e) is not None and i != 509]
     assert written["created"] == len(ours) > 0
     assert all(e["type"] == "WeightTraining" for e in ours)
     # the planned runs of the intervals.icu calendar set the weekly dose (R5)
@@ -84,7 +91,7 @@ def test_purge_removes_what_sync_wrote_and_nothing_else(
 ) -> None:
     path = config(write_config, tmp_path, server.url)
     sync_json(path)
-    theirs = {i for i, e in server.fake.events.items() if uid_of(e) is None}
+    theirs = {i for i, e in server.fake.events.items() if session_of(e) is None}
     result = runner.invoke(app, ["purge", "--config", str(path), "--yes"])
     assert result.exit_code == 0, result.output
     assert set(server.fake.events) == theirs | {509}  # 509: hamsync's, but never recorded here
@@ -169,4 +176,4 @@ def test_a_weight_training_activity_marks_that_days_session_done(
         assert today["id"] in state.planner_state(3).done_session_ids
     finally:
         state.close()
-    assert any(uid_of(e) == today["id"] for e in server.fake.events.values())
+    assert any(session_of(e) == today["id"] for e in server.fake.events.values())
