@@ -177,3 +177,13 @@ def test_a_weight_training_activity_marks_that_days_session_done(
     finally:
         state.close()
     assert any(session_of(e) == today["id"] for e in server.fake.events.values())
+
+
+def test_the_terminal_summary_names_the_strava_stubs_and_the_sink(
+    server: RunningServer, write_config: WriteConfig, tmp_path: Path
+) -> None:
+    path = config(write_config, tmp_path, server.url)
+    result = runner.invoke(app, ["sync", "--config", str(path), "--today", TODAY])
+    assert result.exit_code == 0, result.output
+    assert "1 activity it received from Strava" in result.output
+    assert "intervals" in result.output
