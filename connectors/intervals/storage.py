@@ -132,8 +132,9 @@ class IntervalsCalendar:
     :class:`~connectors.base.SourceError` (with the wait a 429 asked for).
     """
 
-    role = "events"
-    """What its items are, as the write-back contract names roles: calendar events."""
+    role = "workouts"
+    """What its items are, as the write-back contract names roles: a workout scheduled on
+    its day (not an iCalendar event: the item is an :class:`EventItem`)."""
 
     def __init__(
         self, client: IntervalsClient, first_day: date, last_day: date, name: str = "intervals"
