@@ -148,8 +148,10 @@ def intervals_rows() -> list[Row]:
     from connectors.intervals.activities import WINDOW_DAYS, IntervalsActivities
     from connectors.intervals.client import IntervalsAccount, IntervalsClient
     from planner.models import Dose, Session, SessionKind
-    from sync.sinks.base import WriteContext
-    from sync.sinks.intervals import IntervalsSink
+    from sync.engine.writeback import write_back
+    from sync.sinks.intervals_storage import IntervalsRenderer, IntervalsStorage
+    from sync.sinks.outcome import WriteContext
+    from sync.sinks.renderer import Writer
     from sync.store.database import State
 
     tz = ZoneInfo("Europe/Zurich")
@@ -190,15 +192,16 @@ def intervals_rows() -> list[Row]:
         )  # fmt: skip
         with tempfile.TemporaryDirectory() as tmp:
             state = State.open(Path(tmp))
-            sink = IntervalsSink(client)
+            sink = IntervalsStorage(client, today=lambda: today)
+            writer = Writer(sink, IntervalsRenderer("c0ffee00c0ffee00"))
             context = WriteContext(today=today, tz=tz, sessions=plan)
             fake.log.clear()
-            sink.sync(context, state, dry_run=False)
+            write_back(writer, context, state)
             note = "1 listing + 1 per event"
             out.append(_row("intervals.icu", "sink: first 4 sessions", len(fake.log), 5, note))
             fake.log.clear()
-            sink.sync(context, state, dry_run=False)
-            out.append(_row("intervals.icu", "sink: unchanged plan", len(fake.log), 1))
+            write_back(writer, context, state)
+            out.append(_row("intervals.icu", "sink: unchanged plan", len(fake.log), 0))
             state.close()
     finally:
         server.close()

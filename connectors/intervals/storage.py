@@ -154,6 +154,10 @@ class IntervalsCalendar:
         self._known = {str(e.get("id")): e for e in events if uid_of(e) is not None}
         return sorted((href, etag_of(e)) for href, e in self._known.items())
 
+    def knows(self, href: str) -> bool:
+        """Whether the event at ``href`` was listed or written through this storage."""
+        return href in self._known
+
     def get(self, href: str) -> tuple[EventItem, str]:
         event = self._current(href)
         return item_of(event), etag_of(event)

@@ -61,7 +61,10 @@ def build_sinks(config: Config) -> list[SessionSink | Writer]:
     if notes is not None and notes.enabled and config.sources.strava is not None:
         sinks.append(StravaNotesSink(strava_wiring.build_api(config.sources.strava)))
     sinks.extend(garmin_sinks(config))
-    sinks.extend(intervals_sinks(config))
+    try:
+        sinks.extend(intervals_sinks(config))
+    except InstallIdError as exc:  # never write under a new identity by accident
+        sinks.append(Unavailable("intervals", str(exc)))
     return sinks
 
 

@@ -9,7 +9,7 @@ keyring entry ``intervals.api_key``; the config only names the athlete.
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from connectors.base import ActivitySource, UpcomingSource
@@ -18,8 +18,9 @@ from connectors.intervals.client import IntervalsAccount, IntervalsClient
 from connectors.intervals.upcoming import IntervalsUpcoming
 from sync.config.keystore import get_secret
 from sync.config.model import Config, IntervalsConfig, IntervalsSourceConfig
-from sync.sinks.base import SessionSink
-from sync.sinks.intervals import IntervalsSink
+from sync.sinks.intervals_storage import IntervalsRenderer, IntervalsStorage
+from sync.sinks.renderer import Writer
+from sync.store.install_id import install_id
 
 _CLIENTS: dict[tuple[str, str, str, float], IntervalsClient] = {}
 """One client per athlete, address, key (by digest, never the key itself) and timeout."""
@@ -53,10 +54,17 @@ def intervals_upcoming(config: Config) -> list[UpcomingSource]:
     return [IntervalsUpcoming(client, config.settings())]
 
 
-def intervals_sinks(config: Config) -> list[SessionSink]:
+def intervals_sinks(config: Config) -> list[Writer]:
+    """``[sinks.intervals]``: the calendar as storage, run by the write-back executor."""
     section = config.sinks.intervals
     if section is None or not section.enabled:
         return []
+    assert config.state_dir is not None
     client = client_for(section, get_secret("intervals", "api_key"))
+    tz = config.tz
+    storage = IntervalsStorage(client, today=lambda: datetime.now(tz).date())
     athlete = config.athlete
-    return [IntervalsSink(client, athlete.session_minutes, athlete.slider)]
+    renderer = IntervalsRenderer(
+        install_id(config.state_dir), athlete.session_minutes, athlete.slider
+    )
+    return [Writer(storage, renderer)]

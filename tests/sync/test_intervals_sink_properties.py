@@ -14,8 +14,10 @@ from intervals_server import ATHLETE, KEY, FakeIntervals, fixture, serve, sessio
 
 from connectors.intervals.client import IntervalsAccount, IntervalsClient
 from planner.models import Dose, Session, SessionKind
-from sync.sinks.base import WriteContext
-from sync.sinks.intervals import IntervalsSink
+from sync.engine.writeback import write_back
+from sync.sinks.intervals_storage import IntervalsRenderer, IntervalsStorage
+from sync.sinks.outcome import WriteContext
+from sync.sinks.renderer import Writer
 from sync.store.database import State
 
 TZ = ZoneInfo("Europe/Zurich")
@@ -47,7 +49,7 @@ def test_one_event_per_session_and_the_runners_events_untouched(
         state = State.open(Path(tmp))
         try:
             client = IntervalsClient(IntervalsAccount(ATHLETE, KEY, running.url))
-            sink = IntervalsSink(client)
+            sink = Writer(IntervalsStorage(client, today=lambda: TODAY), IntervalsRenderer("0"))
             touched: set[str] = set()
             for plan, meddle in zip(plans, meddling, strict=False):
                 sessions = tuple(
@@ -56,7 +58,7 @@ def test_one_event_per_session_and_the_runners_events_untouched(
                     for sid, (day, key) in sorted(plan.items())
                 )  # fmt: skip
                 context = WriteContext(today=TODAY, tz=TZ, sessions=sessions)
-                sink.sync(context, state, dry_run=False)
+                write_back(sink, context, state)
                 ours = [e for e in fake.events.values() if session_of(e) is not None]
                 # exactly one event per session, except those the runner edited or deleted
                 found = sorted(session_of(e) or "" for e in ours)
