@@ -35,9 +35,12 @@ from sync.sinks.contract import AlreadyExists, Item, NotFound, PreconditionFaile
 from sync.sinks.event_text import description, summary
 from sync.sinks.vevent import uid_for
 
-AROUND_DAYS = 21
-"""A create lists the calendar from this many days before the item's day to as many after
-(hamsync default: the plan's horizon is 14 days), once per sync."""
+LISTED_BEFORE_DAYS = 7
+LISTED_AFTER_DAYS = 14
+"""A write lists the calendar from a week before the item's day to two weeks after, once per
+sync (hamsync default: the plan's horizon is 14 days). For a session from today on, those
+days lie inside the look-ahead's calendar read of the same sync (a week back, the horizon
+and a few days ahead), which the client reuses: a sync that writes costs no extra listing."""
 
 
 @contextlib.contextmanager
@@ -190,8 +193,9 @@ class IntervalsStorage:
         """Make sure this sync listed ``day``: else list the weeks around it (one request)."""
         done = self._listed
         if done is None or not done[0] <= day <= done[1]:
-            span = timedelta(days=AROUND_DAYS)
-            self._cover(day - span, day + span)
+            self._cover(
+                day - timedelta(days=LISTED_BEFORE_DAYS), day + timedelta(days=LISTED_AFTER_DAYS)
+            )
 
     def _cover(
         self, first: date, last: date, force: bool = False

@@ -73,6 +73,9 @@ def test_a_sync_pulls_reads_the_calendar_and_writes_sessions(
     ours = [e for i, e in server.fake.events.items() if session_of(e) is not None and i != 509]
     assert written["created"] == len(ours) > 0
     assert all(e["type"] == "WeightTraining" for e in ours)
+    # the look-ahead's calendar read also served the sink's listing before its creates
+    reads = [p for m, p, _ in server.fake.log if m == "GET" and p.endswith("/events")]
+    assert len(reads) == 1
     # the planned runs of the intervals.icu calendar set the weekly dose (R5)
     reasons = " ".join(r for s in report["sessions"] for r in s["reasons"])
     assert "week 2026-W24: 2 runs (0 done, 2 planned)" in reasons
