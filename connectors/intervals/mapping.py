@@ -80,7 +80,9 @@ def to_run(payload: Mapping[str, Any], tz: ZoneInfo) -> Run | None:
     """The activity as a :class:`Run`, or None when it is not a foot activity we track.
 
     Raises KeyError/ValueError/TypeError on a payload too broken to read (the caller
-    reports it and keeps the rest). Climb and descent are intervals.icu's own totals of
+    reports it and keeps the rest). A virtual or treadmill run (``VirtualRun``, ``trainer``)
+    counts for the dose with no climb or descent, as on Strava. Climb and descent are
+    intervals.icu's own totals of
     the recording (a platform summary: a device's own figure from Garmin or a file wins
     when the same run arrives from there too, see :mod:`planner.merge`).
     """
@@ -95,6 +97,8 @@ def to_run(payload: Mapping[str, Any], tz: ZoneInfo) -> Run | None:
     elapsed = _number(payload.get("elapsed_time")) or moving
     ascent = _number(payload.get("total_elevation_gain"))
     descent = _number(payload.get("total_elevation_loss"))
+    if payload.get("type") == "VirtualRun" or payload.get("trainer") is True:
+        ascent = descent = None  # a virtual course's profile is not a descent the legs ran
     return Run(
         id=identifier,
         sources=(identifier,),

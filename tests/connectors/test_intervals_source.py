@@ -57,6 +57,18 @@ def test_first_pull_reads_runs_trail_runs_and_hikes_with_their_descent(
     assert any("1 activity it received from Strava" in n for n in result.notices)
 
 
+def test_virtual_and_treadmill_runs_count_without_descent() -> None:
+    """A VirtualRun or a trainer run is a run for the dose, but its course profile is no
+    descent the legs ran (as for Strava)."""
+    from connectors.intervals.mapping import to_run
+
+    easy = fixture("activities.synthetic.json")[4]
+    for changed in ({"type": "VirtualRun"}, {"trainer": True}):
+        run = to_run(easy | changed, TZ)
+        assert run is not None and run.sport is Sport.RUN
+        assert (run.ascent_m, run.descent_m, run.descent_from) == (None, None, "none")
+
+
 def test_weight_training_marks_its_day_as_a_strength_day(server: RunningServer) -> None:
     """A WeightTraining activity logged on a day marks that day's session done (R8)."""
     assert source(server).pull(None, TODAY).strength_days == (date(2026, 6, 5),)
