@@ -9,7 +9,10 @@ reaches back a year (300 runs).
 Minimums: Strava lists up to 200 activities per request and needs one streams request per run
 for its altitude; Garmin's activity list already holds the device's climb and descent, so only
 list pages are needed, at the page size the Garmin Connect web app uses (20), plus the two
-profile reads ``garminconnect`` makes when it signs in from stored tokens.
+profile reads ``garminconnect`` makes when it signs in from stored tokens. intervals.icu's
+activity list already holds climb and descent, so one request per 90-day window of the list
+(hamsync's window, a memory budget: one request could hold the whole year); its calendar
+sink lists hamsync's events once per sync and writes one request per changed event.
 """
 
 from __future__ import annotations
@@ -217,6 +220,71 @@ def google_rows() -> list[Row]:
             _row("Google", "look-ahead (calendar by name)", len(google.api_requests()), 2,
                  "calendarList + one window list")
         )  # fmt: skip
+def intervals_rows() -> list[Row]:
+    """The intervals.icu client against the tests' local server (``tests/intervals_server.py``)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from intervals_server import ATHLETE, KEY, FakeIntervals, fixture, serve
+
+    from connectors.intervals.activities import WINDOW_DAYS, IntervalsActivities
+    from connectors.intervals.client import IntervalsAccount, IntervalsClient
+    from planner.models import Dose, Session, SessionKind
+    from sync.engine.writeback import write_back
+    from sync.sinks.intervals_storage import IntervalsRenderer, IntervalsStorage
+    from sync.sinks.outcome import WriteContext
+    from sync.sinks.renderer import Writer
+    from sync.store.database import State
+
+    tz = ZoneInfo("Europe/Zurich")
+    today = date(2026, 6, 10)
+    template = fixture("activities.synthetic.json")[0]
+    step = timedelta(days=365) / YEAR
+
+    def activity(i: int, start: datetime) -> dict[str, Any]:
+        local = start.astimezone(tz).replace(tzinfo=None)
+        return dict(template, id=f"i{50_000 + i}", start_date=start.isoformat(),
+                    start_date_local=local.isoformat())  # fmt: skip
+
+    now = datetime(2026, 6, 10, 8, tzinfo=UTC)
+    fake = FakeIntervals(activities=[activity(i, now - (i + 1) * step) for i in range(YEAR)])
+    out: list[Row] = []
+    server = serve(fake)
+    running = next(server)
+    try:
+        client = IntervalsClient(IntervalsAccount(ATHLETE, KEY, running.url))
+        first = IntervalsActivities(client, tz, initial_days=365).pull(None, today)
+        windows = math.ceil(367 / WINDOW_DAYS)
+        note = f"{len(first.runs)} runs; one request per {WINDOW_DAYS}-day window"
+        made = len(fake.log)
+        out.append(
+            _row("intervals.icu", f"first sync of a year ({YEAR} runs)", made, windows, note)
+        )
+        fake.log.clear()
+        idle = IntervalsActivities(client, tz).pull(first.cursor, today)
+        out.append(_row("intervals.icu", "idle sync", len(fake.log), 1))
+        fake.activities.append(activity(999, now - timedelta(minutes=30)))
+        fake.log.clear()
+        IntervalsActivities(client, tz).pull(idle.cursor, today)
+        out.append(_row("intervals.icu", "one new run", len(fake.log), 1))
+        plan = tuple(
+            Session(f"2026-W24-{n}", today + timedelta(days=2 * n), SessionKind.CONTROL,
+                    (Dose("glute_bridge", 3, reps=10),), ())
+            for n in range(1, 5)
+        )  # fmt: skip
+        with tempfile.TemporaryDirectory() as tmp:
+            state = State.open(Path(tmp))
+            sink = IntervalsStorage(client, today=lambda: today)
+            writer = Writer(sink, IntervalsRenderer("c0ffee00c0ffee00"))
+            context = WriteContext(today=today, tz=tz, sessions=plan)
+            fake.log.clear()
+            write_back(writer, context, state)
+            note = "1 listing + 1 per event"
+            out.append(_row("intervals.icu", "sink: first 4 sessions", len(fake.log), 5, note))
+            fake.log.clear()
+            write_back(writer, context, state)
+            out.append(_row("intervals.icu", "sink: unchanged plan", len(fake.log), 0))
+            state.close()
+    finally:
+        server.close()
     return out
 
 
@@ -226,6 +294,7 @@ def rows() -> list[Row]:
         ("Strava", "strava", strava_rows),
         ("Garmin", "garmin", garmin_rows),
         ("Google", "google", google_rows),
+        ("intervals.icu", "intervals", intervals_rows),
     ):
         if not (ROOT / "connectors" / module).is_dir():
             out.append(Row("requests", platform, "n/a", note="connector not in the repo yet"))

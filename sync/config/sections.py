@@ -97,6 +97,34 @@ class GarminSourceConfig(Section):
     """Pause between two calls to Garmin Connect (at least one second)."""
 
 
+class IntervalsConfig(Section):
+    """An intervals.icu athlete; the API key comes from the keyring entry ``intervals.api_key``
+    or HAMSYNC_INTERVALS_API_KEY (intervals.icu: Settings -> Developer settings)."""
+
+    enabled: bool = True
+    athlete_id: Annotated[str, Field(pattern=r"^(i?[0-9]+)$")]
+    """The id in your intervals.icu profile address, ``i12345`` (``0``: the key's owner)."""
+    base_url: str = "https://intervals.icu"
+    """Only for a proxy or a test server; must be https (http only on this machine)."""
+    timeout_s: Annotated[float, Field(gt=0, le=300)] = 30
+
+    @field_validator("base_url")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        from connectors.intervals.client import check_base_url
+
+        return check_base_url(value)
+
+
+class IntervalsSourceConfig(IntervalsConfig):
+    """Runs, trail runs and hikes from intervals.icu (and its WeightTraining days)."""
+
+    overlap_days: Annotated[int, Field(ge=0, le=30)] = 3
+    """Each sync reads again the activities of these last days (late uploads, edits)."""
+    initial_days: Annotated[int, Field(ge=1, le=730)] = 56
+    """The first sync reads this far back."""
+
+
 class SourcesConfig(Section):
     """The built-in sources, typed. Any other ``[sources.<name>]`` is the section of a
     connector plugin (:mod:`connectors.plugin`), kept as a plain table for its factory; a name
@@ -106,6 +134,7 @@ class SourcesConfig(Section):
     files: FilesSourceConfig | None = None
     garmin: GarminSourceConfig | None = None
     strava: StravaSourceConfig | None = None
+    intervals: IntervalsSourceConfig | None = None
 
     @model_validator(mode="after")
     def _installed_plugins(self) -> SourcesConfig:
@@ -119,7 +148,7 @@ class SourcesConfig(Section):
             if name not in installed:
                 raise ValueError(
                     f'[sources.{name}]: no connector named "{name}" is installed (built in: '
-                    "files, garmin, strava; install the package that provides it into "
+                    "files, garmin, intervals, strava; install the package that provides it into "
                     "hamsync's environment, or check the spelling)"
                 )
             if not isinstance(section, dict):
@@ -175,6 +204,8 @@ class UpcomingConfig(Section):
     """Its password: HAMSYNC_CALDAV_UPCOMING_PASSWORD, else the [sinks.caldav] one."""
     google: GoogleCalendarConfig | None = None
     """Planned runs from a Google calendar (needs [google] and `hamsync login google`)."""
+    intervals: IntervalsConfig | None = None
+    """Planned runs and races on the intervals.icu calendar (key: intervals.api_key)."""
     run_words: list[str] | None = None
     """Whole words that make an event a planned run (replace the defaults, any language)."""
     long_words: list[str] | None = None
@@ -221,6 +252,7 @@ class SinksConfig(Section):
     model_config = ConfigDict(extra="allow", frozen=True)
 
     ics: IcsSinkConfig | None = None
+    intervals: IntervalsConfig | None = None
     garmin: GarminSinkConfig | None = None
     garmin_notes: GarminNotesConfig | None = None
     caldav: CalDavConfig | None = None

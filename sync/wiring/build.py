@@ -21,6 +21,7 @@ from sync.wiring import plugin_sources
 from sync.wiring import strava as strava_wiring
 from sync.wiring.garmin import garmin_sinks, garmin_upcoming
 from sync.wiring.google import google_sink, google_upcoming
+from sync.wiring.intervals import intervals_sinks, intervals_upcoming
 
 if TYPE_CHECKING:  # caldav (with niquests) costs ~0.2 s of start-up: imported where used
     from connectors.caldav_calendar import CalDavAccount
@@ -62,6 +63,10 @@ def build_sinks(config: Config) -> list[SessionSink | Writer]:
         sinks.append(StravaNotesSink(strava_wiring.build_api(config.sources.strava)))
     sinks.extend(garmin_sinks(config))
     sinks.extend(google_writers(config))
+    try:
+        sinks.extend(intervals_sinks(config))
+    except InstallIdError as exc:  # never write under a new identity by accident
+        sinks.append(Unavailable("intervals", str(exc)))
     return sinks
 
 
@@ -152,4 +157,5 @@ def build_upcoming(config: Config) -> list[UpcomingSource]:
         upcoming.append(CalDavUpcoming(account, config.tz, config.settings()))
     upcoming.extend(garmin_upcoming(config))
     upcoming.extend(google_upcoming(config))
+    upcoming.extend(intervals_upcoming(config))
     return upcoming

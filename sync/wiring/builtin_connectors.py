@@ -13,7 +13,12 @@ from typing import Any
 
 from connectors.base import ActivitySource
 from connectors.plugin import PluginContext
-from sync.config.model import FilesSourceConfig, GarminSourceConfig, StravaSourceConfig
+from sync.config.model import (
+    FilesSourceConfig,
+    GarminSourceConfig,
+    IntervalsSourceConfig,
+    StravaSourceConfig,
+)
 
 
 def files(section: Mapping[str, Any], context: PluginContext) -> ActivitySource:
@@ -44,3 +49,12 @@ def garmin(section: Mapping[str, Any], context: PluginContext) -> ActivitySource
         context.get_secret("tokenstore"),
         context.tz,
     )
+
+
+def intervals(section: Mapping[str, Any], context: PluginContext) -> ActivitySource:
+    from sync.wiring.intervals import intervals_activities
+
+    return intervals_activities(
+        IntervalsSourceConfig.model_validate(dict(section)), context.get_secret("api_key"),
+        context.tz,
+    )  # fmt: skip

@@ -21,7 +21,7 @@ from sync.config.model import Config, SourcesConfig
 
 log = logging.getLogger("hamsync")
 
-BUILTIN = ("files", "strava", "garmin")
+BUILTIN = ("files", "strava", "garmin", "intervals")
 """The built-in sources, in the order they are pulled (before any plugin)."""
 
 

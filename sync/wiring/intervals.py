@@ -1,0 +1,70 @@
+"""The intervals.icu parts of a sync (source, look-ahead calendar, sink) from the config.
+
+They share one :class:`IntervalsClient` per athlete, address and key, so a 429 met by any of
+them stops the others from asking again in the same sync (and in the daemon until the wait
+the server asked for is over). The key comes from ``HAMSYNC_INTERVALS_API_KEY`` or the
+keyring entry ``intervals.api_key``; the config only names the athlete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from connectors.base import ActivitySource, UpcomingSource
+from connectors.intervals.activities import IntervalsActivities
+from connectors.intervals.client import IntervalsAccount, IntervalsClient
+from connectors.intervals.upcoming import IntervalsUpcoming
+from sync.config.keystore import get_secret
+from sync.config.model import Config, IntervalsConfig, IntervalsSourceConfig
+from sync.sinks.intervals_storage import IntervalsRenderer, IntervalsStorage
+from sync.sinks.renderer import Writer
+from sync.store.install_id import install_id
+
+_CLIENTS: dict[tuple[str, str, str, float], IntervalsClient] = {}
+"""One client per athlete, address, key (by digest, never the key itself) and timeout."""
+
+
+def client_for(section: IntervalsConfig, api_key: str | None) -> IntervalsClient:
+    """The one client of this account (see ``_CLIENTS``)."""
+    digest = hashlib.sha256((api_key or "").encode()).hexdigest()
+    key = (section.athlete_id, section.base_url, digest, section.timeout_s)
+    if key not in _CLIENTS:
+        account = IntervalsAccount(section.athlete_id, api_key, section.base_url, section.timeout_s)
+        _CLIENTS[key] = IntervalsClient(account)
+    return _CLIENTS[key]
+
+
+def intervals_activities(
+    section: IntervalsSourceConfig, api_key: str | None, tz: ZoneInfo
+) -> ActivitySource:
+    """The ``[sources.intervals]`` source (built by :mod:`sync.wiring.builtin_connectors`)."""
+    return IntervalsActivities(
+        client_for(section, api_key), tz, overlap=timedelta(days=section.overlap_days),
+        initial_days=section.initial_days,
+    )  # fmt: skip
+
+
+def intervals_upcoming(config: Config) -> list[UpcomingSource]:
+    section = config.upcoming.intervals
+    if section is None or not section.enabled:
+        return []
+    client = client_for(section, get_secret("intervals", "api_key"))
+    return [IntervalsUpcoming(client, config.settings())]
+
+
+def intervals_sinks(config: Config) -> list[Writer]:
+    """``[sinks.intervals]``: the calendar as storage, run by the write-back executor."""
+    section = config.sinks.intervals
+    if section is None or not section.enabled:
+        return []
+    assert config.state_dir is not None
+    client = client_for(section, get_secret("intervals", "api_key"))
+    tz = config.tz
+    storage = IntervalsStorage(client, today=lambda: datetime.now(tz).date())
+    athlete = config.athlete
+    renderer = IntervalsRenderer(
+        install_id(config.state_dir), athlete.session_minutes, athlete.slider
+    )
+    return [Writer(storage, renderer)]
