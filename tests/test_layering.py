@@ -81,7 +81,6 @@ store/sinks -> connectors -> planner, with config, wiring (config to sources and
 feed and the views in between. store and sinks share a rank: neither imports the other."""
 
 LEGACY_SINKS = {
-    "sync/sinks/garmin_workouts.py": {"sync.engine", "sync.store"},
     "sync/sinks/activity_notes.py": {"sync.engine", "sync.store"},
 }
 """Sinks that still run their own writes instead of being storage run by the executor (issue

@@ -19,7 +19,7 @@ from sync.store.database import State
 from sync.store.install_id import InstallIdError, install_id
 from sync.wiring import plugin_sources
 from sync.wiring import strava as strava_wiring
-from sync.wiring.garmin import garmin_sinks, garmin_upcoming
+from sync.wiring.garmin import garmin_sinks, garmin_upcoming, garmin_workouts
 
 if TYPE_CHECKING:  # caldav (with niquests) costs ~0.2 s of start-up: imported where used
     from connectors.caldav_calendar import CalDavAccount
@@ -47,7 +47,8 @@ def event_renderer(config: Config) -> EventRenderer:
 
 STORAGE_SINKS = ("ics", "caldav")
 """Built-in sinks that are storage, run by the executor; the others (Garmin workouts, activity
-notes) still run their own writes."""
+notes) still run their own writes; Garmin workouts are storage wired by
+:func:`garmin_writer`."""
 
 
 def build_sinks(config: Config) -> list[SessionSink | Writer]:
@@ -59,6 +60,8 @@ def build_sinks(config: Config) -> list[SessionSink | Writer]:
     notes = config.sinks.strava_notes
     if notes is not None and notes.enabled and config.sources.strava is not None:
         sinks.append(StravaNotesSink(strava_wiring.build_api(config.sources.strava)))
+    if config.sinks.garmin is not None and config.sinks.garmin.enabled:
+        sinks.append(garmin_writer(config))
     sinks.extend(garmin_sinks(config))
     return sinks
 
@@ -94,6 +97,17 @@ def storage_writer(name: str, section: dict[str, Any], config: Config) -> Sessio
     except InstallIdError as exc:  # never write under a new identity by accident
         return Unavailable(name, str(exc))
     return Writer(sink, renderer)
+
+
+def garmin_writer(config: Config) -> SessionSink | Writer:
+    """The Garmin workout sink with its renderer, or why it cannot be had."""
+    assert config.state_dir is not None
+    try:
+        writer = garmin_workouts(config, install_id(config.state_dir))
+    except InstallIdError as exc:  # never write under a new identity by accident
+        return Unavailable("garmin", str(exc))
+    assert writer is not None
+    return writer
 
 
 class Unavailable:

@@ -20,6 +20,8 @@ from sync.config.model import Config, GarminSourceConfig
 from sync.sinks.garmin_notes import GarminNotesSink
 from sync.sinks.garmin_workouts import GarminWorkoutSink
 from sync.sinks.outcome import SessionSink
+from sync.sinks.renderer import Writer
+from sync.sinks.workout_items import WorkoutRenderer
 
 _SESSIONS: dict[tuple[Path, float], GarminSession] = {}
 """One session per token folder and pace: reused by the parts of a sync and by the daemon."""
@@ -62,13 +64,18 @@ def garmin_upcoming(config: Config) -> list[UpcomingSource]:
     return [GarminUpcoming(garmin_session(config), config.settings(), own_prefix=prefix)]
 
 
-def garmin_sinks(config: Config) -> list[SessionSink]:
-    sinks: list[SessionSink] = []
+def garmin_workouts(config: Config, install: str) -> Writer | None:
+    """The ``[sinks.garmin]`` workout sink and its renderer, for the executor (None when off)."""
     workouts = config.sinks.garmin
-    if workouts is not None and workouts.enabled:
-        sinks.append(
-            GarminWorkoutSink(garmin_session(config), config.settings(), workouts.name_prefix)
-        )
+    if workouts is None or not workouts.enabled:
+        return None
+    sink = GarminWorkoutSink(garmin_session(config), workouts.name_prefix)
+    return Writer(sink, WorkoutRenderer(config.settings(), workouts.name_prefix, install))
+
+
+def garmin_sinks(config: Config) -> list[SessionSink]:
+    """The Garmin sinks that still run their own writes (activity notes)."""
+    sinks: list[SessionSink] = []
     notes = config.sinks.garmin_notes
     if notes is not None and notes.enabled:
         sinks.append(GarminNotesSink(garmin_session(config)))
