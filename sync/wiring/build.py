@@ -8,6 +8,7 @@ from connectors.base import ActivitySource, UpcomingSource
 from connectors.ics_calendar import IcsUpcoming
 from sync.config.keystore import get_secret
 from sync.config.model import CalDavConfig, Config
+from sync.sinks.activity_notes import ActivityNotesSink
 from sync.sinks.base import SinkError
 from sync.sinks.event_items import EventRenderer
 from sync.sinks.outcome import SessionSink, SinkResult, WriteContext
@@ -51,10 +52,10 @@ notes) still run their own writes; Garmin workouts are storage wired by
 :func:`garmin_writer`."""
 
 
-def build_sinks(config: Config) -> list[SessionSink | Writer]:
+def build_sinks(config: Config) -> list[SessionSink | Writer | ActivityNotesSink]:
     """Each enabled sink: storage ones (built-in or ``hamsync.sinks`` plugins) paired with the
     renderer of their role, then the Garmin and notes sinks."""
-    sinks: list[SessionSink | Writer] = []
+    sinks: list[SessionSink | Writer | ActivityNotesSink] = []
     for name, section in enabled_sinks(config):
         sinks.append(storage_writer(name, section, config))
     notes = config.sinks.strava_notes

@@ -17,9 +17,9 @@ from connectors.garmin.calendar import GarminUpcoming
 from connectors.garmin.session import GarminSession, Pacer, token_dir_for
 from sync.config.keystore import get_secret
 from sync.config.model import Config, GarminSourceConfig
+from sync.sinks.activity_notes import ActivityNotesSink
 from sync.sinks.garmin_notes import GarminNotesSink
 from sync.sinks.garmin_workouts import GarminWorkoutSink
-from sync.sinks.outcome import SessionSink
 from sync.sinks.renderer import Writer
 from sync.sinks.workout_items import WorkoutRenderer
 
@@ -73,9 +73,9 @@ def garmin_workouts(config: Config, install: str) -> Writer | None:
     return Writer(sink, WorkoutRenderer(config.settings(), workouts.name_prefix, install))
 
 
-def garmin_sinks(config: Config) -> list[SessionSink]:
-    """The Garmin sinks that still run their own writes (activity notes)."""
-    sinks: list[SessionSink] = []
+def garmin_sinks(config: Config) -> list[ActivityNotesSink]:
+    """The Garmin activity-note sink, when on (storage of role ``notes``)."""
+    sinks: list[ActivityNotesSink] = []
     notes = config.sinks.garmin_notes
     if notes is not None and notes.enabled:
         sinks.append(GarminNotesSink(garmin_session(config)))

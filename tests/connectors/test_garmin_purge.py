@@ -19,6 +19,7 @@ from test_garmin_sinks import (  # the workout sink's fixture, sessions and note
     garmin,  # noqa: F401  (fixture)
 )
 
+from sync.engine.notes import purge_notes, write_notes
 from sync.sinks.garmin_notes import GarminNotesSink
 from sync.sinks.outcome import WriteContext
 from sync.store.database import State
@@ -89,9 +90,9 @@ def test_purge_takes_our_block_out_and_keeps_the_runners_text(
     state = State.open(tmp_path / "state")
     sink = GarminNotesSink(session_for(tmp_path, Clock()))
     ctx = WriteContext(today=TODAY, tz=ZURICH, sessions=(FOCUSED,), runs=(NOTED_RUN,))
-    sink.sync(ctx, state, dry_run=False)
+    write_notes(sink, ctx, state)
     assert activity.body["description"] != original and "hamsync" in activity.body["description"]
-    result = sink.purge(state, dry_run=False)
+    result = purge_notes(sink, state)
     assert result.deleted == 1
     assert activity.body["description"] == original
     assert state.sink_items("garmin_notes") == {}
