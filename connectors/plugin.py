@@ -21,7 +21,7 @@ that fails, or a package that fails to import, costs that source only: the sync 
 and the other sources go on (exit code 3).
 
 The built-in sources (``files``, ``strava``, ``garmin``) register the same way, from
-``sync.wiring.builtin_connectors``. This module imports neither ``sync`` nor any platform library.
+``connectors.builtin``. This module imports neither ``sync`` nor any platform library.
 """
 
 from __future__ import annotations
@@ -56,6 +56,10 @@ class PluginContext:
     ``<name>.<key>`` (service ``hamsync``); None when it is set nowhere. Never log it."""
     settings: Settings
     """The planner's settings (rules and word lists), e.g. to tell a trail run."""
+    set_secret: Callable[[str, str], None] | None = None
+    """Store a secret of this section by key (the keyring entry ``<name>.<key>``), e.g. a
+    rotated token; raises :class:`~connectors.base.SourceError` when no keyring can be
+    reached. None where hamsync offers no store."""
 
 
 ConnectorFactory = Callable[[Mapping[str, Any], PluginContext], ActivitySource]

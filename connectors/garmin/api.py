@@ -91,6 +91,12 @@ class GarminApi:
             "move workout", lambda g: g.reschedule_workout(schedule_id, day.isoformat())
         )
 
+    def schedule(self, schedule_id: str) -> Any:
+        """One schedule (raw JSON: ``workout.workoutId``, ``calendarDate``); NotFound when gone."""
+        return self.session.call(
+            "read schedule", lambda g: g.get_scheduled_workout_by_id(schedule_id)
+        )
+
     def unschedule_workout(self, schedule_id: str) -> None:
         self.session.call("unschedule workout", lambda g: g.unschedule_workout(schedule_id))
 

@@ -46,6 +46,19 @@ class NotFound(Exception):
     """The object asked for does not exist (404): deleted on Garmin's side."""
 
 
+SHARED_SESSIONS: dict[tuple[Path, float], GarminSession] = {}
+"""One session per token folder and pace: reused by the parts of a sync and by the daemon."""
+
+
+def shared_session(token_dir: Path, interval: float = MIN_INTERVAL_S) -> GarminSession:
+    """The one session of this token folder and pace in this process, so a sync signs in
+    once and the pacing holds across the source, the calendar and the sinks."""
+    key = (token_dir, interval)
+    if key not in SHARED_SESSIONS:
+        SHARED_SESSIONS[key] = GarminSession(token_dir, Pacer(min_interval_s=interval))
+    return SHARED_SESSIONS[key]
+
+
 def token_dir_for(state_dir: Path, override: str | None) -> Path:
     """Where the tokens live: ``HAMSYNC_GARMIN_TOKENSTORE`` if set, else ``state_dir/garmin``."""
     return Path(override).expanduser() if override else state_dir / "garmin"

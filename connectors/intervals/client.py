@@ -19,6 +19,7 @@ the same sync. A 401/403 names the key to fix; a 404 is :class:`NotFound`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable
@@ -242,3 +243,19 @@ def _list_of_dicts(answer: Any, what: str) -> list[dict[str, Any]]:
 
 def _dict(answer: Any) -> dict[str, Any]:
     return answer if isinstance(answer, dict) else {}
+
+
+_CLIENTS: dict[tuple[str, str, str, float], IntervalsClient] = {}
+"""One client per athlete, address, key (by digest, never the key itself) and timeout."""
+
+
+def shared_client(
+    athlete_id: str, api_key: str | None, base_url: str = BASE_URL, timeout_s: float = 30.0
+) -> IntervalsClient:
+    """The one client of this account in this process, shared by the source, the look-ahead
+    and the sink, so a 429 met by any of them stops the others from asking again."""
+    digest = hashlib.sha256((api_key or "").encode()).hexdigest()
+    key = (athlete_id, base_url, digest, timeout_s)
+    if key not in _CLIENTS:
+        _CLIENTS[key] = IntervalsClient(IntervalsAccount(athlete_id, api_key, base_url, timeout_s))
+    return _CLIENTS[key]

@@ -38,6 +38,8 @@ from sync.cli.app import (
 from sync.config.keystore import redact
 from sync.config.model import Config
 from sync.engine import writeback
+from sync.engine.notes import purge_notes
+from sync.sinks.activity_notes import ActivityNotesSink
 from sync.sinks.base import SinkError
 from sync.sinks.outcome import SinkResult
 from sync.sinks.renderer import Writer
@@ -62,24 +64,29 @@ def _what(sink: str) -> str:
     return "workouts" if sink.startswith("garmin") else "events"
 
 
-def _sinks(config: Config) -> list[PurgeableSink | Writer]:
-    found: list[PurgeableSink | Writer] = []
+Purgeable = PurgeableSink | Writer | ActivityNotesSink
+
+
+def _sinks(config: Config) -> list[Purgeable]:
+    found: list[Purgeable] = []
     for sink in build_sinks(config):
-        if isinstance(sink, Writer | PurgeableSink):
+        if isinstance(sink, Writer | ActivityNotesSink | PurgeableSink):
             found.append(sink)
         else:  # a third-party sink without undo
             err.print(Text(f"warning: {sink.name}: cannot be purged; left as it is"))
     return found
 
 
-def purge_one(sink: PurgeableSink | Writer, state: State, dry_run: bool) -> SinkResult:
+def purge_one(sink: Purgeable, state: State, dry_run: bool) -> SinkResult:
     """What purging ``sink`` removed (or, dry, would remove); a dry run changes nothing."""
     if isinstance(sink, Writer):
         return writeback.purge(sink, state.scratch_copy() if dry_run else state, dry_run)
+    if isinstance(sink, ActivityNotesSink):
+        return purge_notes(sink, state, dry_run)
     return sink.purge(state, dry_run)
 
 
-def purge_all(sinks: list[PurgeableSink | Writer], state: State) -> tuple[int, int]:
+def purge_all(sinks: list[Purgeable], state: State) -> tuple[int, int]:
     """Purge each sink, printing what it removed; ``(sinks that worked, sinks that failed)``."""
     worked = failed = 0
     for sink in sinks:

@@ -1,34 +1,43 @@
-"""What the activity-note sinks (Strava, Garmin Connect) share: which runs get a note, when a
-request is needed at all, and what is recorded.
+"""Activity notes as storage (role ``notes``): hamsync's note block in the description of one
+past activity (Strava, Garmin Connect).
 
-A platform says how to find its activity id in a run and how to put our block into (or take
-it out of) a description; this class does the rest. What was written is recorded in
-``sink_items`` keyed by run id with a hash of the block, so an unchanged note costs no request
-at all, and each note is forgotten once purged, so a purge cut short is finished by the next.
+The terms of :mod:`.contract`, for notes: the **item** is the note block of one activity
+(``Item(<activity id>, <block text>)``: the text between the markers of :mod:`.note_block`),
+its **href** the activity id, its **etag** a hash of the whole description as fetched (the
+platforms keep no version tag). Every write reads the description first, checks the etag
+against it, and changes only the block: the runner's own text around it is kept as it is.
+
+- ``get``: :class:`~sync.sinks.contract.NotFound` when the activity is gone or holds no block;
+- ``create``: :class:`~sync.sinks.contract.AlreadyExists` when the description holds a block;
+- ``update``/``delete``: :class:`~sync.sinks.contract.PreconditionFailed` when the description
+  changed since the etag, NotFound when the block (or the activity) is gone;
+- ``list``: the notes in the platform's most recent activities (:meth:`recent_ids`).
+
+A platform provides :meth:`read` and :meth:`write`, which activities it holds
+(:meth:`activity_id`), which runs it notes (:meth:`wants_note`) and what stops writing now
+(:meth:`limit_reached`). The executor (:mod:`sync.engine.notes`) decides what to write.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 
 from planner.models import Run, RunFlags
-from sync.engine.diff import ActionKind
-from sync.engine.faults import checkpoint
-from sync.sinks.base import SinkError
-from sync.sinks.note_block import note_for_run
-from sync.sinks.outcome import SinkResult, WriteContext
-from sync.store.database import SinkItem, State
+from sync.sinks.contract import AlreadyExists, Item, NotFound, PreconditionFailed, Role
+from sync.sinks.note_block import existing_block, remove_block, upsert_block
 
 
-class NoteGone(Exception):
-    """The activity no longer exists on the platform (and our note went with it)."""
+def etag_of(description: str) -> str:
+    """A hash of the description as fetched: changes with any edit of it."""
+    return '"' + hashlib.sha256(description.encode("utf-8")).hexdigest()[:32] + '"'
 
 
 class ActivityNotesSink:
-    """A :class:`~sync.sinks.outcome.SessionSink` writing note blocks to activity descriptions."""
+    """Note blocks in activity descriptions, as storage; a platform fills in the I/O."""
 
     name: str
+    role: Role = "notes"
+    location: str = ""
 
     # -- what a platform provides -------------------------------------------------------
     def activity_id(self, run: Run) -> str | None:
@@ -36,89 +45,65 @@ class ActivityNotesSink:
         raise NotImplementedError
 
     def wants_note(self, flags: RunFlags) -> bool:
-        """Whether a run with these flags gets a note here (beyond :func:`note_for_run`)."""
+        """Whether a run with these flags gets a note here (beyond ``note_for_run``)."""
         return True
 
     def limit_reached(self) -> str | None:
         """Before each write: what stops writing now (a rate limit), or None to go on."""
         return None
 
-    def put_note(self, activity_id: str, text: str) -> bool:
-        """Set our block in the description; True when it counts as written.
+    def recent_ids(self) -> list[str]:
+        """The ids of the runner's most recent activities (for ``list`` only)."""
+        return []
 
-        Raise :class:`NoteGone` when the activity is gone, :class:`SinkError` on failure.
-        """
+    def read(self, activity_id: str) -> str:
+        """The activity's description ("" when empty); NotFound when the activity is gone;
+        :class:`~sync.sinks.base.SinkError` on failure."""
         raise NotImplementedError
 
-    def take_out_note(self, activity_id: str) -> None:
-        """Remove our block from the description (:class:`NoteGone`, :class:`SinkError`)."""
+    def write(self, activity_id: str, description: str) -> None:
+        """Replace the activity's description (NotFound, SinkError)."""
         raise NotImplementedError
 
-    # -- the shared loop ----------------------------------------------------------------
-    def sync(self, context: WriteContext, state: State, dry_run: bool) -> SinkResult:
-        recorded = state.sink_items(self.name)
-        result = SinkResult()
-        for run, flags in context.runs:
-            activity_id = self.activity_id(run)
-            if activity_id is None or not self.wants_note(flags):
-                continue
-            text = note_for_run(run, flags, context.sessions, context.tz)
-            if text is None:
-                continue
-            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-            before = recorded.get(run.id)
-            if before is not None and before.content_hash == digest:
-                continue  # what the platform holds is what we wrote: no request
-            kind = ActionKind.CREATE if before is None else ActionKind.UPDATE
-            if dry_run:
-                result.count(kind)
-                continue
-            limit = self.limit_reached()
-            if limit is not None:
-                result.messages.append(
-                    f"stopped before {limit}; the next sync writes the remaining notes"
-                )
-                break
+    # -- the contract -------------------------------------------------------------------
+    def list(self) -> list[tuple[str, str]]:
+        found = []
+        for activity_id in self.recent_ids():
             try:
-                changed = self.put_note(activity_id, text)
-            except NoteGone as gone:
-                result.messages.append(str(gone))
-                continue
-            checkpoint("sink-written", self.name)
-            with state.transaction():
-                state.put_sink_item(
-                    SinkItem(
-                        sink=self.name, session_id=run.id,
-                        day=run.start.astimezone(context.tz).date(), remote_id=activity_id,
-                        etag="", content_hash=digest,
-                        sequence=0 if before is None else before.sequence + 1, body=text,
-                    )
-                )  # fmt: skip
-                checkpoint("sink-transaction", self.name)
-            if changed:
-                result.count(kind)
-        return result
+                found.append((activity_id, self.get(activity_id)[1]))
+            except NotFound:
+                continue  # no note of ours, or gone since listed
+        return found
 
-    def purge(self, state: State, dry_run: bool) -> SinkResult:
-        """``hamsync purge``: take our block out of every description we wrote it in.
+    def get(self, href: str) -> tuple[Item, str]:
+        description = self.read(href)
+        block = existing_block(description)
+        if block is None:
+            raise NotFound(href, f"activity {href} holds no note of hamsync's")
+        return Item(href, block), etag_of(description)
 
-        The runner's text stays as it is; an activity deleted on the platform is simply
-        forgotten, and so is each note once removed.
-        """
-        items = sorted(state.sink_items(self.name).values(), key=lambda i: (i.day, i.session_id))
-        if dry_run:
-            return SinkResult(deleted=len(items))
-        result = SinkResult()
-        for item in items:
-            limit = self.limit_reached()
-            if limit is not None:
-                raise SinkError(
-                    f"stopped before {limit} with {len(items) - result.deleted} notes left; "
-                    "run `hamsync purge` again later"
-                )
-            with contextlib.suppress(NoteGone):  # the activity is gone, and our note with it
-                self.take_out_note(item.remote_id)
-            with state.transaction():
-                state.delete_sink_item(self.name, item.session_id)
-            result.deleted += 1
-        return result
+    def create(self, item: Item) -> tuple[str, str]:
+        description = self.read(item.uid)
+        if existing_block(description) is not None:
+            raise AlreadyExists(item.uid)
+        return item.uid, self._put(item.uid, upsert_block(description, item.text))
+
+    def update(self, href: str, item: Item, etag: str) -> str:
+        description = self._checked(href, etag)
+        return self._put(href, upsert_block(description, item.text))
+
+    def delete(self, href: str, etag: str) -> None:
+        description = self._checked(href, etag)
+        self._put(href, remove_block(description))
+
+    def _checked(self, href: str, etag: str) -> str:
+        description = self.read(href)
+        if existing_block(description) is None:
+            raise NotFound(href, f"activity {href} holds no note of hamsync's")
+        if etag_of(description) != etag:
+            raise PreconditionFailed(href)
+        return description
+
+    def _put(self, href: str, description: str) -> str:
+        self.write(href, description)
+        return etag_of(description)

@@ -1,29 +1,29 @@
 """Activity notes on Garmin Connect: hamsync's marked block in the run's description.
 
-Off by default (descriptions can be public). For each recent run that Garmin holds and
-that changed the plan, the description is read first and only our block is replaced
-(:mod:`.note_block`); the runner's own text is kept as it was. What was written is
-recorded per run (``sink_items``, keyed by the run id), so an unchanged note costs no
-request at all on the next sync.
+Off by default (descriptions can be public). Storage of role ``notes``
+(:mod:`.activity_notes`); the executor (:mod:`sync.engine.notes`) writes and records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from connectors.base import SourceError
 from connectors.garmin.api import GarminApi
-from connectors.garmin.session import GarminSession, NotFound
+from connectors.garmin.session import GarminSession
+from connectors.garmin.session import NotFound as GarminNotFound
 from planner.models import Run
-from sync.sinks.activity_notes import ActivityNotesSink, NoteGone
+from sync.sinks.activity_notes import ActivityNotesSink
 from sync.sinks.base import SinkError
-from sync.sinks.note_block import remove_block, upsert_block
+from sync.sinks.contract import NotFound
 
 SOURCE_PREFIX = "garmin:"
+RECENT = 30
+"""``list`` looks at this many of the most recent activities."""
 
 
 class GarminNotesSink(ActivityNotesSink):
-    """Note blocks in Garmin Connect descriptions; a note is counted only when it changed."""
+    """Note blocks in Garmin Connect descriptions."""
+
+    location = "Garmin Connect"
 
     def __init__(self, session: GarminSession, name: str = "garmin_notes") -> None:
         self.session = session
@@ -37,26 +37,37 @@ class GarminNotesSink(ActivityNotesSink):
     def activity_id(self, run: Run) -> str | None:
         return garmin_id(run)
 
-    def put_note(self, activity_id: str, text: str) -> bool:
-        """Read the description, put our block in, write it back only if it differs."""
-        return self._rewrite(activity_id, lambda current: upsert_block(current, text))
-
-    def take_out_note(self, activity_id: str) -> None:
-        self._rewrite(activity_id, remove_block)
-
-    def _rewrite(self, activity_id: str, change: Callable[[str | None], str]) -> bool:
-        """Write back ``change(description)`` if that differs; True when it was written."""
+    def recent_ids(self) -> list[str]:
         try:
-            current = self.api.activity_description(activity_id)
-            wanted = change(current)
-            if wanted == (current or ""):
-                return False
-            self.api.set_activity_description(activity_id, wanted)
+            page = self.api.activities(0, RECENT)
         except SourceError as exc:
             raise SinkError.from_source(exc) from None
-        except NotFound:
-            raise NoteGone(f"activity {activity_id} is gone from Garmin Connect") from None
-        return True
+        listed = page if isinstance(page, list) else []
+        return [str(a["activityId"]) for a in listed if isinstance(a, dict) and a.get("activityId")]
+
+    def read(self, activity_id: str) -> str:
+        try:
+            return self.api.activity_description(activity_id) or ""
+        except SourceError as exc:
+            raise SinkError.from_source(exc) from None
+        except GarminNotFound:
+            raise NotFound(
+                activity_id, f"activity {activity_id} is gone from Garmin Connect"
+            ) from None
+
+    def write(self, activity_id: str, description: str) -> None:
+        try:
+            self.api.set_activity_description(activity_id, description)
+        except SourceError as exc:
+            raise SinkError.from_source(exc) from None
+        except GarminNotFound:
+            raise NotFound(
+                activity_id, f"activity {activity_id} is gone from Garmin Connect"
+            ) from None
+
+
+def _gone(activity_id: str) -> NotFound:
+    return NotFound(activity_id, f"activity {activity_id} is gone from Garmin Connect")
 
 
 def garmin_id(run: Run) -> str | None:

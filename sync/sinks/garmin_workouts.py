@@ -1,238 +1,227 @@
-"""The Garmin Connect workout sink: each session a strength workout scheduled on its day.
+"""Garmin Connect workouts as storage (role ``workouts``): each session a strength workout
+scheduled on its day.
 
-What was written is recorded per session in ``sink_items``: ``remote_id`` is the workout id,
-``etag`` the schedule id, ``day`` the scheduled day, ``body`` the session as written. Each
-step of a write is recorded as soon as Garmin confirms it, and an item whose write did not
-finish keeps an empty ``content_hash``, so the diff hands it back on the next sync, which
-finishes it: it looks for the workout by its name before uploading again and for the
-schedule on the calendar before scheduling again, so a cut-off write never doubles a workout.
+Garmin keeps a workout (in the library) apart from its schedule (on the calendar), so the
+href names both: ``<workout id>/<schedule id>``. Garmin has no etag: the etag is a hash of
+the workout and schedule as fetched (:func:`etag_of`), and every update and delete reads
+them first and refuses (:class:`~sync.sinks.contract.PreconditionFailed`) when the hash is
+not the one given. The item's uid ends the workout's description (:mod:`.workout_items`).
 
-Only workouts hamsync created are touched: those with a recorded id whose name still starts
-with the prefix. A moved session is rescheduled (same workout, same schedule); a dropped one
-is unscheduled, then deleted.
+- ``create`` uploads, then schedules. A workout of this sink carrying the item's uid but on
+  no calendar is what a create cut off between the two left: it is scheduled, not uploaded
+  again. One carrying the uid and scheduled is :class:`~sync.sinks.contract.AlreadyExists`.
+- ``update`` writes the workout only when it changed and moves the schedule only when the
+  day changed (same workout id, same schedule id). A workout whose schedule is gone (the
+  runner took it off the calendar) is :class:`~sync.sinks.contract.NotFound` for update:
+  off the calendar is deleted for the runner.
+- ``delete`` unschedules first (Garmin refuses to delete a scheduled workout), then deletes.
+- ``list`` gives the workouts whose name starts with the prefix, with their schedules
+  within :data:`LIST_MONTHS` months around today.
+
+Any other Garmin failure is a :class:`~sync.sinks.base.SinkError` for the whole sink (a 429
+carries its wait).
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
-from datetime import date
-from functools import partial
+import hashlib
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from typing import Any
 
 from connectors.base import SourceError
 from connectors.garmin.api import GarminApi
 from connectors.garmin.calendar import OWN_PREFIX
-from connectors.garmin.session import GarminSession, NotFound
-from connectors.garmin.workout_map import build_workout, payload_hash, workout_name
-from planner.models import Session
-from planner.settings import Settings
-from sync.engine.diff import Action, ActionKind
-from sync.engine.faults import checkpoint
-from sync.engine.valves import checked_diff
+from connectors.garmin.session import GarminSession
+from connectors.garmin.session import NotFound as GarminNotFound
 from sync.sinks.base import SinkError
-from sync.sinks.outcome import SinkResult, WriteContext
-from sync.store.database import SinkItem, State
-from sync.store.serialize import session_body, session_from_body
+from sync.sinks.contract import AlreadyExists, Item, NotFound, PreconditionFailed, Role
+from sync.sinks.workout_items import essentials, parts, uid_in, workout_text
+
+Listing = list[dict[str, Any]]
+"""Workouts as the library lists them (``workoutId``, ``workoutName``)."""
+
+LIST_MONTHS = 3
+"""``list`` looks for schedules this many months before and after the current one."""
+
+
+@contextlib.contextmanager
+def as_sink_error() -> Iterator[None]:
+    """Garmin's failures (other than a 404) as the failure of the whole sink."""
+    try:
+        yield
+    except SourceError as exc:
+        raise SinkError.from_source(exc) from None
+
+
+def etag_of(workout: Any, day: str) -> str:
+    """A hash of the workout as fetched and the day it is scheduled on: changes with any edit."""
+    text = json.dumps(workout, sort_keys=True, ensure_ascii=False) + "@" + day
+    return '"' + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + '"'
+
+
+def split_href(href: str) -> tuple[str, str]:
+    """``(workout id, schedule id)`` of an href (either may be "")."""
+    workout_id, _, schedule_id = href.partition("/")
+    return workout_id, schedule_id
 
 
 class GarminWorkoutSink:
+    """The runner's Garmin workouts and calendar as storage."""
+
+    role: Role = "workouts"
+
     def __init__(
-        self, session: GarminSession, settings: Settings, prefix: str = OWN_PREFIX,
-        name: str = "garmin",
-    ) -> None:  # fmt: skip
+        self, session: GarminSession, prefix: str = OWN_PREFIX, name: str = "garmin"
+    ) -> None:
         self.session = session
-        self.settings = settings
         self.prefix = prefix
         self.name = name
+        self._listed: Listing | None = None
+
+    @property
+    def location(self) -> str:
+        return "Garmin Connect"
 
     @property
     def api(self) -> GarminApi:
         """The calls, made through whichever session the sink holds now."""
         return GarminApi(self.session)
 
-    def sync(self, context: WriteContext, state: State, dry_run: bool) -> SinkResult:
-        _, actions = checked_diff(self.name, context, state, self._digest)
-        result = SinkResult()
-        for action in actions:
-            if dry_run:
-                result.count(action.kind)
-                continue
-            try:
-                if action.kind is ActionKind.DELETE:
-                    assert action.recorded is not None
-                    self._delete(action.recorded, state, result)
-                else:
-                    assert action.session is not None
-                    self._write(action, action.session, state, result)
-            except SourceError as exc:
-                raise SinkError.from_source(exc) from None
-        return result
+    # -- the contract -------------------------------------------------------------------
+    def list(self) -> list[tuple[str, str]]:
+        with as_sink_error():
+            own = [w for w in self.api.own_workouts(0, 100)
+                   if str(w.get("workoutName") or "").startswith(self.prefix)]  # fmt: skip
+            schedules = self._schedules({str(w.get("workoutId")) for w in own})
+            out = []
+            for listed in own:
+                workout_id = str(listed.get("workoutId"))
+                href = f"{workout_id}/{schedules.get(workout_id, '')}"
+                with contextlib.suppress(NotFound):
+                    out.append((href, self.get(href)[1]))
+        return out
 
-    def purge(self, state: State, dry_run: bool) -> SinkResult:
-        """``hamsync purge``: unschedule and delete every workout hamsync recorded.
+    def get(self, href: str) -> tuple[Item, str]:
+        workout, day = self._fetch(href)
+        return Item(uid_in(workout), workout_text(workout, day)), etag_of(workout, day)
 
-        Past and future alike, each as a dropped session is: only workouts whose name still
-        carries the prefix are touched (a renamed one is left, reported), and each is forgotten
-        once gone, so a purge cut short by Garmin is finished by the next one.
-        """
-        items = sorted(state.sink_items(self.name).values(), key=lambda i: (i.day, i.session_id))
-        if dry_run:
-            return SinkResult(deleted=len(items))
-        result = SinkResult()
-        try:
-            for item in items:
-                self._delete(item, state, result)
-        except SourceError as exc:
-            raise SinkError.from_source(exc) from None
-        return result
-
-    # -- create and update --------------------------------------------------------------
-    def _write(self, action: Action, session: Session, state: State, result: SinkResult) -> None:
-        payload = build_workout(session, self.settings, self.prefix)
-        before = action.recorded
-        repairing = before is not None and before.content_hash == ""
-        item = before or self._record(session, session.day, "", "", "", state)
-        workout_id = item.remote_id or (self._find_workout(session) if repairing else "")
-        schedule_id, scheduled_day = item.etag, item.day
-        if workout_id and (repairing or self._changed(item, payload)):
-            if self._get_own(workout_id) is None:  # deleted or renamed on Garmin's side
-                workout_id = schedule_id = ""
-            else:
-                self.api.update_workout(workout_id, payload)
-                checkpoint("sink-written", self.name)
-        if not workout_id:
-            workout_id = self._upload(payload)
-            item = self._record(session, item.day, workout_id, "", "", state)
-            self._read_back(workout_id, payload, result)
-        elif repairing and not schedule_id:
-            schedule_id = self._find_schedule(workout_id, session.day)
-            scheduled_day = session.day
-        if not schedule_id:
-            schedule_id = self._schedule(workout_id, session.day)
-        elif scheduled_day != session.day:
-            schedule_id = self._reschedule(workout_id, schedule_id, session.day)
-        self._record(session, session.day, workout_id, schedule_id, self._digest(session), state)
-        result.count(ActionKind.CREATE if before is None else ActionKind.UPDATE)
-
-    def _upload(self, payload: dict[str, Any]) -> str:
-        workout_id = self.api.upload_workout(payload)
-        checkpoint("sink-written", self.name)
-        return workout_id
-
-    def _read_back(self, workout_id: str, payload: dict[str, Any], result: SinkResult) -> None:
-        """Read the workout Garmin stored and say so when it is not what was sent."""
-        stored = self.api.workout(workout_id, "read workout back")
-        if exercise_keys(stored) != exercise_keys(payload) or (
-            isinstance(stored, dict) and stored.get("workoutName") != payload["workoutName"]
-        ):
-            result.messages.append(
-                f"Garmin stored workout {workout_id} differently from what was sent"
-            )
-
-    def _schedule(self, workout_id: str, day: date) -> str:
-        schedule_id = self.api.schedule_workout(workout_id, day)
-        checkpoint("sink-written", self.name)
-        return schedule_id
-
-    def _reschedule(self, workout_id: str, schedule_id: str, day: date) -> str:
-        try:
-            self.api.reschedule_workout(schedule_id, day)
-        except NotFound:  # the runner removed it from the calendar: schedule it again
-            return self._schedule(workout_id, day)
-        checkpoint("sink-written", self.name)
-        return schedule_id
-
-    def _changed(self, item: SinkItem, payload: dict[str, Any]) -> bool:
-        before = build_workout(session_from_body(item.body), self.settings, self.prefix)
-        return before != payload
-
-    # -- delete ---------------------------------------------------------------------------
-    def _delete(self, item: SinkItem, state: State, result: SinkResult) -> None:
-        session = session_from_body(item.body)
-        workout_id = item.remote_id or self._find_workout(session)
-        if workout_id and self._get_own(workout_id, result) is not None:
-            if item.etag:
-                self._forget_not_found(lambda: self.api.unschedule_workout(item.etag))
-                self._record(session, item.day, workout_id, "", "", state)
-            self._forget_not_found(lambda: self.api.delete_workout(workout_id))
-        with state.transaction():
-            state.delete_sink_item(self.name, item.session_id)
-            checkpoint("sink-transaction", self.name)
-        result.deleted += 1
-
-    def _forget_not_found(self, call: Callable[[], None]) -> None:
-        with contextlib.suppress(NotFound):  # already gone: the goal is reached
-            call()
-        checkpoint("sink-written", self.name)
-
-    # -- helpers --------------------------------------------------------------------------
-    def _get_own(self, workout_id: str, result: SinkResult | None = None) -> Any:
-        """The workout if it still exists and is ours by name; None when it is gone."""
-        try:
-            workout = self.api.workout(workout_id)
-        except NotFound:
-            return None
-        name = workout.get("workoutName") if isinstance(workout, dict) else None
-        if not (isinstance(name, str) and name.startswith(self.prefix)):
-            if result is not None:
-                result.conflicts += 1
-                result.messages.append(f"workout {workout_id} was renamed: left alone")
-            return None
-        return workout
-
-    def _find_workout(self, session: Session) -> str:
-        """A workout of ours for this session that a cut-off write left behind, if any."""
-        suffix = f" {session.id}"
-        for workout in self.api.own_workouts(0, 100):
+    def create(self, item: Item) -> tuple[str, str]:
+        workout, day = parts(item.text)
+        if not workout or not day:
+            raise SinkError(f"{item.uid}: not a workout item")
+        with as_sink_error():
             name = str(workout.get("workoutName") or "")
-            if name.startswith(self.prefix) and name.endswith(suffix):
-                return str(workout.get("workoutId") or "")
+            workout_id = self._find(item.uid, name)
+            if workout_id:
+                schedule_id = self._schedule_of(workout_id, date.fromisoformat(day))
+                if schedule_id:
+                    raise AlreadyExists(f"{workout_id}/{schedule_id}")
+            else:
+                workout_id = self.api.upload_workout(workout)
+                self._library().append({"workoutId": workout_id, "workoutName": name})
+            schedule_id = self.api.schedule_workout(workout_id, date.fromisoformat(day))
+        href = f"{workout_id}/{schedule_id}"
+        return href, self.get(href)[1]
+
+    def update(self, href: str, item: Item, etag: str) -> str:
+        stored, day = self._fetch(href)
+        if etag_of(stored, day) != etag:
+            raise PreconditionFailed(href)
+        workout_id, schedule_id = split_href(href)
+        if not day:
+            raise NotFound(href, f"{href}: the workout is on no calendar day any more")
+        workout, new_day = parts(item.text)
+        rewritten = essentials(workout) != essentials(stored)
+        with as_sink_error():
+            if rewritten:
+                self.api.update_workout(workout_id, workout)
+            if new_day != day:
+                try:
+                    self.api.reschedule_workout(schedule_id, date.fromisoformat(new_day))
+                except GarminNotFound:
+                    raise NotFound(href) from None
+        if not rewritten:  # the workout as fetched, on its new day: no need to read it again
+            return etag_of(stored, new_day)
+        return self.get(href)[1]
+
+    def delete(self, href: str, etag: str) -> None:
+        stored, day = self._fetch(href)
+        if etag_of(stored, day) != etag:
+            raise PreconditionFailed(href)
+        workout_id, schedule_id = split_href(href)
+        with as_sink_error():
+            if schedule_id:
+                with contextlib.suppress(GarminNotFound):  # already off the calendar
+                    self.api.unschedule_workout(schedule_id)
+            try:
+                self.api.delete_workout(workout_id)
+            except GarminNotFound:
+                raise NotFound(href) from None
+
+    # -- reads --------------------------------------------------------------------------
+    def _fetch(self, href: str) -> tuple[dict[str, Any], str]:
+        """The workout at ``href`` and its scheduled day ("" when its schedule is gone)."""
+        workout_id, schedule_id = split_href(href)
+        if not workout_id.isdigit():
+            raise NotFound(href)
+        with as_sink_error():
+            try:
+                workout = self.api.workout(workout_id)
+            except GarminNotFound:
+                raise NotFound(href) from None
+            if not isinstance(workout, dict):
+                raise NotFound(href)
+            day = ""
+            if schedule_id:
+                with contextlib.suppress(GarminNotFound):
+                    schedule = self.api.schedule(schedule_id)
+                    if _workout_of(schedule) == workout_id:
+                        day = str(schedule.get("calendarDate") or "")
+        return workout, day
+
+    def _find(self, uid: str, name: str) -> str:
+        """The id of a workout of this sink named ``name`` carrying ``uid``, if any."""
+        for listed in [*self._library()]:
+            if listed.get("workoutName") != name or not name.startswith(self.prefix):
+                continue
+            workout_id = str(listed.get("workoutId") or "")
+            with contextlib.suppress(GarminNotFound):
+                stored = self.api.workout(workout_id)
+                if isinstance(stored, dict) and uid_in(stored) == uid:
+                    return workout_id
         return ""
 
-    def _find_schedule(self, workout_id: str, day: date) -> str:
-        """The schedule of ``workout_id`` on the calendar of ``day``'s month, if any."""
-        for entry in self.api.calendar_items(day.year, day.month, "read calendar"):
-            if entry.get("itemType") == "workout" and str(entry.get("workoutId")) == workout_id:
-                if entry.get("date") == day.isoformat():
-                    return str(entry.get("id"))
-                stale = str(entry.get("id"))
-                self._forget_not_found(partial(self.api.unschedule_workout, stale))
+    def _library(self) -> Listing:
+        """The runner's workouts as listed once by this sink, plus those it uploaded since."""
+        if self._listed is None:
+            self._listed = self.api.own_workouts(0, 100)
+        return self._listed
+
+    def _schedule_of(self, workout_id: str, day: date) -> str:
+        """The schedule of ``workout_id`` on ``day``'s month's calendar ("" when none)."""
+        for entry in self.api.calendar_items(day.year, day.month, "find schedule"):
+            if str(entry.get("workoutId")) == workout_id and entry.get("id"):
+                return str(entry["id"])
         return ""
 
-    def _digest(self, session: Session) -> str:
-        payload = build_workout(session, self.settings, self.prefix)
-        return payload_hash(payload, session.day.isoformat())
-
-    def _record(
-        self, session: Session, day: date, workout_id: str, schedule_id: str, digest: str,
-        state: State,
-    ) -> SinkItem:  # fmt: skip
-        item = SinkItem(
-            sink=self.name, session_id=session.id, day=day, remote_id=workout_id,
-            etag=schedule_id, content_hash=digest, sequence=0,
-            body=session_body(session),
-        )  # fmt: skip
-        with state.transaction():
-            state.put_sink_item(item)
-            checkpoint("sink-transaction", self.name)
-        return item
+    def _schedules(self, workout_ids: set[str]) -> dict[str, str]:
+        """Workout id -> schedule id, for the schedules within LIST_MONTHS of today."""
+        today = datetime.now(UTC).date()
+        found: dict[str, str] = {}
+        for step in range(-LIST_MONTHS, LIST_MONTHS + 1):
+            index = today.year * 12 + today.month - 1 + step
+            for entry in self.api.calendar_items(index // 12, index % 12 + 1, "list schedules"):
+                workout_id = str(entry.get("workoutId"))
+                if workout_id in workout_ids and entry.get("id"):
+                    found.setdefault(workout_id, str(entry["id"]))
+        return found
 
 
-def exercise_keys(workout: Any) -> list[tuple[str, str]]:
-    """(category, exercise name) of every step, in order: what the watch will show."""
-    keys: list[tuple[str, str]] = []
-
-    def walk(steps: Any) -> None:
-        for step in steps or []:
-            if step.get("type") == "RepeatGroupDTO":
-                walk(step.get("workoutSteps"))
-            elif step.get("category"):
-                keys.append((str(step["category"]), str(step.get("exerciseName") or "")))
-
-    for segment in (workout or {}).get("workoutSegments") or []:
-        walk(segment.get("workoutSteps"))
-    return keys
-
-
-__all__ = ["GarminWorkoutSink", "workout_name"]
+def _workout_of(schedule: Any) -> str:
+    if not isinstance(schedule, dict):
+        return ""
+    workout = schedule.get("workout")
+    return str(workout.get("workoutId")) if isinstance(workout, dict) else ""

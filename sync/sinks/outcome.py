@@ -1,7 +1,8 @@
 """What a sync asks of a sink (:class:`WriteContext`) and what the sink did (:class:`SinkResult`).
 
-``SessionSink`` is the older contract of a sink that runs its own writes (the Garmin workout
-and activity-note sinks still do, on the state database they are handed); storage sinks
+``SessionSink`` is the older contract of a sink that runs its own writes on the state
+database it is handed (no built-in sink does any more; a configured sink that cannot be
+built stands in with one); storage sinks
 (:mod:`sync.sinks.contract`) are run by the executor (:mod:`sync.engine.writeback`).
 """
 

@@ -1,22 +1,20 @@
 """Activity notes on Strava: a short marked block in the description of each recent long
 trail or heavy descent, saying what it changed in the plan.
 
-The description is read first and only our block (between the markers of
-:mod:`sync.sinks.note_block`) is replaced: the runner's own text is kept as it is, and a
-re-sync never adds a second block. What was written is recorded in ``sink_items`` keyed by
-run id with a hash of the block, so an unchanged note costs no request at all.
+Storage of role ``notes`` (:mod:`.activity_notes`); the executor
+(:mod:`sync.engine.notes`) writes and records. Two requests a note (read, then write), within
+Strava's rate limit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Protocol
 
 from connectors.base import SourceError
 from planner.models import Run, RunFlags
-from sync.sinks.activity_notes import ActivityNotesSink, NoteGone
+from sync.sinks.activity_notes import ActivityNotesSink
 from sync.sinks.base import SinkError
-from sync.sinks.note_block import remove_block, upsert_block
+from sync.sinks.contract import NotFound
 
 PREFIX = "strava:"
 
@@ -44,6 +42,8 @@ def strava_id(run: Run) -> int | None:
 class StravaNotesSink(ActivityNotesSink):
     """Note blocks in Strava descriptions, within Strava's rate limit (two requests a note)."""
 
+    location = "Strava"
+
     def __init__(self, api: NotesApi, name: str = "strava_notes") -> None:
         self.api = api
         self.name = name
@@ -60,26 +60,20 @@ class StravaNotesSink(ActivityNotesSink):
             return None
         return f"Strava's rate limit ({self.api.usage_text()})"
 
-    def put_note(self, activity_id: str, text: str) -> bool:
-        """Read the description, set our block in it, write it back only if it changed."""
+    def read(self, activity_id: str) -> str:
         try:
-            self._rewrite(activity_id, lambda old: upsert_block(old, text))
+            current = self.api.activity(int(activity_id)).get("description")
         except SourceError as error:
-            raise SinkError.from_source(error, f"activity {activity_id}: ") from error
-        return True
+            raise self._error(activity_id, error) from None
+        return current if isinstance(current, str) else ""
 
-    def take_out_note(self, activity_id: str) -> None:
+    def write(self, activity_id: str, description: str) -> None:
         try:
-            self._rewrite(activity_id, remove_block)
+            self.api.set_description(int(activity_id), description)
         except SourceError as error:
-            if "not found" in str(error):  # a deleted activity holds no note any more
-                raise NoteGone(activity_id) from error
-            raise SinkError.from_source(error, f"activity {activity_id}: ") from error
+            raise self._error(activity_id, error) from None
 
-    def _rewrite(self, activity_id: str, change: Callable[[str], str]) -> None:
-        """Read the description and write back ``change(description)`` if that differs."""
-        current = self.api.activity(int(activity_id)).get("description")
-        old = current if isinstance(current, str) else ""
-        new = change(old)
-        if new != old:
-            self.api.set_description(int(activity_id), new)
+    def _error(self, activity_id: str, error: SourceError) -> Exception:
+        if "not found" in str(error):  # a deleted activity holds no note any more
+            return NotFound(activity_id, f"activity {activity_id} is gone from Strava")
+        return SinkError.from_source(error, f"activity {activity_id}: ")

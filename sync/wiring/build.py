@@ -8,6 +8,7 @@ from connectors.base import ActivitySource, UpcomingSource
 from connectors.ics_calendar import IcsUpcoming
 from sync.config.keystore import get_secret
 from sync.config.model import CalDavConfig, Config
+from sync.sinks.activity_notes import ActivityNotesSink
 from sync.sinks.base import SinkError
 from sync.sinks.event_items import EventRenderer
 from sync.sinks.outcome import SessionSink, SinkResult, WriteContext
@@ -19,7 +20,7 @@ from sync.store.database import State
 from sync.store.install_id import InstallIdError, install_id
 from sync.wiring import plugin_sources
 from sync.wiring import strava as strava_wiring
-from sync.wiring.garmin import garmin_sinks, garmin_upcoming
+from sync.wiring.garmin import garmin_sinks, garmin_upcoming, garmin_workouts
 from sync.wiring.google import google_sink, google_upcoming
 from sync.wiring.intervals import intervals_sinks, intervals_upcoming
 
@@ -49,18 +50,21 @@ def event_renderer(config: Config) -> EventRenderer:
 
 STORAGE_SINKS = ("ics", "caldav")
 """Built-in sinks that are storage, run by the executor; the others (Garmin workouts, activity
-notes) still run their own writes."""
+notes) still run their own writes; Garmin workouts are storage wired by
+:func:`garmin_writer`."""
 
 
-def build_sinks(config: Config) -> list[SessionSink | Writer]:
+def build_sinks(config: Config) -> list[SessionSink | Writer | ActivityNotesSink]:
     """Each enabled sink: storage ones (built-in or ``hamsync.sinks`` plugins) paired with the
     renderer of their role, then the Garmin and notes sinks."""
-    sinks: list[SessionSink | Writer] = []
+    sinks: list[SessionSink | Writer | ActivityNotesSink] = []
     for name, section in enabled_sinks(config):
         sinks.append(storage_writer(name, section, config))
     notes = config.sinks.strava_notes
     if notes is not None and notes.enabled and config.sources.strava is not None:
         sinks.append(StravaNotesSink(strava_wiring.build_api(config.sources.strava)))
+    if config.sinks.garmin is not None and config.sinks.garmin.enabled:
+        sinks.append(garmin_writer(config))
     sinks.extend(garmin_sinks(config))
     sinks.extend(google_writers(config))
     try:
@@ -113,6 +117,17 @@ def storage_writer(name: str, section: dict[str, Any], config: Config) -> Sessio
     except InstallIdError as exc:  # never write under a new identity by accident
         return Unavailable(name, str(exc))
     return Writer(sink, renderer)
+
+
+def garmin_writer(config: Config) -> SessionSink | Writer:
+    """The Garmin workout sink with its renderer, or why it cannot be had."""
+    assert config.state_dir is not None
+    try:
+        writer = garmin_workouts(config, install_id(config.state_dir))
+    except InstallIdError as exc:  # never write under a new identity by accident
+        return Unavailable("garmin", str(exc))
+    assert writer is not None
+    return writer
 
 
 class Unavailable:

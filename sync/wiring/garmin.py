@@ -7,22 +7,18 @@ sign-in makes no further request until its cool-down ends or new tokens are stor
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from connectors.base import ActivitySource, UpcomingSource
-from connectors.garmin.activities import GarminActivities
+from connectors.base import UpcomingSource
 from connectors.garmin.calendar import GarminUpcoming
-from connectors.garmin.session import GarminSession, Pacer, token_dir_for
+from connectors.garmin.session import GarminSession, shared_session, token_dir_for
 from sync.config.keystore import get_secret
-from sync.config.model import Config, GarminSourceConfig
+from sync.config.model import Config
+from sync.sinks.activity_notes import ActivityNotesSink
 from sync.sinks.garmin_notes import GarminNotesSink
 from sync.sinks.garmin_workouts import GarminWorkoutSink
-from sync.sinks.outcome import SessionSink
-
-_SESSIONS: dict[tuple[Path, float], GarminSession] = {}
-"""One session per token folder and pace: reused by the parts of a sync and by the daemon."""
+from sync.sinks.renderer import Writer
+from sync.sinks.workout_items import WorkoutRenderer
 
 
 def garmin_token_dir(config: Config) -> Path:
@@ -33,26 +29,7 @@ def garmin_token_dir(config: Config) -> Path:
 def garmin_session(config: Config) -> GarminSession:
     source = config.sources.garmin
     interval = source.min_interval_s if source is not None else 1.0
-    return session_at(garmin_token_dir(config), interval)
-
-
-def session_at(token_dir: Path, interval: float) -> GarminSession:
-    """The one session of this token folder and pace (see ``_SESSIONS``)."""
-    key = (token_dir, interval)
-    if key not in _SESSIONS:
-        _SESSIONS[key] = GarminSession(token_dir, Pacer(min_interval_s=interval))
-    return _SESSIONS[key]
-
-
-def garmin_activities(
-    section: GarminSourceConfig, state_dir: Path, tokenstore: str | None, tz: ZoneInfo
-) -> ActivitySource:
-    """The ``[sources.garmin]`` source (built by :mod:`sync.wiring.builtin_connectors`)."""
-    session = session_at(token_dir_for(state_dir, tokenstore), section.min_interval_s)
-    return GarminActivities(
-        session, tz, overlap=timedelta(days=section.overlap_days),
-        initial_days=section.initial_days, checkins=section.checkins_from_feel,
-    )  # fmt: skip
+    return shared_session(garmin_token_dir(config), interval)
 
 
 def garmin_upcoming(config: Config) -> list[UpcomingSource]:
@@ -62,13 +39,18 @@ def garmin_upcoming(config: Config) -> list[UpcomingSource]:
     return [GarminUpcoming(garmin_session(config), config.settings(), own_prefix=prefix)]
 
 
-def garmin_sinks(config: Config) -> list[SessionSink]:
-    sinks: list[SessionSink] = []
+def garmin_workouts(config: Config, install: str) -> Writer | None:
+    """The ``[sinks.garmin]`` workout sink and its renderer, for the executor (None when off)."""
     workouts = config.sinks.garmin
-    if workouts is not None and workouts.enabled:
-        sinks.append(
-            GarminWorkoutSink(garmin_session(config), config.settings(), workouts.name_prefix)
-        )
+    if workouts is None or not workouts.enabled:
+        return None
+    sink = GarminWorkoutSink(garmin_session(config), workouts.name_prefix)
+    return Writer(sink, WorkoutRenderer(config.settings(), workouts.name_prefix, install))
+
+
+def garmin_sinks(config: Config) -> list[ActivityNotesSink]:
+    """The Garmin activity-note sink, when on (storage of role ``notes``)."""
+    sinks: list[ActivityNotesSink] = []
     notes = config.sinks.garmin_notes
     if notes is not None and notes.enabled:
         sinks.append(GarminNotesSink(garmin_session(config)))

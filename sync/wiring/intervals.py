@@ -8,42 +8,21 @@ keyring entry ``intervals.api_key``; the config only names the athlete.
 
 from __future__ import annotations
 
-import hashlib
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
-from connectors.base import ActivitySource, UpcomingSource
-from connectors.intervals.activities import IntervalsActivities
-from connectors.intervals.client import IntervalsAccount, IntervalsClient
+from connectors.base import UpcomingSource
+from connectors.intervals.client import IntervalsClient, shared_client
 from connectors.intervals.upcoming import IntervalsUpcoming
 from sync.config.keystore import get_secret
-from sync.config.model import Config, IntervalsConfig, IntervalsSourceConfig
+from sync.config.model import Config, IntervalsConfig
 from sync.sinks.intervals_storage import IntervalsRenderer, IntervalsStorage
 from sync.sinks.renderer import Writer
 from sync.store.install_id import install_id
 
-_CLIENTS: dict[tuple[str, str, str, float], IntervalsClient] = {}
-"""One client per athlete, address, key (by digest, never the key itself) and timeout."""
-
 
 def client_for(section: IntervalsConfig, api_key: str | None) -> IntervalsClient:
-    """The one client of this account (see ``_CLIENTS``)."""
-    digest = hashlib.sha256((api_key or "").encode()).hexdigest()
-    key = (section.athlete_id, section.base_url, digest, section.timeout_s)
-    if key not in _CLIENTS:
-        account = IntervalsAccount(section.athlete_id, api_key, section.base_url, section.timeout_s)
-        _CLIENTS[key] = IntervalsClient(account)
-    return _CLIENTS[key]
-
-
-def intervals_activities(
-    section: IntervalsSourceConfig, api_key: str | None, tz: ZoneInfo
-) -> ActivitySource:
-    """The ``[sources.intervals]`` source (built by :mod:`sync.wiring.builtin_connectors`)."""
-    return IntervalsActivities(
-        client_for(section, api_key), tz, overlap=timedelta(days=section.overlap_days),
-        initial_days=section.initial_days,
-    )  # fmt: skip
+    """The one client of this account (:func:`connectors.intervals.client.shared_client`)."""
+    return shared_client(section.athlete_id, api_key, section.base_url, section.timeout_s)
 
 
 def intervals_upcoming(config: Config) -> list[UpcomingSource]:

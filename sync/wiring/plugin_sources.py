@@ -16,7 +16,7 @@ from typing import Any
 
 from connectors.base import ActivitySource, PullResult, SourceError
 from connectors.plugin import ConnectorLoadError, PluginContext, load_factory
-from sync.config.keystore import get_secret
+from sync.config.keystore import SecretStoreUnavailable, get_secret, set_secret
 from sync.config.model import Config, SourcesConfig
 
 log = logging.getLogger("hamsync")
@@ -61,7 +61,16 @@ def plugin_context(name: str, config: Config) -> PluginContext:
         state_dir=config.state_dir,
         get_secret=partial(get_secret, name),
         settings=config.settings(),
+        set_secret=partial(store_secret, name),
     )
+
+
+def store_secret(section: str, key: str, value: str) -> None:
+    """:func:`~sync.config.keystore.set_secret`, its failure in the connectors' own terms."""
+    try:
+        set_secret(section, key, value)
+    except SecretStoreUnavailable as error:
+        raise SourceError(str(error)) from None
 
 
 def build_sources(config: Config) -> list[ActivitySource]:

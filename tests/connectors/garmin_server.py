@@ -113,6 +113,27 @@ class WorkoutService:
     """``{"POST schedule": 429}``: the next such request answers with that status."""
     fail_headers: dict[str, str] = field(default_factory=dict)
     """Headers sent with those failures (``Retry-After``)."""
+    keep_in: Path | None = None
+    """A JSON file the service saves itself to after every request (:meth:`load` reads it):
+    Garmin's side outlives a hamsync process killed in the middle of a sync."""
+
+    @classmethod
+    def load(cls, path: Path) -> WorkoutService:
+        """The service as last saved in ``path`` (a fresh one when there is none), kept there."""
+        if not path.exists():
+            return cls(keep_in=path)
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            workouts={int(k): v for k, v in data["workouts"].items()},
+            schedules={int(k): v for k, v in data["schedules"].items()},
+            uploads=data["uploads"], next_id=data["next_id"], keep_in=path,
+        )  # fmt: skip
+
+    def _save(self) -> None:
+        if self.keep_in is not None:
+            data = {"workouts": self.workouts, "schedules": self.schedules,
+                    "uploads": self.uploads, "next_id": self.next_id}  # fmt: skip
+            self.keep_in.write_text(json.dumps(data), encoding="utf-8")
 
     def install(self, rsps: responses.RequestsMock) -> None:
         base = re.compile(rf"{re.escape(API)}/(workout-service|calendar-service)/.*")
@@ -120,6 +141,11 @@ class WorkoutService:
             rsps.add_callback(method, base, callback=self.handle)
 
     def handle(self, request: PreparedRequest) -> Reply:
+        reply = self._answer(request)
+        self._save()
+        return reply
+
+    def _answer(self, request: PreparedRequest) -> Reply:
         path = (request.path_url or "").split("?")[0]
         method = request.method or ""
         for key, status in list(self.fail_next.items()):

@@ -11,8 +11,8 @@ import responses
 from garmin_server import API, Clock, WorkoutService, add_login, recorded, session_for, write_tokens
 from typer.testing import CliRunner
 
+from connectors.garmin import session as garmin_session
 from sync.cli import app
-from sync.wiring import garmin as garmin_wiring
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "examples" / "activities"
@@ -64,7 +64,7 @@ def test_sync_puts_each_session_on_the_garmin_calendar(
     tokens = tmp_path / "tokens"
     write_tokens(tokens)
     monkeypatch.setenv("HAMSYNC_GARMIN_TOKENSTORE", str(tokens))
-    monkeypatch.setitem(garmin_wiring._SESSIONS, (tokens, 1.0), session_for(tokens, Clock()))
+    monkeypatch.setitem(garmin_session.SHARED_SESSIONS, (tokens, 1.0), session_for(tokens, Clock()))
     add_login(responses.mock)
     responses.get(
         f"{API}/activitylist-service/activities/search/activities",

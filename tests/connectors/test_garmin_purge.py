@@ -19,6 +19,7 @@ from test_garmin_sinks import (  # the workout sink's fixture, sessions and note
     garmin,  # noqa: F401  (fixture)
 )
 
+from sync.engine.notes import purge_notes, write_notes
 from sync.sinks.garmin_notes import GarminNotesSink
 from sync.sinks.outcome import WriteContext
 from sync.store.database import State
@@ -42,7 +43,8 @@ def test_purge_unschedules_then_deletes_only_our_workouts(garmin: Any) -> None: 
     assert service.workouts == {42: own}
     assert service.calendar() == {"2026-11-27": (42, "Track 6x800")}
     calls = [(c.request.method, c.request.path_url.split("/")[2]) for c in api_calls(rsps)[before:]]
-    assert calls == [("GET", "workout"), ("DELETE", "schedule"), ("DELETE", "workout")] * 2
+    checked = [("GET", "workout"), ("GET", "schedule")]  # the etag: a hash of what is there
+    assert calls == [*checked, ("DELETE", "schedule"), ("DELETE", "workout")] * 2
     assert state.sink_items("garmin") == {}
 
 
@@ -53,8 +55,8 @@ def test_purge_leaves_a_renamed_workout(garmin: Any) -> None:  # noqa: F811
     (workout,) = service.workouts.values()
     workout["workoutName"] = "My own Nordic day"
     result = sink.purge(state, dry_run=False)
-    assert (result.deleted, result.conflicts) == (1, 1)
-    assert "renamed" in result.messages[0]
+    assert (result.deleted, result.conflicts) == (0, 1)
+    assert "left there for you" in result.messages[0]
     assert len(service.workouts) == 1 and service.calendar()
     assert state.sink_items("garmin") == {}
 
@@ -88,9 +90,9 @@ def test_purge_takes_our_block_out_and_keeps_the_runners_text(
     state = State.open(tmp_path / "state")
     sink = GarminNotesSink(session_for(tmp_path, Clock()))
     ctx = WriteContext(today=TODAY, tz=ZURICH, sessions=(FOCUSED,), runs=(NOTED_RUN,))
-    sink.sync(ctx, state, dry_run=False)
+    write_notes(sink, ctx, state)
     assert activity.body["description"] != original and "hamsync" in activity.body["description"]
-    result = sink.purge(state, dry_run=False)
+    result = purge_notes(sink, state)
     assert result.deleted == 1
     assert activity.body["description"] == original
     assert state.sink_items("garmin_notes") == {}

@@ -22,6 +22,7 @@ from garmin_server import API, Clock, add_login, recorded, session_for, write_to
 from strava_fake import FakeStrava, load, shifted
 from typer.testing import CliRunner
 
+from connectors.garmin import session as garmin_session
 from connectors.garmin.activities import GarminActivities
 from connectors.strava import StravaApi, StravaSource, Tokens
 from connectors.strava.oauth import MemoryTokenStore
@@ -29,7 +30,6 @@ from planner.models import Feeling
 from sync.cli import app
 from sync.engine.run import SyncReport, pull_all
 from sync.store.database import State
-from sync.wiring import garmin as garmin_wiring
 
 LIST = f"{API}/activitylist-service/activities/search/activities"
 SAMPLES = Path(__file__).resolve().parents[2] / "examples" / "activities"
@@ -90,7 +90,7 @@ def test_a_garmin_strength_activity_marks_that_days_session_done(
     tokens = tmp_path / "tokens"
     write_tokens(tokens)
     monkeypatch.setenv("HAMSYNC_GARMIN_TOKENSTORE", str(tokens))
-    monkeypatch.setitem(garmin_wiring._SESSIONS, (tokens, 1.0), session_for(tokens, Clock()))
+    monkeypatch.setitem(garmin_session.SHARED_SESSIONS, (tokens, 1.0), session_for(tokens, Clock()))
     add_login(rsps)
     rsps.get(LIST, json=[])
     path = garmin_config(tmp_path)

@@ -25,6 +25,8 @@ from sync.engine.run import SyncReport, write_all
 from sync.sinks.base import SinkError
 from sync.sinks.garmin_workouts import GarminWorkoutSink
 from sync.sinks.outcome import WriteContext
+from sync.sinks.renderer import Writer
+from sync.sinks.workout_items import WorkoutRenderer
 from sync.store.database import State
 
 LIST = f"{API}/activitylist-service/activities/search/activities"
@@ -95,7 +97,8 @@ def test_garmin_429_on_a_write_makes_the_daemon_wait_as_asked(
     service = WorkoutService(fail_headers={"Retry-After": "7200"})
     service.fail_next["POST workout"] = 429
     service.install(rsps)
-    sink = GarminWorkoutSink(session_for(tmp_path / "tokens", Clock()), Settings())
+    storage = GarminWorkoutSink(session_for(tmp_path / "tokens", Clock()))
+    sink = Writer(storage, WorkoutRenderer(Settings(), "hamsync:", "c0ffee00c0ffee00"))
     state = State.open(tmp_path / "state")
     start = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
     health = Health(now=lambda: start, honour_backoff=True)

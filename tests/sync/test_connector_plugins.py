@@ -113,9 +113,9 @@ def report(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
 def test_builtin_sources_register_as_connectors() -> None:
     """files, strava and garmin are found through the same entry-point group as any plugin."""
     found = {ep.name: ep.value for ep in entry_points(group=GROUP)}
-    assert found["files"] == "sync.wiring.builtin_connectors:files"
-    assert found["strava"] == "sync.wiring.builtin_connectors:strava"
-    assert found["garmin"] == "sync.wiring.builtin_connectors:garmin"
+    assert found["files"] == "connectors.builtin:files"
+    assert found["strava"] == "connectors.builtin:strava"
+    assert found["garmin"] == "connectors.builtin:garmin"
 
 
 def test_third_party_connector_runs_are_planned(write_config: WriteConfig, tmp_path: Path) -> None:

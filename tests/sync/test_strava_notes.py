@@ -17,6 +17,7 @@ from strava_fake import API, load
 from connectors.strava import StravaApi, Tokens
 from connectors.strava.oauth import MemoryTokenStore
 from planner.models import Run, RunFlags, Sport
+from sync.engine.notes import write_notes
 from sync.sinks.note_block import BEGIN, END
 from sync.sinks.outcome import WriteContext
 from sync.sinks.strava_notes import StravaNotesSink
@@ -106,14 +107,14 @@ def test_note_keeps_the_runners_text_and_is_written_once(
 ) -> None:
     """The block lands under the runner's text; a re-sync makes no request and no second block."""
     sink = StravaNotesSink(api())
-    first = sink.sync(context(long_descent(activity.body["id"])), state, dry_run=False)
+    first = write_notes(sink, context(long_descent(activity.body["id"])), state)
     assert first.created == 1
     (sent,) = activity.puts
     assert sent["description"].startswith(RUNNER_TEXT)
     assert "1,240 m descent" in sent["description"]
     assert [c.request.method for c in rsps.calls] == ["GET", "PUT"]  # read first, then write
     rsps.calls.reset()  # type: ignore[no-untyped-call]
-    again = StravaNotesSink(api()).sync(context(long_descent(activity.body["id"])), state, False)
+    again = write_notes(StravaNotesSink(api()), context(long_descent(activity.body["id"])), state)
     assert (again.created, again.updated) == (0, 0)
     assert len(rsps.calls) == 0
 
@@ -121,9 +122,9 @@ def test_note_keeps_the_runners_text_and_is_written_once(
 def test_changed_note_replaces_only_our_block(activity: Activity, state: State) -> None:
     """A new figure rewrites our block in place; the runner's later edit survives."""
     aid = activity.body["id"]
-    StravaNotesSink(api()).sync(context(long_descent(aid)), state, dry_run=False)
+    write_notes(StravaNotesSink(api()), context(long_descent(aid)), state)
     activity.body["description"] = activity.body["description"] + "\n\nPS: new shoes."
-    result = StravaNotesSink(api()).sync(context(long_descent(aid, 1300.0)), state, False)
+    result = write_notes(StravaNotesSink(api()), context(long_descent(aid, 1300.0)), state)
     assert result.updated == 1
     text = activity.body["description"]
     assert text.count(BEGIN) == 1 and text.count(END) == 1
@@ -134,11 +135,11 @@ def test_changed_note_replaces_only_our_block(activity: Activity, state: State) 
 def test_block_already_there_is_not_duplicated(activity: Activity, state: State) -> None:
     """With the state lost, a block already in the description is replaced, not repeated."""
     aid = activity.body["id"]
-    StravaNotesSink(api()).sync(context(long_descent(aid)), state, dry_run=False)
+    write_notes(StravaNotesSink(api()), context(long_descent(aid)), state)
     with state.transaction():
         state.delete_sink_item("strava_notes", "file:ridge.fit")
     activity.puts.clear()
-    StravaNotesSink(api()).sync(context(long_descent(aid)), state, dry_run=False)
+    write_notes(StravaNotesSink(api()), context(long_descent(aid)), state)
     assert activity.puts == []  # the description already says exactly this
     assert activity.body["description"].count(BEGIN) == 1
 
@@ -151,7 +152,8 @@ def test_ordinary_runs_and_dry_runs_write_nothing(
     plain = RunFlags(
         trail=True, long=False, heavy_descent=False, very_heavy_descent=False, hill=False
     )
-    assert StravaNotesSink(api()).sync(context((run, plain)), state, False).created == 0
-    dry = StravaNotesSink(api()).sync(context(long_descent(activity.body["id"])), state, True)
+    assert write_notes(StravaNotesSink(api()), context((run, plain)), state).created == 0
+    ctx = context(long_descent(activity.body["id"]))
+    dry = write_notes(StravaNotesSink(api()), ctx, state, dry_run=True)
     assert dry.created == 1
     assert len(rsps.calls) == 0 and state.sink_items("strava_notes") == {}
