@@ -9,6 +9,7 @@ from sync.cli import (  # noqa: F401  (each registers its commands on the app)
     login_garmin,
     login_strava,
     progress,
+    secret,
     serve,
     undo,
 )
@@ -16,4 +17,4 @@ from sync.cli.app import app
 
 
 def main() -> None:
-    app()
+    app(prog_name="hamsync")  # also under `python -m sync`

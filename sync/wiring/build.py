@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from connectors.base import ActivitySource, UpcomingSource
 from connectors.ics_calendar import IcsUpcoming
-from sync.config.keystore import get_secret
+from sync.config.keystore import get_secret, where_to_put
 from sync.config.model import CalDavConfig, Config
 from sync.sinks.base import SinkError
 from sync.sinks.event_items import EventRenderer
@@ -113,7 +113,7 @@ class Unavailable:
 def caldav_account(section: CalDavConfig, password: str | None, secret: str) -> CalDavAccount:
     from connectors.caldav_calendar import CalDavAccount
 
-    hint = f"the keyring entry {secret}.password or HAMSYNC_{secret.upper()}_PASSWORD"
+    hint = where_to_put(secret, "password")
     return CalDavAccount(
         url=section.url,
         username=section.username,
