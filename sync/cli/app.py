@@ -14,7 +14,6 @@ quick (benchmarks/startup.py).
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -165,6 +164,8 @@ def open_state(config: Config, *, look_only: bool = False) -> Iterator[State]:
     the first sync, an empty state in memory, so that looking creates no state folder and no
     database.
     """
+    import sqlite3
+
     from sync.store.database import DB_NAME, State, ensure_private_dir
     from sync.store.integrity import explain
 
