@@ -16,7 +16,7 @@ from sync.sinks.renderer import Writer
 from sync.sinks.strava_notes import StravaNotesSink
 from sync.sinks.vevent import EventTiming
 from sync.store.database import State
-from sync.store.install_id import InstallIdError, install_id
+from sync.store.install_id import InstallIdError, install_id, provisional_install_id
 from sync.wiring import plugin_sources
 from sync.wiring import strava as strava_wiring
 from sync.wiring.garmin import garmin_sinks, garmin_upcoming
@@ -40,8 +40,14 @@ def event_timing(config: Config) -> EventTiming:
 
 
 def event_renderer(config: Config) -> EventRenderer:
-    """Sessions as calendar events, carrying this install's id."""
+    """Sessions as calendar events, carrying this install's id.
+
+    Before the first sync (``sync --dry-run``, which writes nothing) the state folder does not
+    exist: the events carry a provisional id, and no folder or id file is made (issue 16).
+    """
     assert config.state_dir is not None
+    if not config.state_dir.is_dir():
+        return EventRenderer(event_timing(config), provisional_install_id())
     return EventRenderer(event_timing(config), install_id(config.state_dir))
 
 
