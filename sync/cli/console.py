@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any, cast
 if TYPE_CHECKING:
     from rich.console import Console
 
-PIPE_WIDTH = 160
-"""Width of tables when output is piped and COLUMNS is not set: wide enough for every column."""
+PIPE_WIDTH = 1000
+"""Width of tables when output is piped and COLUMNS is not set: a table takes only the width
+it needs, so none of its cells is folded (a long path stays on one line)."""
 
 
 def make_console(stderr: bool = False) -> Console:
