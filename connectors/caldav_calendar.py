@@ -47,15 +47,19 @@ class CalDavAccount:
 
 
 class CalDavFailure(Exception):
-    """The server could not be reached or refused; the message says which and what to do."""
+    """The server could not be reached or refused; the message says which, ``fix`` what to do."""
+
+    def __init__(self, message: str, fix: str = "") -> None:
+        super().__init__(message)
+        self.fix = fix
 
 
 def connect(account: CalDavAccount) -> DAVClient:
     """A client with Basic auth set up front (no extra negotiation round trip)."""
     if not account.password:
         raise CalDavFailure(
-            f"no password for CalDAV user {account.username!r} on {account.url}: set "
-            f"{account.password_hint}"
+            f"no password for CalDAV user {account.username!r} on {account.url}",
+            f"set {account.password_hint}",
         )
     return DAVClient(
         url=account.url,
@@ -70,10 +74,15 @@ def explain(exc: BaseException, account: CalDavAccount) -> str:
     """One line for a failed CalDAV exchange: what happened and what the runner can do."""
     where = f"CalDAV server {account.url}"
     if isinstance(exc, dav_error.AuthorizationError):
-        status = getattr(exc, "status", None) or "401/403"
+        if getattr(exc, "status", None) == 403:
+            return (
+                f"{where} forbids user {account.username!r} this address (403): the url is "
+                "probably not the server's CalDAV address, or the calendar is not theirs"
+            )
+        status = getattr(exc, "status", None) or 401
         return (
-            f"{where} refused user {account.username!r} ({status}): check the user name and "
-            f"the password ({account.password_hint}); iCloud and Fastmail need an app password"
+            f"{where} refused user {account.username!r} ({status}): the user name or "
+            "password is not the right one"
         )
     if isinstance(exc, http.exceptions.Timeout):
         return f"{where} did not answer within {account.timeout_s:g} s; the next sync retries"
@@ -84,6 +93,22 @@ def explain(exc: BaseException, account: CalDavAccount) -> str:
     if isinstance(exc, dav_error.DAVError):
         return f"{where} answered with an error ({_short(exc)}); the next sync retries"
     return f"{where}: {exc.__class__.__name__}"
+
+
+def fix_for(exc: BaseException, account: CalDavAccount) -> str:
+    """What the runner changes to repair the failure ``explain`` describes; "" when the
+    next sync retrying is the whole fix (a server down or slow)."""
+    if isinstance(exc, dav_error.AuthorizationError):
+        if getattr(exc, "status", None) == 403:
+            return (
+                "check `url` in the config: the CalDAV address (Nextcloud: "
+                "https://HOST/remote.php/dav), or the calendar's full URL in `calendar`"
+            )
+        return (
+            f"check `username`, and store the right password ({account.password_hint}); "
+            "iCloud and Fastmail need an app password, not the account's"
+        )
+    return ""
 
 
 def _short(exc: BaseException) -> str:
@@ -111,16 +136,21 @@ def find_calendar_url(client: DAVClient, account: CalDavAccount) -> str:
         return account.calendar.rstrip("/") + "/"
     calendars = client.principal().calendars()  # type: ignore[no-untyped-call]
     names: list[str] = []
+    urls: dict[str, str] = {}
     for candidate in calendars:
         name = candidate.get_display_name() or resource_name(str(candidate.url).rstrip("/"))
         names.append(str(name))
-        if name == account.calendar:
-            return str(candidate.url).rstrip("/") + "/"
-    known = ", ".join(sorted(names)) or "none"
+        urls.setdefault(str(name).casefold(), str(candidate.url).rstrip("/") + "/")
+    exact = [n for n in names if n == account.calendar]
+    found = urls.get(account.calendar.casefold())
+    if exact or found:  # "training" finds "Training": names are matched without case
+        return urls[(exact[0] if exact else account.calendar).casefold()]
+    known = ", ".join(repr(n) for n in sorted(names, key=str.casefold)) or "none"
     raise CalDavFailure(
         f"CalDAV server {account.url}: user {account.username!r} has no calendar named "
-        f"{account.calendar!r} (calendars found: {known}); create it on the server, or set "
-        "`calendar` in [sinks.caldav] / [upcoming.caldav] to one of those names or a full URL"
+        f"{account.calendar!r} (their calendars: {known})",
+        "create it in your calendar app, or set `calendar` in [sinks.caldav] / "
+        "[upcoming.caldav] to one of those names or to a full URL",
     )
 
 
@@ -199,9 +229,9 @@ class CalDavUpcoming:
                 url = find_calendar_url(client, self.account)
                 ics, skipped = events_in_window(client, url, first_day, last_day, self.tz)
         except CalDavFailure as exc:
-            raise SourceError(str(exc)) from None
+            raise SourceError(str(exc), exc.fix) from None
         except FAILURES as exc:
-            raise SourceError(explain(exc, self.account)) from None
+            raise SourceError(explain(exc, self.account), fix_for(exc, self.account)) from None
         expansion = calendar_entries(ics, first_day, last_day, self.tz, where)
         self.warnings = [*skipped, *expansion.warnings]
         return planned_events(expansion.entries, self.settings, f"calendar {self.account.calendar}")

@@ -28,6 +28,14 @@ from caldav.response import PropfindResult
 from .caldav_calendar import CalDavFailure, resource_name
 
 ICAL_HEADERS = {"Content-Type": "text/calendar; charset=utf-8"}
+LISTING_FIXES = {
+    401: "check `username`, and store the right password (`hamsync secret set "
+    "caldav.password` or HAMSYNC_CALDAV_PASSWORD); iCloud and Fastmail need an app password",
+    403: "check `calendar`: a calendar of this user, by its name or full URL",
+    404: "check `calendar`: no calendar at that URL (use its name, or copy its URL from your "
+    "calendar app)",
+}
+"""What the runner changes when listing the calendar is refused, by HTTP status."""
 
 
 class Answer(Enum):
@@ -69,7 +77,8 @@ class Collection:
         response = self.client.propfind(self.url, ["getetag"], depth=1)
         if response.status not in (200, 207):
             raise CalDavFailure(
-                f"CalDAV calendar {self.url}: listing it answered {response.status}"
+                f"CalDAV calendar {self.url}: listing it answered {response.status}",
+                LISTING_FIXES.get(response.status, ""),
             )
         found: list[tuple[str, str]] = []
         for entry in response.results or []:

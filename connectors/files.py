@@ -26,7 +26,7 @@ from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 from connectors.archives import Entry, entries, is_archive, read_all, zip_csvs
-from connectors.base import Problem, PullResult
+from connectors.base import Problem, PullResult, SourceError
 from connectors.file_checks import check_before_decoding
 from connectors.file_cursor import Cursor, Skip, belongs, run_ids, unit_id
 from connectors.file_runs import to_run
@@ -49,6 +49,9 @@ STREAM_READERS: dict[str, StreamReader] = {
     ".tcx": read_tcx_stream,
 }
 """Readers of unpacked archive members and gzip files, by suffix."""
+SAMPLES = Path(__file__).resolve().parents[1] / "examples" / "activities"
+"""The shipped sample runs (in a clone of hamsync), the one folder ``relative_to_today`` is
+meant for."""
 
 
 @dataclass(slots=True)
@@ -84,8 +87,22 @@ class FilesSource:
         """The runner's ``[sources.files] sports``: label -> run, trail_run, hike, other, skip."""
 
     def pull(self, cursor: str | None, today: date) -> PullResult:
-        """Runs of new or changed files since ``cursor``, oldest first; problems per bad file."""
+        """Runs of new or changed files since ``cursor``, oldest first; problems per bad file.
+
+        Raises ``SourceError`` naming the resolved folder when it does not exist and never
+        gave a run (a wrong or relative path); a folder that gave runs and vanished (a disk
+        not mounted) reads as empty, for the safety valve to refuse.
+        """
         old = Cursor.parse(cursor)
+        if not old.files and not old.skipped and not self.root.is_dir():
+            what = "is not a folder" if self.root.exists() else "does not exist"
+            raise SourceError(
+                f"activity folder {self.root.resolve()} {what}",
+                fix=(
+                    "set [sources.files] path to your folder of FIT, GPX and TCX files "
+                    "(a relative path is relative to the config file's folder)"
+                ),
+            )
         found = scan(self.root)
         types, csv_problems = self._strava_types(found)
         fps = {rel: self._fingerprint(rel, fp, found) for rel, fp in found.units.items()}
@@ -164,7 +181,24 @@ class FilesSource:
             tuple(problems),
             tuple(removed),
             skipped=tuple(sorted(skipped, key=lambda p: p.where)),
+            notices=self._notices(found, old),
         )
+
+    def _notices(self, found: Scan, old: Cursor) -> tuple[str, ...]:
+        """What the runner should hear on every sync: an empty folder, the demo shift on
+        a folder of their own (it would move their real runs to this week)."""
+        notices: list[str] = []
+        if not found.units and not old.files and not found.unreadable:
+            notices.append(
+                f"no FIT, GPX or TCX files in {self.root.resolve()}: nothing to read yet"
+            )
+        if self.relative_to_today and self.root.resolve() != SAMPLES:
+            notices.append(
+                f"relative_to_today is on: the runs in {self.root.resolve()} are moved to this "
+                "week as if they were the demo's; delete relative_to_today from "
+                "[sources.files] so that your runs keep their dates"
+            )
+        return tuple(notices)
 
     def _where(self, rel: str, inner: str = "") -> str:
         where = str(self.root / shown(rel)) if rel else str(self.root)

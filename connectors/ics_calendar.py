@@ -64,7 +64,11 @@ def read_ics_source(location: str, limits: FetchLimits | None = None) -> bytes:
         with path.open("rb") as handle:
             data = handle.read(limits.max_bytes + 1)
     except OSError as exc:
-        raise SourceError(f"calendar {where}: cannot read it ({exc.strerror})") from None
+        raise SourceError(
+            f"calendar {where}: cannot read it ({exc.strerror})",
+            "set [upcoming] ics to your calendar of planned runs (a file, relative to the "
+            "config file's folder, or an https:// address), or delete the line",
+        ) from None
     if len(data) > limits.max_bytes:
         raise too_large(where, limits.max_bytes)
     return data

@@ -14,6 +14,7 @@ the session in a cool-down: later calls fail at once, without a request, until t
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -249,6 +250,11 @@ def sign_in(token_dir: Path, email: str, password: str, prompt_mfa: Callable[[],
     when Garmin wants one. Returns the token file. Raises :class:`SourceError` on failure.
     """
     garmin = Garmin(email, password, prompt_mfa=prompt_mfa, retry_attempts=0)
+    library_log = logging.getLogger("garminconnect")
+    level = library_log.level
+    # garminconnect logs each sign-in strategy that failed (four blocks without a network):
+    # the runner gets one line from us instead.
+    library_log.setLevel(logging.CRITICAL)
     try:
         garmin.login()  # no token store: always a fresh sign-in, never the old tokens
         token_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -261,8 +267,15 @@ def sign_in(token_dir: Path, email: str, password: str, prompt_mfa: Callable[[],
         ) from None
     except GarminConnectAuthenticationError:
         raise SourceError("Garmin Connect: wrong email, password or MFA code") from None
-    except (GarminConnectConnectionError, requests.RequestException, OSError) as exc:
+    except (GarminConnectConnectionError, requests.RequestException) as exc:
+        raise SourceError(
+            f"cannot reach Garmin Connect ({exc.__class__.__name__})",
+            "check the network connection, then run `hamsync login garmin` again",
+        ) from None
+    except OSError as exc:
         raise SourceError(f"Garmin Connect sign-in failed ({exc.__class__.__name__})") from None
+    finally:
+        library_log.setLevel(level)
     path = token_dir / TOKEN_FILE
     path.chmod(0o600)
     return path

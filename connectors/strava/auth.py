@@ -57,8 +57,19 @@ def authorization_url(client_id: int, redirect_uri: str, state: str) -> str:
 
 
 def parse_redirect(url: str, state: str) -> Grant:
-    """The code and granted scopes from the address Strava redirected to."""
-    query = parse_qs(urlsplit(url.strip()).query)
+    """The code and granted scopes from the address Strava redirected to.
+
+    Raises ``SourceError`` saying what to paste when the text is not that address.
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.query:
+        raise SourceError(
+            "that is not the address Strava sent your browser back to",
+            "paste the whole address from the browser's address bar after approving: it "
+            "starts with http://127.0.0.1/ and holds ?state=...&code=... (the page itself "
+            "does not load; that is expected)",
+        )
+    query = parse_qs(parts.query)
 
     def one(key: str) -> str:
         values = query.get(key) or [""]
@@ -106,7 +117,8 @@ def exchange(client_id: int, client_secret: str, code: str) -> Tokens:
         raise SourceError(
             f"Strava refused the code ({error}); codes work once and expire quickly, and the "
             "client id and secret must belong to the same API application",
-            "run `hamsync login strava` again",
+            "run `hamsync login strava` again; if the client secret was mistyped, "
+            "`hamsync login strava --new-secret`",
         ) from None
     except requests.RequestException as error:
         raise SourceError(f"cannot reach Strava ({type(error).__name__})", "try again") from None

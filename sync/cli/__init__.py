@@ -10,6 +10,7 @@ from sync.cli import (  # noqa: F401  (each registers its commands on the app)
     login_google,
     login_strava,
     progress,
+    secret,
     serve,
     undo,
 )
@@ -17,4 +18,4 @@ from sync.cli.app import app
 
 
 def main() -> None:
-    app()
+    app(prog_name="hamsync")  # also under `python -m sync`

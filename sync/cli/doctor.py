@@ -10,18 +10,15 @@ hamsync wrote after the backup are still known as its own. Both hold the sync lo
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.text import Text
 
 from connectors.errors import EXIT_CONFIG, UsageError
 from sync.cli.app import ConfigOption, app, load, out
-from sync.config.model import Config
-from sync.store.backup import backup_dir, backups, check_file, restore_newest, start_fresh
-from sync.store.database import DB_NAME, ensure_private_dir
-from sync.store.integrity import WAY_OUT, pending
-from sync.store.lock import sync_lock
+
+if TYPE_CHECKING:  # imported where used: `hamsync --help` stays quick
+    from sync.config.model import Config
 
 INSTALL_ID = "install_id"
 """The install id's file beside the database (sync.store.install_id): never moved."""
@@ -29,6 +26,12 @@ INSTALL_ID = "install_id"
 
 def _look(config: Config) -> bool:
     """Print what the state directory holds; True when the database is usable as it is."""
+    from rich.text import Text
+
+    from sync.store.backup import backup_dir, backups, check_file
+    from sync.store.database import DB_NAME
+    from sync.store.integrity import WAY_OUT, pending
+
     assert config.state_dir is not None
     state_dir = config.state_dir
     path = state_dir / DB_NAME
@@ -74,6 +77,10 @@ def doctor(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Check the state database and its backups; restore the last good one, or start over."""
+    from sync.store.backup import restore_newest, start_fresh
+    from sync.store.database import ensure_private_dir
+    from sync.store.lock import sync_lock
+
     config = load(config_path)
     assert config.state_dir is not None
     if restore and fresh:

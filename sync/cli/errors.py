@@ -17,13 +17,12 @@ import sys
 from typing import Any
 
 import typer
-from rich.console import Console
-from rich.text import Text
 from typer.core import TyperGroup
 
 from connectors.errors import HamsyncError, StateError
+from sync.cli.console import lazy_console
 
-_err = Console(stderr=True)
+_err = lazy_console(stderr=True)  # rich loads when an error is shown, not for `--help`
 
 
 def show_error(exc: HamsyncError, as_json: bool) -> None:
@@ -31,6 +30,8 @@ def show_error(exc: HamsyncError, as_json: bool) -> None:
     if as_json:
         sys.stderr.write(json.dumps(exc.as_json(), indent=2, ensure_ascii=False) + "\n")
         return
+    from rich.text import Text
+
     _err.print(Text("hamsync: ", style="red") + Text(exc.shown()), highlight=False, soft_wrap=True)
 
 

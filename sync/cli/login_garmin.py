@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import typer
 
-from connectors.base import SourceError
-from connectors.garmin.session import sign_in
 from sync.cli.app import EXIT_FAILED, ConfigOption, fail, load, login_app, out
-from sync.wiring.garmin import garmin_token_dir
 
 
 @login_app.command("garmin")
 def login_garmin(config_path: ConfigOption = None) -> None:
     """Sign in to Garmin Connect once: email, password and, if asked, the MFA code."""
+    from connectors.base import SourceError
+    from connectors.garmin.session import sign_in
+    from sync.wiring.garmin import garmin_token_dir
+
     config = load(config_path)
     token_dir = garmin_token_dir(config)
     email = typer.prompt("Garmin Connect email")

@@ -6,18 +6,8 @@ import os
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from connectors.base import SourceError
 from sync.cli.app import EXIT_CONFIG, EXIT_FAILED, ConfigOption, err, fail, load, login_app, out
-from sync.config.keystore import (
-    NO_BACKEND_HELP,
-    SecretStoreUnavailable,
-    env_name,
-    keyring_usable,
-    set_secret,
-)
-from sync.wiring.strava import SECTION, KeyringTokenStore, client_secret
 
 PASTE_REDIRECT = "http://127.0.0.1/hamsync-callback"
 """With --paste nothing listens: the browser shows an error page whose address holds the code.
@@ -36,8 +26,17 @@ def login_strava(
     ] = False,
     port: Annotated[int, typer.Option(help="Port of the one-shot callback on 127.0.0.1.")] = 0,
     wait_s: Annotated[int, typer.Option("--wait", help="Seconds to wait for the approval.")] = 300,
+    new_secret: Annotated[
+        bool,
+        typer.Option(
+            "--new-secret", help="Ask for the client secret again (a mistyped one is replaced)."
+        ),
+    ] = False,
 ) -> None:
     """Sign in to Strava once: open the printed address, approve, and you are done."""
+    from rich.markup import escape
+
+    from connectors.base import SourceError
     from connectors.strava.auth import (
         CallbackServer,
         authorization_url,
@@ -47,6 +46,13 @@ def login_strava(
         new_state,
         parse_redirect,
     )
+    from sync.config.keystore import (
+        NO_BACKEND_HELP,
+        SecretStoreUnavailable,
+        env_name,
+        keyring_usable,
+    )
+    from sync.wiring.strava import SECTION, KeyringTokenStore, client_secret
 
     config = load(config_path)
     section = config.sources.strava
@@ -59,7 +65,13 @@ def login_strava(
     if not keyring_usable() and env_name(SECTION, "refresh_token") not in os.environ:
         # Refuse before the browser round trip: the tokens would have nowhere to go.
         fail(NO_BACKEND_HELP.format(env=env_name(SECTION, "refresh_token")), EXIT_CONFIG)
-    secret = client_secret() or _ask_secret()
+    if new_secret and env_name(SECTION, "client_secret") in os.environ:
+        fail(
+            f"the client secret comes from {env_name(SECTION, 'client_secret')}: "
+            "correct it there",
+            EXIT_CONFIG,
+        )
+    secret = (None if new_secret else client_secret()) or _ask_secret()
     state = new_state()
     if paste:
         url = authorization_url(section.client_id, PASTE_REDIRECT, state)
@@ -95,6 +107,9 @@ def login_strava(
 
 
 def _ask_secret() -> str:
+    from sync.config.keystore import SecretStoreUnavailable, set_secret
+    from sync.wiring.strava import SECTION
+
     secret = str(
         typer.prompt("Client secret of your Strava API application", hide_input=True)
     ).strip()

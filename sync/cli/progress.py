@@ -5,13 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
-from planner.inputs import expand_habitual
-from planner.models import Move, PlannedEvent, Reason, Run, Session
 from sync.cli.app import (
     EXIT_CONFIG,
     ConfigOption,
@@ -25,12 +22,12 @@ from sync.cli.app import (
     out,
     today_for,
 )
-from sync.config.model import Config
-from sync.engine.plan_inputs import config_races
-from sync.engine.run import SyncReport, compute_plan, look_ahead
-from sync.store.database import State
-from sync.views.plan_days import DayRow, WeekLoad, build_days, weekly_load
-from sync.views.report_html import render_report
+
+if TYPE_CHECKING:  # imported where used: `hamsync --help` stays quick
+    from planner.models import Move, PlannedEvent, Reason, Run, Session
+    from sync.config.model import Config
+    from sync.store.database import State
+    from sync.views.plan_days import DayRow, WeekLoad
 
 PAST_DAYS = 7
 """The views start a week back: the runs just done explain the sessions ahead."""
@@ -53,6 +50,11 @@ class Snapshot:
 
 def snapshot(config: Config, state: State, today: date, upcoming: list[PlannedEvent]) -> Snapshot:
     """The plan of today and the week before it (runs done, sessions done or not)."""
+    from planner.inputs import expand_habitual
+    from sync.engine.plan_inputs import config_races
+    from sync.engine.run import compute_plan
+    from sync.views.plan_days import build_days, weekly_load
+
     result, history = compute_plan(config, state, today, upcoming)
     events = config_races(config, upcoming)
     run_days = {r.start.astimezone(config.tz).date() for r in history}
@@ -73,11 +75,15 @@ def snapshot(config: Config, state: State, today: date, upcoming: list[PlannedEv
 
 
 def load_snapshot(config: Config, today: date) -> Snapshot:
+    from rich.markup import escape
+
+    from sync.engine.run import SyncReport, look_ahead
+
     report = SyncReport(today=today)
-    with open_state(config) as state:
+    with open_state(config, look_only=True) as state:
         upcoming = look_ahead(config, today, report, cached=state)
         for connector, message in report.errors:
-            err.print(f"[yellow]warning:[/] {connector}: {message}")
+            err.print(f"[yellow]warning:[/] {escape(connector)}: {escape(message)}")
         for warning in report.warnings:
             err.print(f"[yellow]warning:[/] {escape(warning)}")
         return snapshot(config, state, today, upcoming)
@@ -92,7 +98,7 @@ def done(
 ) -> None:
     """Mark the hamstring session of a day (default: today) as done (R8)."""
     config = load(config_path)
-    day = today_for(on, config)
+    day = today_for(on, config, option="--date")
     if on is not None and day > today_for(None, config):
         fail(f"{day:%a %Y-%m-%d} is still ahead: mark a session done on its day", EXIT_CONFIG)
     with locked_state(config) as state, state.transaction():
@@ -119,6 +125,8 @@ def report(
     """Write the plan and the last eight weeks' descent and sessions as one HTML page."""
     config = load(config_path)
     day = today_for(today, config)
+    from sync.views.report_html import render_report
+
     snap = load_snapshot(config, day)
     page = render_report(
         today=snap.today,

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Annotated, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Annotated, Protocol, runtime_checkable
 
 import typer
-from rich.text import Text
 
 from sync.cli.app import (
     EXIT_CONFIG,
@@ -35,17 +34,13 @@ from sync.cli.app import (
     out,
     today_for,
 )
-from sync.config.keystore import redact
-from sync.config.model import Config
-from sync.engine import writeback
-from sync.engine.notes import purge_notes
-from sync.sinks.activity_notes import ActivityNotesSink
-from sync.sinks.base import SinkError
-from sync.sinks.outcome import SinkResult
-from sync.sinks.renderer import Writer
-from sync.store.database import State
-from sync.store.lock import LockHeld, sync_lock
-from sync.wiring.build import build_sinks
+
+if TYPE_CHECKING:  # imported where used: `hamsync --help` stays quick
+    from sync.config.model import Config
+    from sync.sinks.activity_notes import ActivityNotesSink
+    from sync.sinks.outcome import SinkResult
+    from sync.sinks.renderer import Writer
+    from sync.store.database import State
 
 
 @runtime_checkable
@@ -64,10 +59,16 @@ def _what(sink: str) -> str:
     return "workouts" if sink.startswith("garmin") else "events"
 
 
-Purgeable = PurgeableSink | Writer | ActivityNotesSink
+type Purgeable = PurgeableSink | Writer | ActivityNotesSink
 
 
 def _sinks(config: Config) -> list[Purgeable]:
+    from rich.text import Text
+
+    from sync.sinks.activity_notes import ActivityNotesSink
+    from sync.sinks.renderer import Writer
+    from sync.wiring.build import build_sinks
+
     found: list[Purgeable] = []
     for sink in build_sinks(config):
         if isinstance(sink, Writer | ActivityNotesSink | PurgeableSink):
@@ -79,6 +80,11 @@ def _sinks(config: Config) -> list[Purgeable]:
 
 def purge_one(sink: Purgeable, state: State, dry_run: bool) -> SinkResult:
     """What purging ``sink`` removed (or, dry, would remove); a dry run changes nothing."""
+    from sync.engine import writeback
+    from sync.engine.notes import purge_notes
+    from sync.sinks.activity_notes import ActivityNotesSink
+    from sync.sinks.renderer import Writer
+
     if isinstance(sink, Writer):
         return writeback.purge(sink, state.scratch_copy() if dry_run else state, dry_run)
     if isinstance(sink, ActivityNotesSink):
@@ -88,6 +94,11 @@ def purge_one(sink: Purgeable, state: State, dry_run: bool) -> SinkResult:
 
 def purge_all(sinks: list[Purgeable], state: State) -> tuple[int, int]:
     """Purge each sink, printing what it removed; ``(sinks that worked, sinks that failed)``."""
+    from rich.text import Text
+
+    from sync.config.keystore import redact
+    from sync.sinks.base import SinkError
+
     worked = failed = 0
     for sink in sinks:
         try:
@@ -118,6 +129,8 @@ def purge(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Remove every event, workout and note block hamsync wrote, and nothing else."""
+    from sync.store.lock import LockHeld, sync_lock
+
     config = load(config_path)
     assert config.state_dir is not None
     sinks = _sinks(config)
@@ -130,11 +143,13 @@ def purge(
                     raise typer.Exit(0)
                 out.print("hamsync wrote these, and would remove them:")
                 for name, count in planned.items():
-                    out.print(f"  {name}: {count} {_what(name)}")
+                    out.print(f"  {name}: {count} {_what(name)}", highlight=False)
+                    for line in _listing(state, name):
+                        out.print(f"    {line}", highlight=False)
                 if dry_run:
                     out.print("dry run: nothing was removed.")
                     raise typer.Exit(0)
-                if not yes and not typer.confirm("Remove them?", default=False):
+                if not yes and not _confirmed():
                     out.print("Nothing was removed.")
                     raise typer.Exit(0)
                 worked, failed = purge_all(sinks, state)
@@ -146,6 +161,36 @@ def purge(
     )
     if failed:
         raise typer.Exit(EXIT_PARTIAL if worked else EXIT_FAILED)
+
+
+def _listing(state: State, sink: str) -> list[str]:
+    """One line per item a sink holds: its day and what it is (a session, or a run's note)."""
+    from sync.store.serialize import session_from_body
+    from sync.views.plan_days import session_title
+
+    lines = []
+    for item in sorted(state.sink_items(sink).values(), key=lambda i: (i.day, i.session_id)):
+        if "notes" in sink:
+            what = f"note on the activity {item.remote_id}"
+        else:
+            try:
+                what = f"{session_title(session_from_body(item.body))} ({item.session_id})"
+            except (ValueError, KeyError, TypeError):  # a record without the session's body
+                what = f"session {item.session_id}"
+        lines.append(f"{item.day:%a %Y-%m-%d}  {what}")
+    return lines
+
+
+def _confirmed() -> bool:
+    """The runner's answer; without a terminal to ask on, a usage error naming ``--yes``."""
+    try:
+        return typer.confirm("Remove them?", default=False)
+    except typer.Abort:
+        fail(
+            "purge asks before it removes anything, and there is no terminal to ask on: "
+            "run it again with --yes to remove them (or --dry-run to only list them)",
+            EXIT_CONFIG,
+        )
 
 
 def _set_pause(config: Config, until: date | None) -> None:
@@ -182,5 +227,12 @@ def pause(
 def resume(config_path: ConfigOption = None) -> None:
     """End a pause now: the next sync places sessions again."""
     config = load(config_path)
+    with open_state(config, look_only=True) as state:
+        paused_until = state.planner_state(config.settings().starting_level).paused_until
+    today = today_for(None, config)
+    if paused_until is None or paused_until < today:
+        ended = "" if paused_until is None else f" (the last one ended {paused_until:%a %Y-%m-%d})"
+        out.print(f"Nothing to resume: no pause is set{ended}.")
+        return
     _set_pause(config, None)
     out.print("Resumed: the next `hamsync sync` places hamstring sessions again.")

@@ -31,6 +31,19 @@ NO_BACKEND_HELP = (
 )
 
 
+def where_to_put(section: str, key: str) -> str:
+    """Where the runner puts a missing secret, for messages: the keyring through
+    ``hamsync secret set`` or the environment variable, or, on a machine without a keyring
+    backend, the variable alone and why."""
+    env = env_name(section, key)
+    if keyring_usable():
+        return f"`hamsync secret set {section}.{key}` (the keyring) or {env}"
+    return (
+        f"{env} (this machine has no keyring backend: see \"No keyring backend\" in "
+        "docs/configuration.md)"
+    )
+
+
 class SecretStoreUnavailable(HamsyncError):
     """No keyring backend can store or return secrets; the message lists the fixes."""
 

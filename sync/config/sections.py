@@ -169,6 +169,16 @@ class CalDavConfig(Section):
     """The calendar's display name, or its full URL."""
     timeout_s: Annotated[float, Field(gt=0, le=300)] = 30
 
+    @field_validator("url")
+    @classmethod
+    def _with_scheme(cls, value: str) -> str:
+        """A URL without ``https://`` would be taken as a path on no server at all."""
+        if not value.strip().lower().startswith(("https://", "http://")):
+            raise ValueError(
+                f"{value!r} has no scheme: add https:// (e.g. https://{value.strip()})"
+            )
+        return value.strip()
+
 
 class GoogleConfig(Section):
     """Your own OAuth client (type "Desktop app") in your own Google Cloud project; its secret

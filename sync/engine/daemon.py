@@ -23,6 +23,7 @@ simulated time in seconds.
 
 from __future__ import annotations
 
+import errno
 import logging
 import signal
 import sqlite3
@@ -214,14 +215,41 @@ class Daemon:
             return None
         from sync.serve.feed import start_feed  # only a daemon that serves needs the HTTP server
 
+        where = f"{self.config.feed.host}:{self.config.feed.port}"
         try:
             server = start_feed(self.config)
         except Exception as exc:  # port taken, no keyring for the token: sync anyway
-            log.error("the ICS feed cannot start: %s; syncing without it", redact(str(exc)))
+            message = f"cannot start on {where}: {exc}"
+            log.error("the ICS feed %s; syncing without it", redact(message))
+            self._record_feed(False, message, feed_fix(exc, self.config.feed.port))
             return None
-        where = f"{self.config.feed.host}:{self.config.feed.port}"
         log.info("serving the ICS feed on %s", where, extra={"event": "feed"})
+        self._record_feed(True, f"serving on {where}")
         return server
+
+    def _record_feed(self, ok: bool, message: str, fix: str = "") -> None:
+        """Keep how the feed started for ``hamsync status`` (part ``feed``)."""
+        assert self.config.state_dir is not None
+        state = State.open(self.config.state_dir)
+        try:
+            with state.transaction():
+                stamp = self.now().isoformat()
+                state.log_part(FEED_PART, stamp, ok, redact(message), fix=redact(fix))
+        finally:
+            state.close()
+
+
+FEED_PART = "feed"
+
+
+def feed_fix(exc: Exception, port: int) -> str:
+    """What to change when the feed cannot start: the port, or the secret store's fix."""
+    if isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE:
+        return (
+            f"port {port} is taken (another program, or a `hamsync serve` still running): "
+            "stop it, or set [feed] port to a free one"
+        )
+    return getattr(exc, "fix", "") or "see the message; then restart the daemon"
 
 
 def log_sync(report: SyncReport, why: str) -> None:
@@ -238,6 +266,8 @@ def log_sync(report: SyncReport, why: str) -> None:
         text += "; backing off: " + ", ".join(c for c, _ in report.skipped)
     if report.refused:  # the daemon never forces: the runner decides (`hamsync sync --force`)
         text += "; refused: " + "; ".join(f"{c}: {m}" for c, m in report.refused)
+    if report.warnings:  # a config that writes nowhere, old runs only: said every time
+        text += "; warnings: " + "; ".join(report.warnings)
     level = logging.WARNING if report.errors or report.refused else logging.INFO
     log.log(
         level, "%s", text,
@@ -247,5 +277,6 @@ def log_sync(report: SyncReport, why: str) -> None:
             "writes": {n: r.as_json() for n, r in report.writes.items()},
             "errors": [{"connector": c, "message": m} for c, m in report.errors],
             "skipped": [c for c, _ in report.skipped],
+            "warnings": list(report.warnings),
         },
     )  # fmt: skip

@@ -14,7 +14,7 @@ import logging
 import logging.handlers
 import os
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import IO, Any
 
@@ -33,13 +33,21 @@ def _fields(record: logging.LogRecord) -> dict[str, Any]:
 
 
 class HumanFormatter(logging.Formatter):
-    """``2026-11-25 05:00:02 sync: 2 runs pulled, ...`` in local time."""
+    """``2026-11-25 05:00:02 CET sync: 2 runs pulled, ...`` in the runner's time zone (the
+    config's ``timezone``; the machine's when none is given), with the zone named."""
+
+    def __init__(self, tz: tzinfo | None = None) -> None:
+        super().__init__()
+        self.tz = tz
 
     def format(self, record: logging.LogRecord) -> str:
-        when = datetime.fromtimestamp(record.created).astimezone()
-        text = f"{when:%Y-%m-%d %H:%M:%S} {record.getMessage()}"
+        when = datetime.fromtimestamp(record.created, self.tz or UTC)
+        if self.tz is None:
+            when = when.astimezone()
+        stamp = f"{when:%Y-%m-%d %H:%M:%S %Z}"
+        text = f"{stamp} {record.getMessage()}"
         if record.levelno >= logging.WARNING:
-            text = f"{when:%Y-%m-%d %H:%M:%S} {record.levelname.lower()}: {record.getMessage()}"
+            text = f"{stamp} {record.levelname.lower()}: {record.getMessage()}"
         if record.exc_info:
             text += "\n" + self.formatException(record.exc_info)
         return redact(text)
@@ -70,7 +78,10 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
 
 
 def setup(
-    log_file: Path | None, stream: IO[str] | None = None, as_json: bool | None = None
+    log_file: Path | None,
+    stream: IO[str] | None = None,
+    as_json: bool | None = None,
+    tz: tzinfo | None = None,
 ) -> list[logging.Handler]:
     """Attach handlers to the ``hamsync`` logger; returns them for :func:`teardown`.
 
@@ -81,7 +92,7 @@ def setup(
     if as_json is None:
         as_json = not (hasattr(stream, "isatty") and stream.isatty())
     console = logging.StreamHandler(stream)
-    console.setFormatter(JsonFormatter() if as_json else HumanFormatter())
+    console.setFormatter(JsonFormatter() if as_json else HumanFormatter(tz))
     handlers: list[logging.Handler] = [console]
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

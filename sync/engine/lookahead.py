@@ -50,6 +50,7 @@ def look_ahead(
     events: list[PlannedEvent] = []
     for source in build_upcoming(config):
         part = f"upcoming:{source.name}"
+        report.parts.append(part)
         if state is None:  # `hamsync plan`: read what is there, nothing recorded
             try:
                 events.extend(_ahead_or_race(source.planned(first, last), today))

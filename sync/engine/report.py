@@ -40,6 +40,9 @@ class SyncReport:
     moved: tuple[Move, ...] = ()
     notes: tuple[Reason, ...] = ()
     writes: dict[str, SinkResult] = field(default_factory=dict)
+    parts: list[str] = field(default_factory=list)
+    """Every part of the config this sync went through (``source:files``...), backing off or
+    not: ``status`` forgets the parts that are no longer in the config."""
 
     @property
     def exit_code(self) -> int:

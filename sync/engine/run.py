@@ -20,6 +20,7 @@ from sync.engine.faults import checkpoint
 from sync.engine.health import Health
 from sync.engine.lookahead import look_ahead
 from sync.engine.notes import write_notes
+from sync.engine.notices import config_gaps, stale_history
 from sync.engine.plan_inputs import config_races, strength_activity_days
 from sync.engine.report import SyncReport, backing_off, failed
 from sync.engine.state_merge import merge_planner_state
@@ -31,6 +32,7 @@ from sync.sinks.renderer import Writer
 from sync.store.backup import backup_after_sync
 from sync.store.database import State
 from sync.wiring.build import build_sinks, build_sources
+from sync.wiring.plugin_sources import enabled_sections
 
 # SyncReport (sync.engine.report) and look_ahead (sync.engine.lookahead) stay importable from here.
 __all__ = [
@@ -55,6 +57,7 @@ def pull_all(
     health = health or Health()
     for source in sources:
         part = f"source:{source.name}"
+        report.parts.append(part)
         if backing_off(health, state, part, source.name, report):
             continue
         try:
@@ -135,6 +138,7 @@ def write_all(
     health = health or Health()
     for sink in sinks:
         part = f"sink:{sink.name}"
+        report.parts.append(part)
         if backing_off(health, state, part, sink.name, report):
             continue
         try:
@@ -180,6 +184,7 @@ def run_once(
     if dry_run:
         state = state.scratch_copy()
     report = SyncReport(today=today)
+    report.warnings.extend(config_gaps(config))
     pull_all(build_sources(config), state, today, report, health, force)
     checkpoint("after-pull")
     report.upcoming = look_ahead(config, today, report, state, health)
@@ -189,6 +194,9 @@ def run_once(
         result, history = compute_plan(config, state, today, report.upcoming)
     checkpoint("planned")
     report.runs_total = len(history)
+    stale = stale_history(history, today, config.tz)
+    if stale is not None and enabled_sections(config.sources):
+        report.warnings.append(stale)
     report.recent = recent_flagged(history, config, today)
     report.sessions, report.moved, report.notes = result.sessions, result.moved, result.notes
     with state.transaction():
@@ -210,6 +218,8 @@ def run_once(
     with state.transaction():
         summary = f"{report.runs_pulled} runs pulled, {len(report.errors)} errors"
         health.record(state, "sync", not report.errors, summary)
+        kept = {"sync", "feed"} if config.feed.enabled else {"sync"}
+        state.forget_parts_except(kept | set(report.parts))  # the rest left the config
     if not dry_run:
         warning = backup_after_sync(state)
         report.warnings.extend([warning] if warning else [])

@@ -29,6 +29,7 @@ from connectors.caldav_calendar import (
     connect,
     explain,
     find_calendar_url,
+    fix_for,
 )
 from connectors.caldav_collection import Answer, Collection, normal_etag
 from sync.sinks.base import SinkError
@@ -43,10 +44,12 @@ def as_sink_error(account: CalDavAccount) -> Iterator[None]:
     try:
         yield
     except CalDavFailure as exc:
-        raise SinkError(str(exc)) from None
+        raise SinkError(str(exc), fix=exc.fix) from None
     except FAILURES as exc:
         wait = getattr(exc, "retry_after_seconds", None)  # caldav's RateLimitError
-        raise SinkError(explain(exc, account), retry_after_s=wait) from None
+        raise SinkError(
+            explain(exc, account), retry_after_s=wait, fix=fix_for(exc, account)
+        ) from None
 
 
 class CalDavSink:

@@ -303,6 +303,17 @@ class State(RunStore, SinkRecords, PartLogs, SkippedFiles):
         state.close()
         return problem
 
+    @classmethod
+    def empty(cls, state_dir: Path) -> State:
+        """An empty state in memory, for commands that only look (``plan``, ``status``,
+        ``sync --dry-run``) before any sync: nothing is created on disk (issue 16)."""
+        damage = pending(state_dir)  # a damage not yet resolved is said, as by `open`
+        if damage is not None:
+            raise damage
+        state = cls(sqlite3.connect(":memory:", isolation_level=None), state_dir / DB_NAME)
+        state._migrate(0)
+        return state
+
     def scratch_copy(self) -> State:
         """An in-memory copy to try a sync on (``--dry-run``): changes to it are thrown away."""
         conn = sqlite3.connect(":memory:", isolation_level=None)

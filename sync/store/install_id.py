@@ -45,6 +45,11 @@ def install_id(state_dir: Path) -> str:
     return text
 
 
+def provisional_install_id() -> str:
+    """An id of the same shape that is never stored: for a look that writes nothing."""
+    return secrets.token_hex(8)
+
+
 def _create(path: Path) -> str:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     new = secrets.token_hex(8)

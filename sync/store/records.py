@@ -115,6 +115,12 @@ class PartLogs:
             (part, finished_at, int(ok), message, fix, failures, retry_at),
         )
 
+    def forget_parts_except(self, parts: set[str]) -> None:
+        """Drop the last outcome of every part not in ``parts`` (removed from the config)."""
+        known = sorted(parts)
+        marks = ", ".join("?" for _ in known)
+        self._conn.execute(f"DELETE FROM sync_log WHERE part NOT IN ({marks})", known)  # noqa: S608
+
     def part_logs(self) -> dict[str, PartLog]:
         rows = self._conn.execute(
             "SELECT part, finished_at, ok, message, fix, failures, retry_at FROM sync_log "

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -63,23 +64,35 @@ def _m(meters: float | None) -> str:
 
 
 def runs_table(runs: Sequence[tuple[Run, RunFlags]], tz: ZoneInfo, title: str) -> Table:
-    table = Table(title=title, title_justify="left")
-    for column in ("date", "activity", "distance", "time", "climb", "descent", "from", "spotted"):
-        table.add_column(column)
+    # Fits 80 columns with every date and figure whole: no borders between columns, the
+    # figures never wrapped; only the activity's name and what was spotted may wrap.
+    table = Table(
+        title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+        collapse_padding=True,
+    )  # fmt: skip
+    table.add_column("date", no_wrap=True)
+    table.add_column("activity", ratio=1)
+    for column in ("km", "time", "up m", "down m"):
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("from", no_wrap=True)
+    table.add_column("spotted", ratio=2)
     for run, flags in runs:
         local = run.start.astimezone(tz)
         minutes = int(run.moving_s // 60)
         table.add_row(
             local.strftime("%a %Y-%m-%d"),
-            run.name or run.sport.value,
-            _km(run.distance_m),
+            run.name or run.sport.value.replace("_", " "),
+            _km(run.distance_m).removesuffix(" km"),
             f"{minutes // 60}:{minutes % 60:02d}",
-            _m(run.ascent_m),
-            _m(run.descent_m),
+            _m(run.ascent_m).removesuffix(" m"),
+            _m(run.descent_m).removesuffix(" m"),
             run.descent_from,
             ", ".join(flag_words(flags)),
         )
-    table.caption = f"times in {tz.key}; 'from' says whose descent figure is used"
+    table.caption = (
+        f"times in {tz.key}; climb (up) and descent (down) in metres; "
+        "'from' says whose descent figure is used"
+    )
     return table
 
 

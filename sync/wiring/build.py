@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from connectors.base import ActivitySource, UpcomingSource
 from connectors.ics_calendar import IcsUpcoming
-from sync.config.keystore import get_secret
+from sync.config.keystore import get_secret, where_to_put
 from sync.config.model import CalDavConfig, Config
 from sync.sinks.activity_notes import ActivityNotesSink
 from sync.sinks.base import SinkError
@@ -17,7 +17,7 @@ from sync.sinks.renderer import Writer
 from sync.sinks.strava_notes import StravaNotesSink
 from sync.sinks.vevent import EventTiming
 from sync.store.database import State
-from sync.store.install_id import InstallIdError, install_id
+from sync.store.install_id import InstallIdError, install_id, provisional_install_id
 from sync.wiring import plugin_sources
 from sync.wiring import strava as strava_wiring
 from sync.wiring.garmin import garmin_sinks, garmin_upcoming, garmin_workouts
@@ -43,8 +43,14 @@ def event_timing(config: Config) -> EventTiming:
 
 
 def event_renderer(config: Config) -> EventRenderer:
-    """Sessions as calendar events, carrying this install's id."""
+    """Sessions as calendar events, carrying this install's id.
+
+    Before the first sync (``sync --dry-run``, which writes nothing) the state folder does not
+    exist: the events carry a provisional id, and no folder or id file is made (issue 16).
+    """
     assert config.state_dir is not None
+    if not config.state_dir.is_dir():
+        return EventRenderer(event_timing(config), provisional_install_id())
     return EventRenderer(event_timing(config), install_id(config.state_dir))
 
 
@@ -147,7 +153,7 @@ class Unavailable:
 def caldav_account(section: CalDavConfig, password: str | None, secret: str) -> CalDavAccount:
     from connectors.caldav_calendar import CalDavAccount
 
-    hint = f"the keyring entry {secret}.password or HAMSYNC_{secret.upper()}_PASSWORD"
+    hint = where_to_put(secret, "password")
     return CalDavAccount(
         url=section.url,
         username=section.username,

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from connectors import files
-from connectors.base import PullResult
+from connectors.base import PullResult, SourceError
 from connectors.files import FilesSource
 from connectors.recording import Recording
 from planner.models import Run, Sport
@@ -280,10 +280,20 @@ def test_relative_to_today_shifts_by_whole_weeks() -> None:
     assert later.runs[0].start - shifted.runs[0].start in (timedelta(weeks=1),)
 
 
-def test_missing_folder_gives_nothing(tmp_path: Path) -> None:
-    """A folder that does not exist (yet) is an empty source, not a crash."""
-    result = FilesSource(tmp_path / "nowhere", TZ).pull(None, TODAY)
+def test_missing_folder_is_an_error_naming_the_resolved_path(tmp_path: Path) -> None:
+    """A folder that does not exist and never gave a run is a wrong path: say which."""
+    with pytest.raises(SourceError, match=f"activity folder {tmp_path / 'nowhere'} does not"):
+        FilesSource(tmp_path / "nowhere", TZ).pull(None, TODAY)
+    (tmp_path / "file.txt").write_text("x")
+    with pytest.raises(SourceError, match="is not a folder") as caught:
+        FilesSource(tmp_path / "file.txt", TZ).pull(None, TODAY)
+    assert "[sources.files] path" in caught.value.fix
+
+
+def test_an_empty_folder_says_so(tmp_path: Path) -> None:
+    result = FilesSource(tmp_path, TZ).pull(None, TODAY)
     assert result.runs == () and result.problems == ()
+    assert result.notices == (f"no FIT, GPX or TCX files in {tmp_path}: nothing to read yet",)
 
 
 def test_unreadable_cursor_means_a_full_read(tmp_path: Path) -> None:

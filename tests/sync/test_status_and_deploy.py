@@ -81,7 +81,7 @@ def test_systemd_units_run_existing_commands() -> None:
     timer = (REPO / "deploy" / "hamsync-sync.timer").read_text()
     assert _exec_start(service)[1:3] == ["daemon", "--config"]
     assert _exec_start(oneshot)[1:3] == ["sync", "--config"]
-    assert "Type=oneshot" in oneshot and "OnUnitActiveSec=" in timer
+    assert "Type=oneshot" in oneshot and "OnCalendar=" in timer
     commands = {c.name or getattr(c.callback, "__name__", "") for c in app.registered_commands}
     assert {"daemon", "sync", "status"} <= commands
 

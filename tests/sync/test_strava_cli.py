@@ -63,6 +63,7 @@ def test_sync_refreshes_and_keeps_the_new_token_in_the_keyring(
     FakeStrava(
         load(testdata_dir, "athlete_activities_2025-10.json"), default_streams=small
     ).install(rsps)
+    (tmp_path / "no-files").mkdir()  # an empty folder: the runs all come from Strava
     config = write_config(activities=tmp_path / "no-files", extra=STRAVA)
     code, data, output = sync(config)
     assert code == 0, data["errors"]
