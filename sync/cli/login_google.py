@@ -15,15 +15,6 @@ from typing import Annotated
 import typer
 
 from sync.cli.app import EXIT_CONFIG, EXIT_FAILED, ConfigOption, fail, load, login_app, out
-from sync.config.keystore import (
-    NO_BACKEND_HELP,
-    SecretStoreUnavailable,
-    env_name,
-    get_secret,
-    keyring_usable,
-    set_secret,
-)
-from sync.wiring.google import SECTION, oauth_client, scopes_for
 
 
 @login_app.command("google")
@@ -39,6 +30,15 @@ def login_google(
     """Sign in to Google Calendar once: open the printed address, approve, and you are done."""
     from connectors.google.auth import loopback_login, missing, paste_login
     from connectors.google.errors import GoogleError
+    from sync.config.keystore import (
+        NO_BACKEND_HELP,
+        SecretStoreUnavailable,
+        env_name,
+        get_secret,
+        keyring_usable,
+        set_secret,
+    )
+    from sync.wiring.google import SECTION, oauth_client, scopes_for
 
     config = load(config_path)
     if config.google is None:
@@ -104,6 +104,9 @@ def _has_browser() -> bool:
 
 
 def _ask_secret() -> str:
+    from sync.config.keystore import SecretStoreUnavailable, set_secret
+    from sync.wiring.google import SECTION
+
     secret = str(
         typer.prompt("Client secret of your Google OAuth client", hide_input=True)
     ).strip()

@@ -3,6 +3,7 @@ output that reads well in a pipe, and a quick ``hamsync --help``."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -68,8 +69,14 @@ def test_piped_output_is_not_wrapped(write_config: WriteConfig, tmp_path: Path) 
     assert any(re.search(r"1,070 m descent \(device\): long trail", line) for line in lines)
     assert any(len(line) > 80 for line in lines), "long lines stay long"
     assert [line for line in lines if line != line.rstrip()] == []
-    why = [line for line in lines if line.strip().startswith("why:")]
-    assert why and all(line.rstrip().endswith(")") for line in why), "each reason on one line"
+    planned = subprocess.run(
+        [HAMSYNC, "plan", "--config", str(config), "--today", TODAY, "--json"],
+        capture_output=True, text=True, env=env, timeout=120, check=True,
+    )  # fmt: skip
+    reasons = [r["text"] for s in json.loads(planned.stdout)["sessions"] for r in s["reasons"]]
+    assert reasons, "the plan gives its reasons"
+    unbroken = [text for text in reasons if any(text in line for line in lines)]
+    assert unbroken == reasons, "each reason on one line"
 
 
 def test_help_loads_no_engine_store_config_or_platform_library() -> None:
