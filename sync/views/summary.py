@@ -112,7 +112,11 @@ def session_lines(session: Session) -> list[str]:
     kind = KIND_TITLES[session.kind] + (" with a Nordic" if session.heavy else "")
     lines = [f"{session.day:%a %d %b}  {kind} ({session.id})"]
     lines += [f"    {exercise_name(d.key)}: {dose_text(d)}" for d in session.exercises]
-    lines += [f"    why: {reason.text}" for reason in session.reasons]
+    # The planner's "why this day" reason already opens with "why <day>:".
+    lines += [
+        f"    {reason.text}" if reason.text.startswith("why ") else f"    why: {reason.text}"
+        for reason in session.reasons
+    ]
     details = details_line(session.reasons)
     if details:
         lines.append(f"    {details}")
