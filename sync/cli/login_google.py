@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from sync.cli.app import EXIT_CONFIG, EXIT_FAILED, ConfigOption, fail, load, login_app, out
+from sync.cli.secret import ask_and_store
 
 
 @login_app.command("google")
@@ -63,7 +64,9 @@ def login_google(
             "token from it.",
             EXIT_CONFIG,
         )
-    secret = get_secret(SECTION, "client_secret") or _ask_secret()
+    secret = get_secret(SECTION, "client_secret") or ask_and_store(
+        SECTION, "client_secret", "Client secret of your Google OAuth client"
+    )
     client = oauth_client(config.google, secret)
     scopes = scopes_for(config)
     try:
@@ -101,17 +104,3 @@ def _has_browser() -> bool:
     except webbrowser.Error:
         return False
     return True
-
-
-def _ask_secret() -> str:
-    from sync.config.keystore import SecretStoreUnavailable, set_secret
-    from sync.wiring.google import SECTION
-
-    secret = str(
-        typer.prompt("Client secret of your Google OAuth client", hide_input=True)
-    ).strip()
-    try:
-        set_secret(SECTION, "client_secret", secret)
-    except SecretStoreUnavailable as error:
-        fail(str(error), EXIT_CONFIG)
-    return secret

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from sync.cli.app import EXIT_CONFIG, EXIT_FAILED, ConfigOption, err, fail, load, login_app, out
+from sync.cli.secret import ask_and_store
 
 PASTE_REDIRECT = "http://127.0.0.1/hamsync-callback"
 """With --paste nothing listens: the browser shows an error page whose address holds the code.
@@ -71,7 +72,9 @@ def login_strava(
             "correct it there",
             EXIT_CONFIG,
         )
-    secret = (None if new_secret else client_secret()) or _ask_secret()
+    secret = (None if new_secret else client_secret()) or ask_and_store(
+        SECTION, "client_secret", "Client secret of your Strava API application"
+    )
     state = new_state()
     if paste:
         url = authorization_url(section.client_id, PASTE_REDIRECT, state)
@@ -104,17 +107,3 @@ def login_strava(
     out.print("Signed in to Strava; the tokens are in the keyring. Run `hamsync sync`.")
     for line in missing:
         err.print(f"[yellow]warning:[/] scope not granted: {escape(line)}", highlight=False)
-
-
-def _ask_secret() -> str:
-    from sync.config.keystore import SecretStoreUnavailable, set_secret
-    from sync.wiring.strava import SECTION
-
-    secret = str(
-        typer.prompt("Client secret of your Strava API application", hide_input=True)
-    ).strip()
-    try:
-        set_secret(SECTION, "client_secret", secret)
-    except SecretStoreUnavailable as error:
-        fail(str(error), EXIT_CONFIG)
-    return secret

@@ -19,6 +19,9 @@ KNOWN = (
     "strava.client_secret",
     "strava.refresh_token",
     "feed.token",
+    "intervals.api_key",
+    "google.client_secret",
+    "google.refresh_token",
 )
 """The secrets hamsync itself reads; a connector plugin reads ``<its name>.<key>``."""
 
@@ -59,3 +62,19 @@ def secret_set(
     except SecretStoreUnavailable as error:
         fail(str(error), EXIT_CONFIG)
     out.print(f"{name} is stored in the keyring (service hamsync).", highlight=False)
+
+
+def ask_and_store(section: str, key: str, what: str) -> str:
+    """Ask for ``what`` (hidden) and store it as ``section.key`` in the keyring; the value.
+
+    Used by the ``login`` commands when the client secret of the runner's own API
+    application is not stored yet. Exits 2 (one clear line) when the keyring cannot hold it.
+    """
+    from sync.config.keystore import SecretStoreUnavailable, set_secret
+
+    value = str(typer.prompt(what, hide_input=True)).strip()
+    try:
+        set_secret(section, key, value)
+    except SecretStoreUnavailable as error:
+        fail(str(error), EXIT_CONFIG)
+    return value
