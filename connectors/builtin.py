@@ -40,7 +40,7 @@ def files(section: Mapping[str, Any], context: PluginContext) -> ActivitySource:
 
 def strava(section: Mapping[str, Any], context: PluginContext) -> ActivitySource:
     from connectors.strava import StravaApi, StravaSource
-    from connectors.strava.secret_tokens import SecretTokenStore
+    from connectors.strava.context_store import SecretTokenStore
 
     api = StravaApi(
         int(_key(section, "client_id", context.name)),

@@ -6,11 +6,11 @@ from sync.cli import (  # noqa: F401  (each registers its commands on the app)
     core,
     daemon,
     doctor,
+    keyring_entry,
     login_garmin,
     login_google,
     login_strava,
     progress,
-    secret,
     serve,
     undo,
 )

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from sync.cli.app import EXIT_CONFIG, EXIT_FAILED, ConfigOption, fail, load, login_app, out
-from sync.cli.secret import ask_and_store
+from sync.cli.keyring_entry import ask_and_store
 
 
 @login_app.command("google")

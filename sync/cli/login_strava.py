@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from sync.cli.app import EXIT_CONFIG, EXIT_FAILED, ConfigOption, err, fail, load, login_app, out
-from sync.cli.secret import ask_and_store
+from sync.cli.keyring_entry import ask_and_store
 
 PASTE_REDIRECT = "http://127.0.0.1/hamsync-callback"
 """With --paste nothing listens: the browser shows an error page whose address holds the code.

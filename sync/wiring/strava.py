@@ -13,7 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from connectors.builtin import STRAVA_SECRET_FIX as CLIENT_KEY_FIX
-from connectors.strava.secret_tokens import SecretTokenStore
+from connectors.strava.context_store import SecretTokenStore
 from sync.config.keystore import SecretStoreUnavailable, get_secret
 from sync.config.model import StravaSourceConfig
 from sync.wiring.plugin_sources import store_secret

@@ -4,6 +4,7 @@ that lists no etags and answers writes with weak ones (as SmarterMail and Kerio 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,20 +21,28 @@ def _sink(url: str, user: str) -> CalDavSink:
     return CalDavSink(CalDavAccount(url, user, "x", "Training", timeout_s=5))
 
 
+@contextmanager
+def _serving(server: Radicale | Xandikos) -> Iterator[Radicale | Xandikos]:
+    """``server`` started with an empty "Training" calendar, stopped afterwards."""
+    server.folder.mkdir()
+    server.start()
+    try:
+        server.make_calendar("Training")
+        yield server
+    finally:
+        server.stop()
+
+
 class TestCalDavOnRadicale(SinkContract):
     """The contract on Radicale."""
 
     @pytest.fixture
     def sink(self, tmp_path: Path) -> Iterator[CalDavSink]:
-        server = Radicale(tmp_path / "radicale")
-        server.folder.mkdir()
-        server.start()
-        try:
-            server.make_calendar("Training")
-            with _sink(server.url, server.user) as opened:
-                yield opened
-        finally:
-            server.stop()
+        with (
+            _serving(Radicale(tmp_path / "radicale")) as server,
+            _sink(server.url, server.user) as opened,
+        ):
+            yield opened
 
 
 class TestCalDavOnXandikos(SinkContract):
@@ -41,15 +50,11 @@ class TestCalDavOnXandikos(SinkContract):
 
     @pytest.fixture
     def sink(self, tmp_path: Path) -> Iterator[CalDavSink]:
-        server = Xandikos(tmp_path / "xandikos")
-        server.folder.mkdir()
-        server.start()
-        try:
-            server.make_calendar("Training")
-            with _sink(server.url, server.user) as opened:
-                yield opened
-        finally:
-            server.stop()
+        with (
+            _serving(Xandikos(tmp_path / "xandikos")) as server,
+            _sink(server.url, server.user) as opened,
+        ):
+            yield opened
 
 
 class TestCalDavWithoutListedEtags(SinkContract):
@@ -57,15 +62,9 @@ class TestCalDavWithoutListedEtags(SinkContract):
 
     @pytest.fixture
     def sink(self, tmp_path: Path) -> Iterator[CalDavSink]:
-        server = Radicale(tmp_path / "radicale")
-        server.folder.mkdir()
-        server.start()
-        try:
-            server.make_calendar("Training")
-            with (
-                DavProxy(server.url, strip_listing_etags=True, weak_put_etags=True) as proxy,
-                _sink(proxy.url, server.user) as opened,
-            ):
-                yield opened
-        finally:
-            server.stop()
+        with (
+            _serving(Radicale(tmp_path / "radicale")) as server,
+            DavProxy(server.url, strip_listing_etags=True, weak_put_etags=True) as proxy,
+            _sink(proxy.url, server.user) as opened,
+        ):
+            yield opened

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from connectors.base import SourceError
+from connectors.strava.context_store import SecretTokenStore
 from connectors.strava.oauth import Tokens
-from connectors.strava.secret_tokens import SecretTokenStore
 
 
 class Secrets:
