@@ -211,16 +211,16 @@ class GoogleStandIn:
             decoded = base64.b64decode(authorization.removeprefix("Basic ")).decode()
             secret = unquote(decoded.partition(":")[2])
         if secret != CLIENT_SECRET:
-            return 401, fixture("token_invalid_client"), {}
+            return 401, fixture("oauth_invalid_client"), {}
         if grant == "refresh_token":
             if self.revoked:
-                return 400, fixture("token_invalid_grant"), {}
-            answer = fixture("token_refresh")
+                return 400, fixture("oauth_invalid_grant"), {}
+            answer = fixture("oauth_refresh")
         elif grant == "authorization_code":
             code = form.get("code", [""])[0]
             if code not in self.codes or not form.get("code_verifier"):
-                return 400, fixture("token_invalid_grant"), {}
-            answer = fixture("token_exchange")
+                return 400, fixture("oauth_invalid_grant"), {}
+            answer = fixture("oauth_exchange")
             answer["scope"] = self.codes.pop(code)
         else:
             return 400, {"error": "unsupported_grant_type"}, {}
