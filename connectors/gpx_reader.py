@@ -24,12 +24,11 @@ from array import array
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
-from xml.sax.handler import ContentHandler
 from xml.sax.xmlreader import AttributesImpl
 
 from connectors.read_budget import READ_BUDGET_S, deadline_after
 from connectors.recording import CannotRead, ReadError, Recording
-from connectors.xml_stream import feed, iso_seconds, local
+from connectors.xml_stream import TextElements, feed, iso_seconds
 from planner.models import Sport
 
 _EARTH_RADIUS_M = 6_371_000.0
@@ -43,8 +42,10 @@ _POINTS = {"trkpt", "rtept"}
 _TEXT = {"ele", "time", "type", "name"}
 
 
-class _Gpx(ContentHandler):
+class _Gpx(TextElements):
     """Collects points (lat, lon, ele, time as POSIX seconds) and segment starts."""
+
+    text_tags = frozenset(_TEXT)
 
     def __init__(self) -> None:
         super().__init__()
@@ -57,15 +58,10 @@ class _Gpx(ContentHandler):
         self.type: str | None = None
         self.name = ""
         self.track_name = ""
-        self._stack: list[str] = []
-        self._text: list[str] = []
-        self._collect = False
         self._break = True
         self._skip = False
 
-    def startElement(self, name: str, attrs: AttributesImpl) -> None:
-        tag = local(name)
-        self._stack.append(tag)
+    def opened(self, tag: str, parent: str, attrs: AttributesImpl) -> None:
         if tag in _POINTS:
             lat, lon = _coord(attrs.get("lat")), _coord(attrs.get("lon"))
             self._skip = not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0)
@@ -82,23 +78,8 @@ class _Gpx(ContentHandler):
             self.route.append(tag == "rtept")
         elif tag in ("trkseg", "trk", "rte"):
             self._break = True
-        elif tag in _TEXT:
-            self._collect = True
-            self._text = []
 
-    def characters(self, content: str) -> None:
-        if self._collect:
-            self._text.append(content)
-
-    def endElement(self, name: str) -> None:
-        tag = local(name)
-        if self._stack:
-            self._stack.pop()
-        if not self._collect or tag not in _TEXT:
-            return
-        self._collect = False
-        text = "".join(self._text).strip()
-        parent = self._stack[-1] if self._stack else ""
+    def closed_text(self, tag: str, parent: str, text: str) -> None:
         if parent in _POINTS:
             if self._skip or not self.lat:
                 return

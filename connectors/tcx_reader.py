@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
-from xml.sax.handler import ContentHandler
 from xml.sax.xmlreader import AttributesImpl
 
 from connectors.read_budget import READ_BUDGET_S, deadline_after
 from connectors.recording import CannotRead, NotARun, ReadError, Recording
-from connectors.xml_stream import feed, iso_seconds, local
+from connectors.xml_stream import TextElements, feed, iso_seconds
 from planner.models import Sport
 
 _NAN = math.nan
@@ -39,22 +38,18 @@ class _Activity:
     notes: str = ""
 
 
-class _Tcx(ContentHandler):
+class _Tcx(TextElements):
+    text_tags = frozenset(_TEXT)
+
     def __init__(self) -> None:
         super().__init__()
         self.root = ""
         self.activities: list[_Activity] = []
         self.courses = 0
-        self._stack: list[str] = []
-        self._text: list[str] = []
-        self._collect = False
 
-    def startElement(self, name: str, attrs: AttributesImpl) -> None:
-        tag = local(name)
-        if not self._stack:
+    def opened(self, tag: str, parent: str, attrs: AttributesImpl) -> None:
+        if not parent:
             self.root = tag
-        parent = self._stack[-1] if self._stack else ""
-        self._stack.append(tag)
         if tag == "Activity" and parent == "Activities":
             self.activities.append(_Activity(attrs.get("Sport", "")))
         elif tag == "Course" and parent == "Courses":
@@ -68,26 +63,11 @@ class _Tcx(ContentHandler):
             act.times.append(_NAN)
             act.altitudes.append(_NAN)
             act.distances.append(_NAN)
-        elif tag in _TEXT:
-            self._collect = True
-            self._text = []
 
-    def characters(self, content: str) -> None:
-        if self._collect:
-            self._text.append(content)
-
-    def endElement(self, name: str) -> None:
-        tag = local(name)
-        if self._stack:
-            self._stack.pop()
-        if not self._collect or tag not in _TEXT:
-            return
-        self._collect = False
+    def closed_text(self, tag: str, parent: str, text: str) -> None:
         if not self.activities or "Activities" not in self._stack:
             return
         act = self.activities[-1]
-        text = "".join(self._text).strip()
-        parent = self._stack[-1] if self._stack else ""
         if parent == "Trackpoint" and act.times:
             if tag == "Time":
                 act.times[-1] = iso_seconds(text)

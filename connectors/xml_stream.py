@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import BinaryIO
 from xml.sax import SAXException
 from xml.sax.handler import ContentHandler
+from xml.sax.xmlreader import AttributesImpl
 
 from defusedxml import DefusedXmlException
 from defusedxml.expatreader import create_parser
@@ -72,3 +73,50 @@ def iso_seconds(text: str) -> float:
         return value.timestamp()
     except (OverflowError, OSError, ValueError):
         return math.nan
+
+
+class TextElements(ContentHandler):
+    """A SAX handler that keeps the open elements and hands over the text of each element
+    named in ``text_tags`` (local names, stripped), for the GPX and TCX readers.
+
+    Subclasses set ``text_tags`` and implement :meth:`opened` (called with the element's
+    local name, its parent's, and its attributes) and :meth:`closed_text` (called once the
+    element ends, with the parent it sat in).
+    """
+
+    text_tags: frozenset[str] = frozenset()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stack: list[str] = []
+        self._text: list[str] = []
+        self._collect = False
+
+    def opened(self, tag: str, parent: str, attrs: AttributesImpl) -> None:
+        """An element starts; ``parent`` is ``""`` for the root."""
+
+    def closed_text(self, tag: str, parent: str, text: str) -> None:
+        """A text element of ``text_tags`` ends with ``text``."""
+
+    def startElement(self, name: str, attrs: AttributesImpl) -> None:
+        tag = local(name)
+        parent = self._stack[-1] if self._stack else ""
+        self._stack.append(tag)
+        self.opened(tag, parent, attrs)
+        if tag in self.text_tags:
+            self._collect = True
+            self._text = []
+
+    def characters(self, content: str) -> None:
+        if self._collect:
+            self._text.append(content)
+
+    def endElement(self, name: str) -> None:
+        tag = local(name)
+        if self._stack:
+            self._stack.pop()
+        if not self._collect or tag not in self.text_tags:
+            return
+        self._collect = False
+        parent = self._stack[-1] if self._stack else ""
+        self.closed_text(tag, parent, "".join(self._text).strip())
