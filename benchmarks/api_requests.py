@@ -167,7 +167,7 @@ def google_rows() -> list[Row]:
     from sync.sinks.outcome import WriteContext
     from sync.sinks.renderer import Writer
     from sync.sinks.vevent import EventTiming
-    from sync.store.database import State
+    from sync.store.database import StateDatabase
 
     tz = ZoneInfo("Europe/Zurich")
     today = date(2026, 11, 25)
@@ -186,7 +186,7 @@ def google_rows() -> list[Row]:
                 {"summary": f"Easy run {i}", "start": {"date": day.isoformat()},
                  "end": {"date": (day + timedelta(days=1)).isoformat()}},
             )  # fmt: skip
-        state = State.open(Path(tmp) / "state")
+        state = StateDatabase.open(Path(tmp) / "state")
 
         def sync(sessions: list[Session]) -> tuple[int, int]:
             storage = GoogleCalendarStorage(
@@ -220,6 +220,8 @@ def google_rows() -> list[Row]:
             _row("Google", "look-ahead (calendar by name)", len(google.api_requests()), 2,
                  "calendarList + one window list")
         )  # fmt: skip
+
+
 def intervals_rows() -> list[Row]:
     """The intervals.icu client against the tests' local server (``tests/intervals_server.py``)."""
     sys.path.insert(0, str(ROOT / "tests"))
@@ -232,7 +234,7 @@ def intervals_rows() -> list[Row]:
     from sync.sinks.intervals_storage import IntervalsRenderer, IntervalsStorage
     from sync.sinks.outcome import WriteContext
     from sync.sinks.renderer import Writer
-    from sync.store.database import State
+    from sync.store.database import StateDatabase
 
     tz = ZoneInfo("Europe/Zurich")
     today = date(2026, 6, 10)
@@ -271,7 +273,7 @@ def intervals_rows() -> list[Row]:
             for n in range(1, 5)
         )  # fmt: skip
         with tempfile.TemporaryDirectory() as tmp:
-            state = State.open(Path(tmp))
+            state = StateDatabase.open(Path(tmp))
             sink = IntervalsStorage(client, today=lambda: today)
             writer = Writer(sink, IntervalsRenderer("c0ffee00c0ffee00"))
             context = WriteContext(today=today, tz=tz, sessions=plan)

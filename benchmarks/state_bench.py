@@ -18,23 +18,23 @@ from benchmarks.table import Row, best_of
 def rows(quick: bool = False) -> list[Row]:
     from planner.models import Run
     from sync.store.backup import make_backup
-    from sync.store.database import DB_NAME, State
+    from sync.store.database import DB_NAME, StateDatabase
 
     runs = [r for r in history(150 if quick else 1500, 1 if quick else 5) if isinstance(r, Run)]
     with tempfile.TemporaryDirectory(prefix="hamsync-state-") as tmp:
         folder = Path(tmp)
-        state = State.open(folder)
+        state = StateDatabase.open(folder)
         with state.transaction():
             state.save_pull("bench", runs, "cursor")
         state.close()
         size_mb = (folder / DB_NAME).stat().st_size / 1e6
 
         def open_checked() -> object:
-            State.open(folder).close()
+            StateDatabase.open(folder).close()
             return None
 
         opened = best_of(open_checked, repeat=1 if quick else 5)
-        state = State.open(folder)
+        state = StateDatabase.open(folder)
         try:
             backed_up = best_of(lambda: make_backup(state), repeat=1 if quick else 5)
         finally:

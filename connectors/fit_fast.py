@@ -28,8 +28,8 @@ from connectors.fit_profile import (
     FIT_EPOCH_S,
     HEADER_SIZES,
     RECORD,
+    DecoderState,
     FitActivity,
-    State,
     read_definition,
 )
 from connectors.fit_samples import other, record, record_run
@@ -47,7 +47,7 @@ def decode(data: bytes, deadline: float | None = None) -> FitActivity:
     if not data:
         raise ReadError("empty file")
     out = FitActivity()
-    state = State()
+    state = DecoderState()
     pos = 0
     while pos < len(data):
         pos = _decode_file(data, pos, out, state, deadline)
@@ -55,7 +55,7 @@ def decode(data: bytes, deadline: float | None = None) -> FitActivity:
 
 
 def _decode_file(
-    data: bytes, pos: int, out: FitActivity, state: State, deadline: float | None
+    data: bytes, pos: int, out: FitActivity, state: DecoderState, deadline: float | None
 ) -> int:
     """Decode the file starting at ``pos``; return where the next chained file would start."""
     available = len(data) - pos
@@ -76,7 +76,7 @@ def _decode_file(
 
 
 def _messages(
-    data: bytes, pos: int, end: int, out: FitActivity, state: State, deadline: float | None
+    data: bytes, pos: int, end: int, out: FitActivity, state: DecoderState, deadline: float | None
 ) -> None:
     defs = state.defs
     count = 0

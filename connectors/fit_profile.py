@@ -114,7 +114,7 @@ class Definition:
 
 
 @dataclass(slots=True)
-class State:
+class DecoderState:
     """What carries from message to message (and into a chained file, as in the SDK)."""
 
     defs: list[Definition | None] = field(default_factory=lambda: [None] * 16)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.fit_profile import FILE_ID, LAP, SESSION, SPORT, Definition, FitActivity, State
+from connectors.fit_profile import (
+    FILE_ID,
+    LAP,
+    SESSION,
+    SPORT,
+    DecoderState,
+    Definition,
+    FitActivity,
+)
 from connectors.recording import ReadError
 
 MAX_RECORDS = 1_000_000  # hamsync default
@@ -23,7 +31,7 @@ def _check_count(out: FitActivity) -> None:
 
 
 def record_run(
-    data: bytes, pos: int, end: int, definition: Definition, out: FitActivity, state: State
+    data: bytes, pos: int, end: int, definition: Definition, out: FitActivity, state: DecoderState
 ) -> int:
     """Records from ``pos`` on that share its header byte, read in one pass; the next position.
 
@@ -60,7 +68,7 @@ def record_run(
             return pos + count * stride
 
 
-def _block(definition: Definition, rows: list[Any], out: FitActivity, state: State) -> None:
+def _block(definition: Definition, rows: list[Any], out: FitActivity, state: DecoderState) -> None:
     """One block of a run of records (all with a timestamp field), list-wise."""
     i_time, i_distance, i_altitude, i_enhanced, _ = (i + 1 for i in definition.slots)
     _, inv_time, inv_distance, inv_altitude, inv_enhanced = (
@@ -100,7 +108,7 @@ def record(
     values: tuple[Any, ...],
     stamp: int | None,
     out: FitActivity,
-    state: State,
+    state: DecoderState,
 ) -> None:
     """One sample: time, distance, altitude, as the SDK would give them."""
     i_time, i_distance, i_altitude, i_enhanced, i_csd = definition.slots
@@ -134,7 +142,7 @@ def record(
         _check_count(out)
 
 
-def _accumulate(packed: bytes, state: State, distance: float | None) -> float | None:
+def _accumulate(packed: bytes, state: DecoderState, distance: float | None) -> float | None:
     """Distance from ``compressed_speed_distance``: a 12-bit count of 1/16 m that wraps."""
     if packed == b"\xff\xff\xff":
         return distance
@@ -146,7 +154,9 @@ def _accumulate(packed: bytes, state: State, distance: float | None) -> float | 
     return state.distance_total / 16
 
 
-def other(definition: Definition, values: tuple[Any, ...], out: FitActivity, state: State) -> None:
+def other(
+    definition: Definition, values: tuple[Any, ...], out: FitActivity, state: DecoderState
+) -> None:
     """A session, sport, lap or file_id message, or any message's timestamp (the time base)."""
     message: dict[str, float] = {}
     for name, value, invalid, (scale, offset) in zip(

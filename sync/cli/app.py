@@ -37,7 +37,7 @@ from sync.cli.errors import HandledGroup
 
 if TYPE_CHECKING:  # imported where used: `hamsync --help` loads no config or state code
     from sync.config.model import Config
-    from sync.store.database import State
+    from sync.store.database import StateDatabase
 
 __all__ = [
     "EXIT_CONFIG",
@@ -111,7 +111,9 @@ def _main(
     show_version: Annotated[
         bool,
         typer.Option(
-            "--version", help="Print hamsync's version and exit.", callback=_print_version,
+            "--version",
+            help="Print hamsync's version and exit.",
+            callback=_print_version,
             is_eager=True,
         ),
     ] = False,
@@ -156,7 +158,7 @@ def today_for(value: str | None, config: Config, option: str = "--today") -> dat
 
 
 @contextmanager
-def open_state(config: Config, *, look_only: bool = False) -> Iterator[State]:
+def open_state(config: Config, *, look_only: bool = False) -> Iterator[StateDatabase]:
     """The state, checked (:mod:`sync.store.integrity`); SQLite and OS errors met while it is
     used become a :class:`~connectors.errors.StateError` that names the database.
 
@@ -166,17 +168,17 @@ def open_state(config: Config, *, look_only: bool = False) -> Iterator[State]:
     """
     import sqlite3
 
-    from sync.store.database import DB_NAME, State, ensure_private_dir
+    from sync.store.database import DB_NAME, StateDatabase, ensure_private_dir
     from sync.store.integrity import explain
 
     assert config.state_dir is not None
     path = config.state_dir / DB_NAME
     try:
         if look_only and not path.is_file():
-            state = State.empty(config.state_dir)
+            state = StateDatabase.empty(config.state_dir)
         else:
             ensure_private_dir(config.state_dir)
-            state = State.open(config.state_dir)
+            state = StateDatabase.open(config.state_dir)
     except OSError as exc:
         raise StateError(f"state directory {config.state_dir}: {exc.strerror}") from exc
     try:
@@ -192,7 +194,7 @@ def _waiting(holder: str) -> None:
 
 
 @contextmanager
-def locked_state(config: Config, wait_s: float | None = None) -> Iterator[State]:
+def locked_state(config: Config, wait_s: float | None = None) -> Iterator[StateDatabase]:
     """The state under the sync lock: how every command that changes it writes.
 
     A check-in, a done mark or a pause made while a sync runs waits for it (saying so), so the

@@ -26,7 +26,7 @@ from sync.cli.app import (
 if TYPE_CHECKING:  # imported where used: `hamsync --help` stays quick
     from planner.models import Move, PlannedEvent, Reason, Run, Session
     from sync.config.model import Config
-    from sync.store.database import State
+    from sync.store.database import StateDatabase
     from sync.views.plan_days import DayRow, WeekLoad
 
 PAST_DAYS = 7
@@ -48,7 +48,9 @@ class Snapshot:
     history: list[Run]
 
 
-def snapshot(config: Config, state: State, today: date, upcoming: list[PlannedEvent]) -> Snapshot:
+def snapshot(
+    config: Config, state: StateDatabase, today: date, upcoming: list[PlannedEvent]
+) -> Snapshot:
     """The plan of today and the week before it (runs done, sessions done or not)."""
     from planner.inputs import expand_habitual
     from sync.engine.plan_inputs import config_races

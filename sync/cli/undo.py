@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # imported where used: `hamsync --help` stays quick
     from sync.sinks.activity_notes import ActivityNotesSink
     from sync.sinks.outcome import SinkResult
     from sync.sinks.renderer import Writer
-    from sync.store.database import State
+    from sync.store.database import StateDatabase
 
 
 @runtime_checkable
@@ -49,7 +49,7 @@ class PurgeableSink(Protocol):
 
     name: str
 
-    def purge(self, state: State, dry_run: bool) -> SinkResult: ...
+    def purge(self, state: StateDatabase, dry_run: bool) -> SinkResult: ...
 
 
 def _what(sink: str) -> str:
@@ -78,7 +78,7 @@ def _sinks(config: Config) -> list[Purgeable]:
     return found
 
 
-def purge_one(sink: Purgeable, state: State, dry_run: bool) -> SinkResult:
+def purge_one(sink: Purgeable, state: StateDatabase, dry_run: bool) -> SinkResult:
     """What purging ``sink`` removed (or, dry, would remove); a dry run changes nothing."""
     from sync.engine import writeback
     from sync.engine.notes import purge_notes
@@ -92,7 +92,7 @@ def purge_one(sink: Purgeable, state: State, dry_run: bool) -> SinkResult:
     return sink.purge(state, dry_run)
 
 
-def purge_all(sinks: list[Purgeable], state: State) -> tuple[int, int]:
+def purge_all(sinks: list[Purgeable], state: StateDatabase) -> tuple[int, int]:
     """Purge each sink, printing what it removed; ``(sinks that worked, sinks that failed)``."""
     from rich.text import Text
 
@@ -163,7 +163,7 @@ def purge(
         raise typer.Exit(EXIT_PARTIAL if worked else EXIT_FAILED)
 
 
-def _listing(state: State, sink: str) -> list[str]:
+def _listing(state: StateDatabase, sink: str) -> list[str]:
     """One line per item a sink holds: its day and what it is (a session, or a run's note)."""
     from sync.store.serialize import session_from_body
     from sync.views.plan_days import session_title
@@ -202,9 +202,7 @@ def _set_pause(config: Config, until: date | None) -> None:
 
 @app.command()
 def pause(
-    until: Annotated[
-        str, typer.Option("--until", help="Last day without sessions (YYYY-MM-DD).")
-    ],
+    until: Annotated[str, typer.Option("--until", help="Last day without sessions (YYYY-MM-DD).")],
     config_path: ConfigOption = None,
     today: TodayOption = None,
 ) -> None:

@@ -41,7 +41,7 @@ from sync.config.keystore import redact
 from sync.config.model import Config
 from sync.engine.health import Backoff, Health, utc_now
 from sync.engine.run import SyncReport, run_once
-from sync.store.database import State
+from sync.store.database import StateDatabase
 from sync.store.integrity import explain
 from sync.store.lock import LockHeld, sync_lock
 
@@ -136,7 +136,7 @@ class Daemon:
         """A sync under the lock; None (logged) when a hand-run sync holds it too long."""
         assert self.config.state_dir is not None
         today = self.now().astimezone(self.config.tz).date()
-        state = State.open(self.config.state_dir)
+        state = StateDatabase.open(self.config.state_dir)
         try:
             with sync_lock(self.config.state_dir, wait_s=self.lock_wait_s):
                 return run_once(self.config, state, today, health=self.health)
@@ -230,7 +230,7 @@ class Daemon:
     def _record_feed(self, ok: bool, message: str, fix: str = "") -> None:
         """Keep how the feed started for ``hamsync status`` (part ``feed``)."""
         assert self.config.state_dir is not None
-        state = State.open(self.config.state_dir)
+        state = StateDatabase.open(self.config.state_dir)
         try:
             with state.transaction():
                 stamp = self.now().isoformat()

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sync.config.keystore import redact
-from sync.store.database import PartLog, State
+from sync.store.database import PartLog, StateDatabase
 
 
 def utc_now() -> datetime:
@@ -47,7 +47,7 @@ class Health:
     backoff: Backoff = field(default_factory=Backoff)
     honour_backoff: bool = False
 
-    def waiting(self, state: State, part: str) -> PartLog | None:
+    def waiting(self, state: StateDatabase, part: str) -> PartLog | None:
         """The part's log when the daemon should skip it for now (still backing off)."""
         if not self.honour_backoff:
             return None
@@ -58,7 +58,7 @@ class Health:
 
     def record(
         self,
-        state: State,
+        state: StateDatabase,
         part: str,
         ok: bool,
         message: str = "",

@@ -16,7 +16,7 @@ from sync.config.model import Config
 from sync.engine.health import Health
 from sync.engine.report import SyncReport, backing_off, failed
 from sync.store import upcoming_cache
-from sync.store.database import State
+from sync.store.database import StateDatabase
 from sync.wiring.build import build_upcoming
 
 LOOKAHEAD_EXTRA_DAYS = 7
@@ -31,9 +31,9 @@ def look_ahead(
     config: Config,
     today: date,
     report: SyncReport,
-    state: State | None = None,
+    state: StateDatabase | None = None,
     health: Health | None = None,
-    cached: State | None = None,
+    cached: StateDatabase | None = None,
 ) -> list[PlannedEvent]:
     """Planned runs from every configured calendar; a failing one is reported, others used.
 
@@ -94,7 +94,7 @@ def _ahead_or_race(events: Sequence[PlannedEvent], today: date) -> list[PlannedE
 
 
 def _from_cache(
-    state: State,
+    state: StateDatabase,
     part: str,
     name: str,
     window: tuple[date, date, date],

@@ -30,11 +30,11 @@ from sync.sinks.base import SinkError
 from sync.sinks.contract import AlreadyExists, Item, ItemError, NotFound, PreconditionFailed
 from sync.sinks.note_block import note_for_run
 from sync.sinks.outcome import SinkResult, WriteContext
-from sync.store.database import SinkItem, State
+from sync.store.database import SinkItem, StateDatabase
 
 
 def write_notes(
-    sink: ActivityNotesSink, context: WriteContext, state: State, dry_run: bool = False
+    sink: ActivityNotesSink, context: WriteContext, state: StateDatabase, dry_run: bool = False
 ) -> SinkResult:
     """Write the note of each recent run that needs one; ``dry_run`` only counts."""
     recorded = state.sink_items(sink.name)
@@ -98,7 +98,7 @@ def _write(sink: ActivityNotesSink, item: Item, etag: str) -> tuple[str, bool]:
         return sink.update(item.uid, item, current), True
 
 
-def purge_notes(sink: ActivityNotesSink, state: State, dry_run: bool = False) -> SinkResult:
+def purge_notes(sink: ActivityNotesSink, state: StateDatabase, dry_run: bool = False) -> SinkResult:
     """``hamsync purge``: take our block out of every description the store recorded.
 
     The runner's text stays as it is; a note already gone (the activity deleted, or the
@@ -141,14 +141,14 @@ def _record(
     )  # fmt: skip
 
 
-def _save(state: State, record: SinkItem, final: bool = False) -> None:
+def _save(state: StateDatabase, record: SinkItem, final: bool = False) -> None:
     with state.transaction():
         state.put_sink_item(record)
         if final:
             checkpoint("sink-transaction", record.sink)
 
 
-def _forget(state: State, record: SinkItem) -> None:
+def _forget(state: StateDatabase, record: SinkItem) -> None:
     with state.transaction():
         state.delete_sink_item(record.sink, record.session_id)
         checkpoint("sink-transaction", record.sink)

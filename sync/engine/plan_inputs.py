@@ -12,7 +12,7 @@ from datetime import date
 
 from planner.models import PlannedEvent
 from sync.config.model import Config
-from sync.store.database import State
+from sync.store.database import StateDatabase
 
 MARATHON_KM = 42.195
 
@@ -47,7 +47,7 @@ def config_races(config: Config, upcoming: Sequence[PlannedEvent]) -> list[Plann
     return sorted(events, key=lambda e: (e.day, e.title, e.uid))
 
 
-def strength_activity_days(state: State) -> list[date]:
+def strength_activity_days(state: StateDatabase) -> list[date]:
     """Local days on which a platform logged a strength activity: such a day's session is done.
 
     Garmin (``strength_training``) and Strava (``WeightTraining``, ``Workout``) report them

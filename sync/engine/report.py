@@ -14,7 +14,7 @@ from planner.models import Move, PlannedEvent, Reason, Run, RunFlags, Session
 from sync.config.keystore import redact
 from sync.engine.health import Health
 from sync.sinks.outcome import SinkResult
-from sync.store.database import State
+from sync.store.database import StateDatabase
 
 log = logging.getLogger("hamsync")
 
@@ -55,7 +55,9 @@ class SyncReport:
         return 3 if (self.sources_ok + self.sinks_ok) > 0 else 4
 
 
-def backing_off(health: Health, state: State, part: str, name: str, report: SyncReport) -> bool:
+def backing_off(
+    health: Health, state: StateDatabase, part: str, name: str, report: SyncReport
+) -> bool:
     waiting = health.waiting(state, part)
     if waiting is not None:
         report.skipped.append((name, f"backing off after {waiting.failures} failures"))
@@ -63,7 +65,7 @@ def backing_off(health: Health, state: State, part: str, name: str, report: Sync
 
 
 def failed(
-    health: Health, state: State, part: str, name: str, exc: Exception, report: SyncReport
+    health: Health, state: StateDatabase, part: str, name: str, exc: Exception, report: SyncReport
 ) -> None:
     """Report and record a failed part; an unexpected exception is a bug, logged in full."""
     fix = getattr(exc, "fix", "") or ""

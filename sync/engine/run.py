@@ -30,7 +30,7 @@ from sync.sinks.activity_notes import ActivityNotesSink
 from sync.sinks.outcome import SessionSink, SinkResult, WriteContext
 from sync.sinks.renderer import Writer
 from sync.store.backup import backup_after_sync
-from sync.store.database import State
+from sync.store.database import StateDatabase
 from sync.wiring.build import build_sinks, build_sources
 from sync.wiring.plugin_sources import enabled_sections
 
@@ -48,7 +48,7 @@ __all__ = [
 
 def pull_all(
     sources: Sequence[ActivitySource],
-    state: State,
+    state: StateDatabase,
     today: date,
     report: SyncReport,
     health: Health | None = None,
@@ -95,7 +95,7 @@ def _problem_text(source: str, problem: Problem) -> str:
 
 
 def compute_plan(
-    config: Config, state: State, today: date, upcoming: Sequence[PlannedEvent]
+    config: Config, state: StateDatabase, today: date, upcoming: Sequence[PlannedEvent]
 ) -> tuple[Plan, list[Run]]:
     """The plan from what is stored: pure apart from reading the state."""
     settings = config.settings()
@@ -130,7 +130,7 @@ def recent_flagged(
 def write_all(
     sinks: Sequence[SessionSink | Writer | ActivityNotesSink],
     context: WriteContext,
-    state: State,
+    state: StateDatabase,
     report: SyncReport,
     dry_run: bool,
     health: Health | None = None,
@@ -167,7 +167,7 @@ def _writes_text(result: SinkResult) -> str:
 
 def run_once(
     config: Config,
-    state: State,
+    state: StateDatabase,
     today: date,
     dry_run: bool = False,
     force: bool = False,

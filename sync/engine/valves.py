@@ -20,7 +20,7 @@ from planner.reasons import MEDICAL_NOTE
 from sync.engine.diff import Action, ActionKind, diff
 from sync.sinks.base import SinkError
 from sync.sinks.outcome import WriteContext
-from sync.store.database import SinkItem, State
+from sync.store.database import SinkItem, StateDatabase
 
 MASS_DELETE_MIN = 5
 """hamsync default: deleting more than this many items at once may be an accident ..."""
@@ -89,7 +89,7 @@ def check_deletes(
 
 
 def checked_diff(
-    sink: str, context: WriteContext, state: State, content_hash: Callable[[Session], str]
+    sink: str, context: WriteContext, state: StateDatabase, content_hash: Callable[[Session], str]
 ) -> tuple[dict[str, SinkItem], list[Action]]:
     """What ``sink`` recorded and the :func:`~sync.engine.diff.diff` to the plan, through
     :func:`check_deletes`: the start of every session sink's write."""
@@ -99,7 +99,7 @@ def checked_diff(
     return recorded, actions
 
 
-def vanished_pull(name: str, result: PullResult, state: State) -> str | None:
+def vanished_pull(name: str, result: PullResult, state: StateDatabase) -> str | None:
     """:func:`vanished_source` for one pull, counting what the state holds from that source."""
     if not result.removed_run_ids:
         return None  # the usual case costs nothing

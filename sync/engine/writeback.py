@@ -53,7 +53,7 @@ from sync.sinks.contract import (
 from sync.sinks.memory import MemorySink
 from sync.sinks.outcome import SinkResult, WriteContext
 from sync.sinks.renderer import Renderer, Writer
-from sync.store.database import SinkItem, State
+from sync.store.database import SinkItem, StateDatabase
 from sync.store.serialize import session_body, session_from_body
 
 DISMISSED = "!dismissed"
@@ -69,12 +69,12 @@ LEFT = ":left"
 
 
 def write_back(
-    writer: Writer, context: WriteContext, state: State, dry_run: bool = False
+    writer: Writer, context: WriteContext, state: StateDatabase, dry_run: bool = False
 ) -> SinkResult:
     """Bring ``writer``'s sink in line with the plan from ``context.today`` on.
 
-    With ``dry_run``, ``state`` must be a scratch copy (``State.scratch_copy``): the writes go
-    to a memory sink holding what the records say. Raises
+    With ``dry_run``, ``state`` must be a scratch copy (``StateDatabase.scratch_copy``): the
+    writes go to a memory sink holding what the records say. Raises
     :class:`~sync.engine.valves.Refused` (nothing written) and
     :class:`~sync.sinks.base.SinkError` (the sink failed; finished writes stay recorded).
     """
@@ -102,7 +102,7 @@ def write_back(
     return run.result
 
 
-def purge(writer: Writer, state: State, dry_run: bool = False) -> SinkResult:
+def purge(writer: Writer, state: StateDatabase, dry_run: bool = False) -> SinkResult:
     """``hamsync purge``: delete every item the store recorded for this sink, and nothing else.
 
     Each is deleted under its recorded etag; one the runner edited since stays where it is,
@@ -154,7 +154,7 @@ def _interrupted(
     return out
 
 
-def rehearsal(writer: Writer, state: State) -> Writer:
+def rehearsal(writer: Writer, state: StateDatabase) -> Writer:
     """The writer with its sink replaced by a memory sink holding what the records say.
 
     Its location is the one recorded last, so a rehearsal never asks the real sink anything.
@@ -177,7 +177,7 @@ def rehearsal(writer: Writer, state: State) -> Writer:
 @dataclass
 class _Executor:
     writer: Writer
-    state: State
+    state: StateDatabase
     force: bool
 
     def __post_init__(self) -> None:

@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from sync.config.keystore import get_secret, set_secret
 from sync.config.model import Config
 from sync.sinks.ics_file import calendar_of
-from sync.store.database import State
+from sync.store.database import StateDatabase
 from sync.store.serialize import session_from_body
 from sync.wiring.build import event_renderer
 
@@ -49,13 +49,12 @@ def render_feed(config: Config) -> bytes:
     assert config.state_dir is not None
     name = config.sinks.ics.name if config.sinks.ics else "hamsync hamstring sessions"
     renderer = event_renderer(config)
-    state = State.open(config.state_dir)
+    state = StateDatabase.open(config.state_dir)
     try:
         recorded = [r for r in state.sink_items(ICS_SINK).values() if r.remote_id]
         if recorded:
             items = [
-                renderer.render(session_from_body(r.body), r.sequence, r.uid)
-                for r in recorded
+                renderer.render(session_from_body(r.body), r.sequence, r.uid) for r in recorded
             ]
         else:
             items = [renderer.render(s, 0, renderer.uid(s.id)) for s in state.plan_sessions()]

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sync.store.database import DB_NAME, MIGRATIONS, State, ensure_private_dir
+from sync.store.database import DB_NAME, MIGRATIONS, StateDatabase, ensure_private_dir
 from sync.store.integrity import (
     SUFFIXES,
     WAY_OUT,
@@ -58,7 +58,7 @@ def backup_dir(state_dir: Path) -> Path:
     return state_dir / BACKUP_DIR
 
 
-def make_backup(state: State, now: datetime | None = None) -> Path:
+def make_backup(state: StateDatabase, now: datetime | None = None) -> Path:
     """Copy ``state`` into a new backup and drop those :func:`to_drop` names; returns its path.
 
     The caller holds the sync lock (a sync does).
@@ -97,7 +97,7 @@ def to_drop(paths: list[Path]) -> list[Path]:
     return [path for path in paths if path not in keep]
 
 
-def backup_after_sync(state: State) -> str | None:
+def backup_after_sync(state: StateDatabase) -> str | None:
     """:func:`make_backup`, with a failure as a warning (the sync itself worked); None if made."""
     try:
         make_backup(state)

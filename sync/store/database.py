@@ -1,7 +1,7 @@
 """The state database: runs, cursors, check-ins, the current plan and what each sink wrote.
 
 One SQLite file in the state directory, WAL mode, versioned migrations (``PRAGMA
-user_version``). Each step of a sync commits in one transaction (:meth:`State.transaction`),
+user_version``). Each step of a sync commits in one transaction (:meth:`StateDatabase.transaction`),
 so a sync killed at any point leaves either the old or the new state, never half of each.
 The directory is created 0700 and the files 0600: it holds the runner's training history.
 """
@@ -42,7 +42,7 @@ __all__ = [
     "PartLog",
     "SinkItem",
     "SkippedFile",
-    "State",
+    "StateDatabase",
     "ensure_private_dir",
 ]
 
@@ -199,7 +199,7 @@ def _create(path: Path) -> None:
     try:
         conn = _connect(temporary)
         try:
-            State(conn, temporary)._migrate(0)
+            StateDatabase(conn, temporary)._migrate(0)
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             conn.close()
@@ -240,7 +240,7 @@ def _set_aside(path: Path, problem: str) -> DamagedState:
     )
 
 
-class State(RunStore, SinkRecords, PartLogs, SkippedFiles):
+class StateDatabase(RunStore, SinkRecords, PartLogs, SkippedFiles):
     """Typed access to the state database; open with :meth:`open`.
 
     Runs live in :mod:`.state_runs`, what was written and how each part ended in
@@ -252,7 +252,7 @@ class State(RunStore, SinkRecords, PartLogs, SkippedFiles):
         self.path = path
 
     @classmethod
-    def open(cls, state_dir: Path) -> State:
+    def open(cls, state_dir: Path) -> StateDatabase:
         """Open (or, when no file exists, create) the state in ``state_dir``.
 
         Raises :class:`~sync.store.integrity.DamagedState` for a damaged file (moved aside,
@@ -271,7 +271,7 @@ class State(RunStore, SinkRecords, PartLogs, SkippedFiles):
             problem = header_problem(path)
             if problem is None:
                 opened = cls._checked(path)
-                if isinstance(opened, State):
+                if isinstance(opened, StateDatabase):
                     return opened
                 problem = opened
         except (sqlite3.Error, OSError) as exc:
@@ -279,7 +279,7 @@ class State(RunStore, SinkRecords, PartLogs, SkippedFiles):
         raise _set_aside(path, problem)
 
     @classmethod
-    def _checked(cls, path: Path) -> State | str:
+    def _checked(cls, path: Path) -> StateDatabase | str:
         """The state at ``path``, whole and migrated, or why it is damaged."""
         try:
             conn = _connect(path, modes=False)
@@ -304,7 +304,7 @@ class State(RunStore, SinkRecords, PartLogs, SkippedFiles):
         return problem
 
     @classmethod
-    def empty(cls, state_dir: Path) -> State:
+    def empty(cls, state_dir: Path) -> StateDatabase:
         """An empty state in memory, for commands that only look (``plan``, ``status``,
         ``sync --dry-run``) before any sync: nothing is created on disk (issue 16)."""
         damage = pending(state_dir)  # a damage not yet resolved is said, as by `open`
@@ -314,11 +314,11 @@ class State(RunStore, SinkRecords, PartLogs, SkippedFiles):
         state._migrate(0)
         return state
 
-    def scratch_copy(self) -> State:
+    def scratch_copy(self) -> StateDatabase:
         """An in-memory copy to try a sync on (``--dry-run``): changes to it are thrown away."""
         conn = sqlite3.connect(":memory:", isolation_level=None)
         self._conn.backup(conn)
-        return State(conn, self.path)
+        return StateDatabase(conn, self.path)
 
     def close(self) -> None:
         self._conn.close()
@@ -341,8 +341,10 @@ class State(RunStore, SinkRecords, PartLogs, SkippedFiles):
             return f"PRAGMA quick_check: {problem}"
         missing = _tables_of(version) - self._tables()
         if version == 0 or missing:
-            return "it holds no hamsync tables" if version == 0 else (
-                "tables are missing: " + ", ".join(sorted(missing))
+            return (
+                "it holds no hamsync tables"
+                if version == 0
+                else ("tables are missing: " + ", ".join(sorted(missing)))
             )
         _set_modes(self._conn)
         self._migrate(version)

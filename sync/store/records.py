@@ -1,7 +1,8 @@
 """The state's records of what was written: sink items, each part's last outcome, and the
 last good read of each look-ahead calendar.
 
-A mixin of :class:`sync.store.database.State` (which owns the connection and the transactions).
+A mixin of :class:`sync.store.database.StateDatabase` (which owns the connection and the
+transactions).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """The state's runs: each stored once, merged across sources, with each source's cursor.
 
-A mixin of :class:`sync.store.database.State` (which owns the connection and the transactions).
+A mixin of :class:`sync.store.database.StateDatabase` (which owns the connection and the
+transactions).
 """
 
 from __future__ import annotations

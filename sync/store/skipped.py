@@ -1,6 +1,6 @@
 """The files each source skips, with the reason: what ``hamsync runs --skipped`` lists.
 
-A mixin of :class:`sync.store.database.State`. A source that keeps such a list
+A mixin of :class:`sync.store.database.StateDatabase`. A source that keeps such a list
 (:attr:`connectors.base.PullResult.skipped`) replaces its rows on every stored pull, in the
 pull's transaction, so the list is always that of the last pull.
 """

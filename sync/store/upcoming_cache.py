@@ -15,7 +15,7 @@ from typing import Any
 
 from planner.models import PlannedEvent
 from sync.config.keystore import redact
-from sync.store.database import State
+from sync.store.database import StateDatabase
 
 
 def _to_json(event: PlannedEvent) -> dict[str, Any]:
@@ -56,14 +56,16 @@ def _from_json(data: dict[str, Any]) -> PlannedEvent:
     )
 
 
-def save(state: State, source: str, events: Sequence[PlannedEvent], fetched_at: str) -> None:
+def save(
+    state: StateDatabase, source: str, events: Sequence[PlannedEvent], fetched_at: str
+) -> None:
     """Remember a good read (call inside a transaction)."""
     body = redact(json.dumps([_to_json(e) for e in events], sort_keys=True))
     state.cache_upcoming(source, fetched_at, body)
 
 
 def load(
-    state: State, source: str, first_day: date, last_day: date
+    state: StateDatabase, source: str, first_day: date, last_day: date
 ) -> tuple[str, list[PlannedEvent]] | None:
     """``(fetched_at, events in the window)`` from the last good read, or None."""
     cached = state.cached_upcoming(source)

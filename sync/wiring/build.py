@@ -16,7 +16,7 @@ from sync.sinks.registry import SinkLoadError, build_sink
 from sync.sinks.renderer import Writer
 from sync.sinks.strava_notes import StravaNotesSink
 from sync.sinks.vevent import EventTiming
-from sync.store.database import State
+from sync.store.database import StateDatabase
 from sync.store.install_id import InstallIdError, install_id, provisional_install_id
 from sync.wiring import plugin_sources
 from sync.wiring import strava as strava_wiring
@@ -143,10 +143,10 @@ class Unavailable:
         self.name = name
         self.why = why
 
-    def sync(self, context: WriteContext, state: State, dry_run: bool) -> SinkResult:
+    def sync(self, context: WriteContext, state: StateDatabase, dry_run: bool) -> SinkResult:
         raise SinkError(self.why)
 
-    def purge(self, state: State, dry_run: bool) -> SinkResult:
+    def purge(self, state: StateDatabase, dry_run: bool) -> SinkResult:
         raise SinkError(self.why)
 
 

@@ -24,7 +24,7 @@ from sync.sinks.garmin_workouts import GarminWorkoutSink
 from sync.sinks.outcome import WriteContext
 from sync.sinks.renderer import Writer
 from sync.sinks.workout_items import WorkoutRenderer
-from sync.store.database import State
+from sync.store.database import StateDatabase
 
 TODAY = date(2026, 11, 23)
 FIRST = Session(
@@ -45,7 +45,7 @@ def main(folder: Path, phase: str) -> None:
         service.install(rsps)
         sink = GarminWorkoutSink(session_for(folder / "tokens", Clock()))
         writer = Writer(sink, WorkoutRenderer(Settings(), "hamsync:", "c0ffee00c0ffee00"))
-        state = State.open(folder / "state")
+        state = StateDatabase.open(folder / "state")
         context = WriteContext(today=TODAY, tz=ZoneInfo("Europe/Zurich"), sessions=PHASES[phase])
         write_back(writer, context, state)
         state.close()

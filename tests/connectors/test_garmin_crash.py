@@ -13,7 +13,7 @@ import pytest
 from garmin_server import write_tokens
 
 from sync.engine.faults import ENV
-from sync.store.database import State
+from sync.store.database import StateDatabase
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -42,7 +42,7 @@ def garmin_side(folder: Path) -> tuple[list[tuple[str, str]], int]:
 
 
 def recorded(folder: Path) -> dict[str, str]:
-    state = State.open(folder / "state")
+    state = StateDatabase.open(folder / "state")
     try:
         return {k: f"{r.day} {r.pending}" for k, r in state.sink_items("garmin").items()}
     finally:

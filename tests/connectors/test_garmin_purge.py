@@ -22,7 +22,7 @@ from test_garmin_sinks import (  # the workout sink's fixture, sessions and note
 from sync.engine.notes import purge_notes, write_notes
 from sync.sinks.garmin_notes import GarminNotesSink
 from sync.sinks.outcome import WriteContext
-from sync.store.database import State
+from sync.store.database import StateDatabase
 
 
 def test_purge_unschedules_then_deletes_only_our_workouts(garmin: Any) -> None:  # noqa: F811
@@ -87,7 +87,7 @@ def test_purge_takes_our_block_out_and_keeps_the_runners_text(
     original = activity.body["description"]
     responses.add_callback(responses.GET, activity.url, callback=activity.get)
     responses.add_callback(responses.PUT, activity.url, callback=activity.put)
-    state = State.open(tmp_path / "state")
+    state = StateDatabase.open(tmp_path / "state")
     sink = GarminNotesSink(session_for(tmp_path, Clock()))
     ctx = WriteContext(today=TODAY, tz=ZURICH, sessions=(FOCUSED,), runs=(NOTED_RUN,))
     write_notes(sink, ctx, state)

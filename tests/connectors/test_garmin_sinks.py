@@ -36,7 +36,7 @@ from sync.sinks.garmin_workouts import GarminWorkoutSink
 from sync.sinks.outcome import SinkResult, WriteContext
 from sync.sinks.renderer import Writer
 from sync.sinks.workout_items import WorkoutRenderer
-from sync.store.database import State
+from sync.store.database import StateDatabase
 
 INSTALL = "c0ffee00c0ffee00"
 
@@ -56,12 +56,12 @@ class Workouts:
     def session(self, session: GarminSession) -> None:  # the next sync's session
         self.storage.session = session
 
-    def sync(self, context: WriteContext, state: State, dry_run: bool) -> SinkResult:
+    def sync(self, context: WriteContext, state: StateDatabase, dry_run: bool) -> SinkResult:
         if dry_run:
             return writeback.write_back(self.writer, context, state.scratch_copy(), True)
         return writeback.write_back(self.writer, context, state)
 
-    def purge(self, state: State, dry_run: bool) -> SinkResult:
+    def purge(self, state: StateDatabase, dry_run: bool) -> SinkResult:
         if dry_run:
             return writeback.purge(self.writer, state.scratch_copy(), True)
         return writeback.purge(self.writer, state)
@@ -97,7 +97,7 @@ def garmin(tmp_path: Path) -> Any:
         add_login(rsps)
         service.install(rsps)
         session = session_for(tmp_path / "tokens", Clock())
-        state = State.open(tmp_path / "state")
+        state = StateDatabase.open(tmp_path / "state")
         yield Workouts(session), service, state, rsps
         state.close()
 
@@ -253,7 +253,7 @@ def test_note_block_replaces_only_ours_in_the_description(
     url = f"{API}/activity-service/activity/21522899847"
     responses.get(url, json=activity)
     responses.put(url, status=204)
-    state = State.open(tmp_path / "state")
+    state = StateDatabase.open(tmp_path / "state")
     sink = GarminNotesSink(session_for(tmp_path, Clock()))
     ctx = WriteContext(today=TODAY, tz=ZURICH, sessions=(FOCUSED,), runs=(NOTED_RUN,))
     assert write_notes(sink, ctx, state).created == 1

@@ -29,7 +29,7 @@ from connectors.strava.oauth import MemoryTokenStore
 from planner.models import Feeling
 from sync.cli import app
 from sync.engine.run import SyncReport, pull_all
-from sync.store.database import State
+from sync.store.database import StateDatabase
 
 LIST = f"{API}/activitylist-service/activities/search/activities"
 SAMPLES = Path(__file__).resolve().parents[2] / "examples" / "activities"
@@ -101,7 +101,7 @@ def test_a_garmin_strength_activity_marks_that_days_session_done(
     rsps.replace(responses.GET, LIST, json=[lifted])
     second = sync_json(path, day + timedelta(days=1))
     assert second["runs_pulled"] == 0  # strength work is not a run: no weekly dose (R5)
-    state = State.open(tmp_path / "state")
+    state = StateDatabase.open(tmp_path / "state")
     try:
         assert state.strength_days() == [day]
         assert session["id"] in state.planner_state(8).done_session_ids
@@ -186,7 +186,7 @@ def test_a_summary_descent_is_said_in_the_sync_report(
     summary = shifted(detail, detail["id"], datetime(2025, 10, 18, 12, tzinfo=UTC))
     fake = FakeStrava([summary], default_streams=distance_only, details={detail["id"]: detail})
     fake.install(rsps)
-    state = State.open(tmp_path / "state")
+    state = StateDatabase.open(tmp_path / "state")
     report = SyncReport(today=NOW.date())
     try:
         pull_all([StravaSource(strava_api())], state, NOW.date(), report)

@@ -25,7 +25,7 @@ from connectors.strava.api import StravaApi
 from connectors.strava.oauth import MemoryTokenStore, Tokens
 from connectors.strava.source import StravaSource
 from planner.models import Sport
-from sync.store.database import State
+from sync.store.database import StateDatabase
 
 ZURICH = ZoneInfo("Europe/Zurich")
 LIST = f"{API}/activitylist-service/activities/search/activities"
@@ -154,7 +154,7 @@ def test_a_garmin_run_deleted_or_re_typed_leaves_the_store(
     items = recorded(testdata_dir, "test_activity_list__0_GET")
     listing = responses.get(LIST, json=items)
     first = garmin(tmp_path).pull(None, TODAY)
-    state = State.open(tmp_path / "state")
+    state = StateDatabase.open(tmp_path / "state")
     with state.transaction():
         state.save_pull("garmin", first.runs, first.cursor, first.removed_run_ids)
     assert {r.id for r in state.runs()} == {"garmin:21482825013", "garmin:21461718086"}
@@ -211,7 +211,7 @@ def test_a_strava_run_re_labelled_or_deleted_leaves_the_store(testdata_dir: Path
         four = StravaSource(strava_api(), history_days=30).pull(three.cursor, NOW.date())
         assert four.removed_run_ids == (rid,)
     with tempfile.TemporaryDirectory() as folder:
-        state = State.open(Path(folder))
+        state = StateDatabase.open(Path(folder))
         for pulled in (one, two):
             with state.transaction():
                 state.save_pull("strava", pulled.runs, pulled.cursor, pulled.removed_run_ids)

@@ -27,7 +27,7 @@ from sync.sinks.garmin_workouts import GarminWorkoutSink
 from sync.sinks.outcome import WriteContext
 from sync.sinks.renderer import Writer
 from sync.sinks.workout_items import WorkoutRenderer
-from sync.store.database import State
+from sync.store.database import StateDatabase
 
 LIST = f"{API}/activitylist-service/activities/search/activities"
 ZURICH = ZoneInfo("Europe/Zurich")
@@ -99,7 +99,7 @@ def test_garmin_429_on_a_write_makes_the_daemon_wait_as_asked(
     service.install(rsps)
     storage = GarminWorkoutSink(session_for(tmp_path / "tokens", Clock()))
     sink = Writer(storage, WorkoutRenderer(Settings(), "hamsync:", "c0ffee00c0ffee00"))
-    state = State.open(tmp_path / "state")
+    state = StateDatabase.open(tmp_path / "state")
     start = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
     health = Health(now=lambda: start, honour_backoff=True)
     report = SyncReport(today=date(2026, 11, 23))

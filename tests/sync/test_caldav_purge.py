@@ -26,12 +26,12 @@ from test_caldav_sink import (  # the sink's own fixtures and helpers
 from connectors.caldav_calendar import CalDavAccount, connect
 from sync.engine.writeback import purge
 from sync.sinks.base import SinkError
-from sync.store.database import State
+from sync.store.database import StateDatabase
 
 
 def test_purge_deletes_only_our_events_and_leaves_edits(
     radicale: Radicale,  # noqa: F811
-    state: State,  # noqa: F811
+    state: StateDatabase,  # noqa: F811
 ) -> None:
     """Our events go with If-Match; the runner's event and the one they edited stay as they are."""
     calendar_url = radicale.make_calendar("Training")
@@ -62,7 +62,7 @@ def test_purge_deletes_only_our_events_and_leaves_edits(
     assert state.sink_items("caldav") == {}
 
 
-def test_dry_run_counts_and_sends_nothing(radicale: Radicale, state: State) -> None:  # noqa: F811
+def test_dry_run_counts_and_sends_nothing(radicale: Radicale, state: StateDatabase) -> None:  # noqa: F811
     """`purge --dry-run` says how many events would go without a single request."""
     radicale.make_calendar("Training")
     write(make_sink(radicale, Wire()), state)
@@ -97,7 +97,7 @@ class DiesAfterFirstDelete:
 
 def test_purge_cut_short_is_finished_by_the_next_one(
     radicale: Radicale,  # noqa: F811
-    state: State,  # noqa: F811
+    state: StateDatabase,  # noqa: F811
 ) -> None:
     """A server dying mid-purge fails the sink with the rest still recorded; a rerun ends it."""
     calendar_url = radicale.make_calendar("Training")

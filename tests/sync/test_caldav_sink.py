@@ -28,7 +28,7 @@ from sync.sinks.event_items import EventRenderer
 from sync.sinks.outcome import WriteContext
 from sync.sinks.renderer import Writer
 from sync.sinks.vevent import EventTiming
-from sync.store.database import State
+from sync.store.database import StateDatabase
 
 DavServer = Radicale | Xandikos
 """The real CalDAV servers the sink is checked against."""
@@ -114,8 +114,8 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[DavServer
 
 
 @pytest.fixture
-def state(tmp_path: Path) -> Iterator[State]:
-    opened = State.open(tmp_path / "state")
+def state(tmp_path: Path) -> Iterator[StateDatabase]:
+    opened = StateDatabase.open(tmp_path / "state")
     yield opened
     opened.close()
 
@@ -135,7 +135,7 @@ def make_sink(
 
 def write(
     sink: Writer,
-    state: State,
+    state: StateDatabase,
     sessions: tuple[Session, ...] = PLAN,
     force: bool = False,
     today: date = TODAY,
@@ -171,7 +171,7 @@ def put_raw(server: DavServer, url: str, body: bytes, headers: dict[str, str]) -
 
 
 def test_first_sync_creates_each_session_with_if_none_match(
-    server: DavServer, state: State
+    server: DavServer, state: StateDatabase
 ) -> None:
     """Three sessions become three events named by their UID, created with If-None-Match: *."""
     calendar_url = server.make_calendar("Training")
@@ -191,7 +191,7 @@ def test_first_sync_creates_each_session_with_if_none_match(
     assert {i.etag for i in recorded.values()} == {etag for etag, _raw in events.values()}
 
 
-def test_second_sync_reads_and_writes_no_event(server: DavServer, state: State) -> None:
+def test_second_sync_reads_and_writes_no_event(server: DavServer, state: StateDatabase) -> None:
     """With nothing new, no event is read, written or deleted, and they keep their ETags."""
     calendar_url = server.make_calendar("Training")
     write(make_sink(server, Wire()), state)
@@ -204,7 +204,7 @@ def test_second_sync_reads_and_writes_no_event(server: DavServer, state: State) 
     assert server_events(server, calendar_url) == before
 
 
-def test_move_updates_in_place_and_drop_deletes(server: DavServer, state: State) -> None:
+def test_move_updates_in_place_and_drop_deletes(server: DavServer, state: StateDatabase) -> None:
     """A moved session keeps its UID and href with SEQUENCE 1; a dropped one is deleted."""
     calendar_url = server.make_calendar("Training")
     write(make_sink(server, Wire()), state)
@@ -228,7 +228,7 @@ def test_move_updates_in_place_and_drop_deletes(server: DavServer, state: State)
 
 
 def test_foreign_event_survives_every_sync_byte_for_byte(
-    server: DavServer, state: State
+    server: DavServer, state: StateDatabase
 ) -> None:
     """The runner's own event is never requested, changed or deleted, whatever the plan does."""
     calendar_url = server.make_calendar("Training")
@@ -245,7 +245,9 @@ def test_foreign_event_survives_every_sync_byte_for_byte(
     assert set(server_events(server, calendar_url)) == {"dentist.ics"}
 
 
-def test_hand_edited_event_is_a_conflict_until_forced(server: DavServer, state: State) -> None:
+def test_hand_edited_event_is_a_conflict_until_forced(
+    server: DavServer, state: StateDatabase
+) -> None:
     """An event of ours edited by the runner is reported and kept; --force puts ours back."""
     calendar_url = server.make_calendar("Training")
     sink = make_sink(server, Wire())
@@ -270,7 +272,7 @@ def test_hand_edited_event_is_a_conflict_until_forced(server: DavServer, state: 
 
 
 def test_hand_deleted_event_is_not_recreated_until_forced(
-    server: DavServer, state: State
+    server: DavServer, state: StateDatabase
 ) -> None:
     """A deleted event is reported once, stays deleted on later syncs, and --force restores it."""
     calendar_url = server.make_calendar("Training")
@@ -296,7 +298,9 @@ def test_hand_deleted_event_is_not_recreated_until_forced(
     assert write(make_sink(server, Wire()), state, changed).conflicts == 0
 
 
-def test_wrong_password_is_a_sink_error_and_records_nothing(tmp_path: Path, state: State) -> None:
+def test_wrong_password_is_a_sink_error_and_records_nothing(
+    tmp_path: Path, state: StateDatabase
+) -> None:
     """A 401 becomes a readable SinkError naming the password, and nothing is recorded."""
     server = Radicale(tmp_path / "auth", password="right-secret")
     server.folder.mkdir()
@@ -315,7 +319,9 @@ def test_wrong_password_is_a_sink_error_and_records_nothing(tmp_path: Path, stat
         server.stop()
 
 
-def test_server_killed_mid_sync_then_next_sync_repairs(server: DavServer, state: State) -> None:
+def test_server_killed_mid_sync_then_next_sync_repairs(
+    server: DavServer, state: StateDatabase
+) -> None:
     """A server gone after two writes: SinkError, two recorded; the next sync does the rest."""
     calendar_url = server.make_calendar("Training")
     wire = Wire(kill_after_puts=2, server=server)
@@ -337,7 +343,9 @@ def test_server_killed_mid_sync_then_next_sync_repairs(server: DavServer, state:
     assert set(wire.methods()) <= {"PROPFIND"}
 
 
-def test_lost_answer_to_a_create_is_adopted_not_doubled(server: DavServer, state: State) -> None:
+def test_lost_answer_to_a_create_is_adopted_not_doubled(
+    server: DavServer, state: StateDatabase
+) -> None:
     """An event at our href that we never recorded (answer lost) is read and adopted as it is."""
     calendar_url = server.make_calendar("Training")
     write(make_sink(server, Wire()), state, PLAN[:1])
@@ -355,7 +363,7 @@ def test_lost_answer_to_a_create_is_adopted_not_doubled(server: DavServer, state
 
 
 def test_dry_run_counts_what_a_sync_would_do_and_sends_nothing(
-    server: DavServer, state: State
+    server: DavServer, state: StateDatabase
 ) -> None:
     """`sync --dry-run`: the executor on a rehearsal of the records; no request, nothing kept."""
     calendar_url = server.make_calendar("Training")
@@ -371,7 +379,7 @@ def test_dry_run_counts_what_a_sync_would_do_and_sends_nothing(
     assert len(state.sink_items("caldav")) == len(PLAN)
 
 
-def test_our_uid_at_another_address_is_left_alone(radicale: Radicale, state: State) -> None:
+def test_our_uid_at_another_address_is_left_alone(radicale: Radicale, state: StateDatabase) -> None:
     """An event elsewhere carrying the UID hamsync would write: a conflict, never touched."""
     calendar_url = radicale.make_calendar("Training")
     uid = f"{PLAN[0].id}.{ME}@hamsync"

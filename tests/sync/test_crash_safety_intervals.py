@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 from sync.cli import app
 from sync.config.model import load_config
 from sync.engine.faults import ENV
-from sync.store.database import State
+from sync.store.database import StateDatabase
 
 HAMSYNC = str(Path(sys.executable).with_name("hamsync"))
 TODAY = "2026-06-10"
@@ -69,7 +69,7 @@ def test_a_killed_sync_then_a_rerun_leaves_one_event_per_session(
     assert uids == sorted(sessions)  # each session once, nothing else
     loaded = load_config(path)
     assert loaded.state_dir is not None
-    state = State.open(loaded.state_dir)
+    state = StateDatabase.open(loaded.state_dir)
     try:
         recorded = {i.session_id: i.remote_id for i in state.sink_items("intervals").values()}
     finally:

@@ -22,7 +22,7 @@ from daemon_helpers import calendar_server, planned_calendar
 from sync.config.model import Config, load_config
 from sync.engine.daemon import Daemon
 from sync.engine.logs import setup, teardown
-from sync.store.database import State
+from sync.store.database import StateDatabase
 from sync.store.lock import sync_lock
 
 WriteConfig = Callable[..., Path]
@@ -90,7 +90,7 @@ def test_failing_calendar_backs_off_while_the_rest_syncs_on_time(
         assert server.hits == 4
     assert daemon.syncs == 13  # at start and every 30 min for 6 h
     assert config.state_dir is not None
-    state = State.open(config.state_dir)
+    state = StateDatabase.open(config.state_dir)
     try:
         logs = state.part_logs()
     finally:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from sync.store import backup as backup_module
-from sync.store.database import DB_NAME, State
+from sync.store.database import DB_NAME, StateDatabase
 
 WriteConfig = Callable[..., Path]
 HAMSYNC = str(Path(sys.executable).with_name("hamsync"))
@@ -119,9 +119,7 @@ def test_full_disk_under_the_state_is_a_clear_error_and_the_state_holds(
     conn.close()
 
 
-def test_full_disk_at_the_calendar_leaves_the_old_file_whole(
-    tmpfs: Path, tmp_path: Path
-) -> None:
+def test_full_disk_at_the_calendar_leaves_the_old_file_whole(tmpfs: Path, tmp_path: Path) -> None:
     activities = tmp_path / "activities"
     copy_samples(activities, last=2)
     calendar = tmpfs / "hamsync.ics"
@@ -146,7 +144,7 @@ def test_a_backup_that_meets_a_full_disk_leaves_no_partial_file(
     write_config: WriteConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """ENOSPC at the fsync of a new backup: a warning, the older backups kept, no leftovers."""
-    state = State.open(tmp_path / "state")
+    state = StateDatabase.open(tmp_path / "state")
     try:
         first = backup_module.make_backup(state)
 

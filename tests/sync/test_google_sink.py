@@ -26,7 +26,7 @@ from sync.sinks.google import GoogleEventSink
 from sync.sinks.outcome import SinkResult, WriteContext
 from sync.sinks.renderer import Writer
 from sync.sinks.vevent import EventTiming
-from sync.store.database import State
+from sync.store.database import StateDatabase
 
 TZ = ZoneInfo("Europe/Zurich")
 TODAY = date(2026, 11, 25)
@@ -53,8 +53,8 @@ def google() -> Iterator[GoogleStandIn]:
 
 
 @pytest.fixture
-def state(tmp_path: Path) -> Iterator[State]:
-    opened = State.open(tmp_path / "state")
+def state(tmp_path: Path) -> Iterator[StateDatabase]:
+    opened = StateDatabase.open(tmp_path / "state")
     yield opened
     opened.close()
 
@@ -73,7 +73,7 @@ def make_sink(google: GoogleStandIn, tmp_path: Path) -> Writer:
 def write(
     google: GoogleStandIn,
     tmp_path: Path,
-    state: State,
+    state: StateDatabase,
     sessions: tuple[Session, ...] = PLAN,
     force: bool = False,
 ) -> SinkResult:
@@ -86,7 +86,7 @@ def counts(result: SinkResult) -> tuple[int, int, int, int]:
 
 
 def test_first_sync_creates_one_event_per_session(
-    google: GoogleStandIn, tmp_path: Path, state: State
+    google: GoogleStandIn, tmp_path: Path, state: StateDatabase
 ) -> None:
     """Three sessions become three events at 18:00 local, marked with the install, nobody
     notified; the runner's own event stays as it was."""
@@ -111,7 +111,9 @@ def test_first_sync_creates_one_event_per_session(
     assert [r.param("sendUpdates") for r in inserts] == ["none"] * 3
 
 
-def test_idle_sync_sends_no_request(google: GoogleStandIn, tmp_path: Path, state: State) -> None:
+def test_idle_sync_sends_no_request(
+    google: GoogleStandIn, tmp_path: Path, state: StateDatabase
+) -> None:
     """Nothing new: the executor writes nothing, so Google is not asked at all."""
     write(google, tmp_path, state)
     before = {k: v["etag"] for k, v in google.live_events(TRAINING).items()}
@@ -122,7 +124,7 @@ def test_idle_sync_sends_no_request(google: GoogleStandIn, tmp_path: Path, state
 
 
 def test_a_new_session_lists_once_with_the_sync_token(
-    google: GoogleStandIn, tmp_path: Path, state: State
+    google: GoogleStandIn, tmp_path: Path, state: StateDatabase
 ) -> None:
     """A create first checks the uid is not there yet: ONE events.list with the syncToken of
     the last listing, then the insert."""
@@ -134,13 +136,17 @@ def test_a_new_session_lists_once_with_the_sync_token(
     assert api[0].param("syncToken") is not None
 
 
-def test_nothing_of_ours_sends_nothing(google: GoogleStandIn, tmp_path: Path, state: State) -> None:
+def test_nothing_of_ours_sends_nothing(
+    google: GoogleStandIn, tmp_path: Path, state: StateDatabase
+) -> None:
     """No session and nothing recorded: not even a token refresh."""
     assert counts(write(google, tmp_path, state, ())) == (0, 0, 0, 0)
     assert google.requests == []
 
 
-def test_dry_run_asks_google_nothing(google: GoogleStandIn, tmp_path: Path, state: State) -> None:
+def test_dry_run_asks_google_nothing(
+    google: GoogleStandIn, tmp_path: Path, state: StateDatabase
+) -> None:
     """`sync --dry-run` counts what it would write and sends no request."""
     scratch = state.scratch_copy()
     result = write_back(make_sink(google, tmp_path), WriteContext(TODAY, TZ, PLAN), scratch, True)
@@ -149,7 +155,7 @@ def test_dry_run_asks_google_nothing(google: GoogleStandIn, tmp_path: Path, stat
 
 
 def test_move_patches_in_place_and_drop_deletes(
-    google: GoogleStandIn, tmp_path: Path, state: State
+    google: GoogleStandIn, tmp_path: Path, state: StateDatabase
 ) -> None:
     """A moved session keeps its event (PATCH with If-Match); a dropped one is deleted."""
     write(google, tmp_path, state)
@@ -169,7 +175,7 @@ def test_move_patches_in_place_and_drop_deletes(
 
 
 def test_an_event_the_runner_edited_is_a_conflict(
-    google: GoogleStandIn, tmp_path: Path, state: State
+    google: GoogleStandIn, tmp_path: Path, state: StateDatabase
 ) -> None:
     """Edited in Google Calendar: reported, not overwritten, even when the session moves;
     `--force` puts hamsync's version back."""
@@ -189,7 +195,7 @@ def test_an_event_the_runner_edited_is_a_conflict(
 
 
 def test_an_event_the_runner_deleted_is_dismissed(
-    google: GoogleStandIn, tmp_path: Path, state: State
+    google: GoogleStandIn, tmp_path: Path, state: StateDatabase
 ) -> None:
     """Deleted in Google Calendar (Google keeps it as cancelled): when hamsync would move it,
     it is remembered as dismissed and never re-created; `--force` brings it back."""
@@ -210,7 +216,7 @@ def test_an_event_the_runner_deleted_is_dismissed(
 
 
 def test_a_create_whose_answer_was_lost_is_adopted(
-    google: GoogleStandIn, tmp_path: Path, state: State
+    google: GoogleStandIn, tmp_path: Path, state: StateDatabase
 ) -> None:
     """The event reached Google but was never recorded (a crash between the two): the next
     sync finds it in the listing and adopts it instead of writing a second one."""
@@ -224,7 +230,7 @@ def test_a_create_whose_answer_was_lost_is_adopted(
 
 
 def test_purge_deletes_what_hamsync_wrote_and_nothing_else(
-    google: GoogleStandIn, tmp_path: Path, state: State
+    google: GoogleStandIn, tmp_path: Path, state: StateDatabase
 ) -> None:
     """`purge`: recorded events deleted with If-Match; an edited one stays, reported; the
     runner's own event stays; the records are gone; no listing is needed."""
@@ -243,7 +249,7 @@ def test_purge_deletes_what_hamsync_wrote_and_nothing_else(
 
 
 def test_revoked_access_is_an_error_naming_the_login_command(
-    google: GoogleStandIn, tmp_path: Path, state: State
+    google: GoogleStandIn, tmp_path: Path, state: StateDatabase
 ) -> None:
     """A revoked grant: the sink fails with `hamsync login google`; nothing recorded."""
     google.revoked = True
@@ -253,7 +259,7 @@ def test_revoked_access_is_an_error_naming_the_login_command(
 
 
 def test_rate_limit_leaves_the_rest_for_the_next_sync(
-    google: GoogleStandIn, tmp_path: Path, state: State
+    google: GoogleStandIn, tmp_path: Path, state: StateDatabase
 ) -> None:
     """A 403 rateLimitExceeded on the second insert: what was written is recorded, the
     error asks for a later sync with the server's wait, and the next sync finishes the job."""
@@ -270,7 +276,7 @@ def test_rate_limit_leaves_the_rest_for_the_next_sync(
 
 
 def test_a_calendar_deleted_and_made_again_is_found_by_name(
-    google: GoogleStandIn, tmp_path: Path, state: State
+    google: GoogleStandIn, tmp_path: Path, state: StateDatabase
 ) -> None:
     """The calendar was deleted: a sync that must create says so (no traceback) and forgets
     its id; once the runner makes a "Training" calendar again, the next sync finds it by name
@@ -289,7 +295,9 @@ def test_a_calendar_deleted_and_made_again_is_found_by_name(
     assert len(google.live_events("new-training@group.calendar.google.com")) == 1
 
 
-def test_a_read_only_calendar_says_so(google: GoogleStandIn, tmp_path: Path, state: State) -> None:
+def test_a_read_only_calendar_says_so(
+    google: GoogleStandIn, tmp_path: Path, state: StateDatabase
+) -> None:
     """Writing into a calendar the runner may only read: one message naming the fix."""
     google.fault_method = "POST"
     google.faults = [(403, "error_403_forbidden", {})]
@@ -299,7 +307,7 @@ def test_a_read_only_calendar_says_so(google: GoogleStandIn, tmp_path: Path, sta
 
 
 def test_a_412_on_unchanged_content_is_retried_once(
-    google: GoogleStandIn, tmp_path: Path, state: State
+    google: GoogleStandIn, tmp_path: Path, state: StateDatabase
 ) -> None:
     """Google answers 412 to If-Match although the event says what hamsync wrote: read once,
     and the move written on the etag just read (a server quirk, not the runner's edit)."""

@@ -11,19 +11,19 @@ import pytest
 from typer.testing import CliRunner
 
 from sync.cli import app
-from sync.store.database import DB_NAME, State
+from sync.store.database import DB_NAME, StateDatabase
 from sync.store.install_id import FILE_NAME, InstallIdError, install_id
 
 
 def test_made_once_private_and_kept_when_the_database_starts_afresh(tmp_path: Path) -> None:
     """16 hex digits in a 0600 file; the same id after the database file is gone."""
-    State.open(tmp_path).close()
+    StateDatabase.open(tmp_path).close()
     first = install_id(tmp_path)
     assert len(first) == 16 and int(first, 16) >= 0
     mode = stat.S_IMODE((tmp_path / FILE_NAME).stat().st_mode)
     assert mode == 0o600
     (tmp_path / DB_NAME).unlink()
-    State.open(tmp_path).close()
+    StateDatabase.open(tmp_path).close()
     assert install_id(tmp_path) == first
 
 

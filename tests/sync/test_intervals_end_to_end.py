@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from connectors.garmin.mapping import to_run as garmin_run
 from sync.cli import app
 from sync.config.model import ConfigError, load_config
-from sync.store.database import State
+from sync.store.database import StateDatabase
 
 TODAY = "2026-06-10"
 runner = CliRunner()
@@ -119,7 +119,7 @@ def test_the_same_run_from_intervals_and_garmin_is_stored_once(
     sync_json(path)
     loaded = load_config(path)
     assert loaded.state_dir is not None
-    state = State.open(loaded.state_dir)
+    state = StateDatabase.open(loaded.state_dir)
     try:
         twin = garmin_run(
             {"activityId": 15900000001, "startTimeGMT": "2026-06-07 06:30:04",
@@ -173,7 +173,7 @@ def test_a_weight_training_activity_marks_that_days_session_done(
     assert result.exit_code == 0, result.output
     loaded = load_config(path)
     assert loaded.state_dir is not None
-    state = State.open(loaded.state_dir)
+    state = StateDatabase.open(loaded.state_dir)
     try:
         assert today["id"] in state.planner_state(3).done_session_ids
     finally:

@@ -18,7 +18,7 @@ from sync.engine.writeback import write_back
 from sync.sinks.intervals_storage import IntervalsRenderer, IntervalsStorage
 from sync.sinks.outcome import WriteContext
 from sync.sinks.renderer import Writer
-from sync.store.database import State
+from sync.store.database import StateDatabase
 
 TZ = ZoneInfo("Europe/Zurich")
 TODAY = date(2026, 6, 10)
@@ -46,7 +46,7 @@ def test_one_event_per_session_and_the_runners_events_untouched(
     server = serve(fake)
     running = next(server)
     with tempfile.TemporaryDirectory() as tmp:
-        state = State.open(Path(tmp))
+        state = StateDatabase.open(Path(tmp))
         try:
             client = IntervalsClient(IntervalsAccount(ATHLETE, KEY, running.url))
             sink = Writer(IntervalsStorage(client, today=lambda: TODAY), IntervalsRenderer("0"))

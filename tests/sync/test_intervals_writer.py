@@ -20,7 +20,7 @@ from sync.sinks.base import SinkError
 from sync.sinks.intervals_storage import IntervalsRenderer, IntervalsStorage
 from sync.sinks.outcome import WriteContext
 from sync.sinks.renderer import Writer
-from sync.store.database import State
+from sync.store.database import StateDatabase
 
 TZ = ZoneInfo("Europe/Zurich")
 TODAY = date(2026, 6, 10)
@@ -47,8 +47,8 @@ def server() -> Iterator[RunningServer]:
 
 
 @pytest.fixture
-def state(tmp_path: Path) -> Iterator[State]:
-    opened = State.open(tmp_path / "state")
+def state(tmp_path: Path) -> Iterator[StateDatabase]:
+    opened = StateDatabase.open(tmp_path / "state")
     yield opened
     opened.close()
 
@@ -59,7 +59,9 @@ def writer(server: RunningServer, key: str = KEY, install: str = INSTALL) -> Wri
     return Writer(storage, IntervalsRenderer(install))
 
 
-def write(server: RunningServer, state: State, plan: tuple[Session, ...] = PLAN, **kw: Any) -> Any:
+def write(
+    server: RunningServer, state: StateDatabase, plan: tuple[Session, ...] = PLAN, **kw: Any
+) -> Any:
     context = WriteContext(today=TODAY, tz=TZ, sessions=plan, **kw)
     return write_back(writer(server), context, state)
 
@@ -70,7 +72,7 @@ def ours(server: RunningServer) -> dict[str, dict[str, Any]]:
 
 
 def test_sessions_become_workout_events_and_an_unchanged_plan_asks_nothing(
-    server: RunningServer, state: State
+    server: RunningServer, state: StateDatabase
 ) -> None:
     result = write(server, state)
     assert result.created == 3
@@ -83,7 +85,9 @@ def test_sessions_become_workout_events_and_an_unchanged_plan_asks_nothing(
     assert server.fake.log == []
 
 
-def test_moved_updated_in_place_dropped_deleted(server: RunningServer, state: State) -> None:
+def test_moved_updated_in_place_dropped_deleted(
+    server: RunningServer, state: StateDatabase
+) -> None:
     write(server, state)
     before = ours(server)["2026-W24-1"]["id"]
     server.fake.log.clear()
@@ -95,7 +99,7 @@ def test_moved_updated_in_place_dropped_deleted(server: RunningServer, state: St
     assert [m for m, _, _ in server.fake.log] == ["GET", "PUT", "DELETE"]
 
 
-def test_the_runners_edit_is_kept_and_reported(server: RunningServer, state: State) -> None:
+def test_the_runners_edit_is_kept_and_reported(server: RunningServer, state: StateDatabase) -> None:
     write(server, state)
     ours(server)["2026-W24-1"]["name"] = "Hamstrings, after work"
     changed = (session("2026-W24-1", PLAN[0].day, "slider_curl"), *PLAN[1:])
@@ -105,12 +109,12 @@ def test_the_runners_edit_is_kept_and_reported(server: RunningServer, state: Sta
 
 
 def test_another_installs_event_is_left_alone(
-    server: RunningServer, state: State, tmp_path: Path
+    server: RunningServer, state: StateDatabase, tmp_path: Path
 ) -> None:
     """Two installs writing the same session to one calendar keep two events apart."""
     context = WriteContext(today=TODAY, tz=TZ, sessions=PLAN[:1])
     write_back(writer(server, install="0ther1nstall0000"), context, state)
-    fresh = State.open(tmp_path / "second")
+    fresh = StateDatabase.open(tmp_path / "second")
     try:
         result = write_back(writer(server), context, fresh)
     finally:
@@ -119,7 +123,7 @@ def test_another_installs_event_is_left_alone(
     assert len([e for e in server.fake.events.values() if uid_of(e)]) == 2
 
 
-def test_purge_removes_exactly_hamsyncs(server: RunningServer, state: State) -> None:
+def test_purge_removes_exactly_hamsyncs(server: RunningServer, state: StateDatabase) -> None:
     write(server, state)
     purge(writer(server), state)
     assert set(server.fake.events) == {1}
@@ -127,7 +131,7 @@ def test_purge_removes_exactly_hamsyncs(server: RunningServer, state: State) -> 
 
 
 def test_401_and_429_stop_the_sink_with_what_was_written_recorded(
-    server: RunningServer, state: State
+    server: RunningServer, state: StateDatabase
 ) -> None:
     with pytest.raises(SinkError, match="HAMSYNC_INTERVALS_API_KEY"):
         write_back(

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from planner.models import PlannerState
 from sync.cli import app
-from sync.store.database import State
+from sync.store.database import StateDatabase
 
 WriteConfig = Any
 TODAY = "2026-11-25"
@@ -44,7 +44,7 @@ def test_done_marks_the_session_of_the_day_and_it_is_kept(
     result = hamsync("done", "--config", str(config), "--date", first["date"])
     assert result.exit_code == 0, result.output
     assert first["id"] in result.output and "marked done" in result.output
-    state = State.open(tmp_path / "state")
+    state = StateDatabase.open(tmp_path / "state")
     try:
         assert first["id"] in state.planner_state(3).done_session_ids
     finally:
@@ -64,7 +64,7 @@ def test_planner_state_round_trips_level_and_dates(tmp_path: Path) -> None:
     """The level, its last step up and the check-in that cost a rung survive a restart."""
     from datetime import date
 
-    state = State.open(tmp_path)
+    state = StateDatabase.open(tmp_path)
     saved = PlannerState(
         level=5,
         done_session_ids=frozenset({"2026-W48-1"}),
@@ -74,7 +74,7 @@ def test_planner_state_round_trips_level_and_dates(tmp_path: Path) -> None:
     with state.transaction():
         state.save_planner_state(saved)
     state.close()
-    state = State.open(tmp_path)
+    state = StateDatabase.open(tmp_path)
     try:
         assert state.planner_state(1) == saved
     finally:
@@ -149,8 +149,6 @@ def test_report_renders_in_headless_chromium(write_config: WriteConfig, tmp_path
     for session in data["sessions"]:
         assert f'data-session="{session["id"]}"' in dom
     shot = tmp_path / "report.png"
-    subprocess.run(
-        [*flags, f"--screenshot={shot}", page.as_uri()], capture_output=True, timeout=90
-    )
+    subprocess.run([*flags, f"--screenshot={shot}", page.as_uri()], capture_output=True, timeout=90)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 30_000, "a blank page compresses to a few kilobytes"

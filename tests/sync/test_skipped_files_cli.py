@@ -34,9 +34,7 @@ def _config(tmp_path: Path, folder: Path, sports: str = "") -> Path:
         'timezone = "Europe/Zurich"\n'
         f'state_dir = "{tmp_path / "state"}"\n'
         "[sources.files]\n"
-        f'path = "{folder}"\n'
-        + (f"sports = {{ {sports} }}\n" if sports else "")
-        + "[sinks.ics]\n"
+        f'path = "{folder}"\n' + (f"sports = {{ {sports} }}\n" if sports else "") + "[sinks.ics]\n"
         f'path = "{tmp_path / "out.ics"}"\n',
         encoding="utf-8",
     )
@@ -110,7 +108,7 @@ def test_a_source_whose_runs_cannot_be_stored_does_not_stop_the_others(tmp_path:
     from connectors.base import PullResult
     from connectors.files import FilesSource
     from sync.engine.run import SyncReport, pull_all
-    from sync.store.database import State
+    from sync.store.database import StateDatabase
 
     folder = tmp_path / "acts"
     folder.mkdir()
@@ -125,7 +123,7 @@ def test_a_source_whose_runs_cannot_be_stored_does_not_stop_the_others(tmp_path:
             odd = replace(run, id="file:caf\udce9.gpx", sources=("file:caf\udce9.gpx",))
             return PullResult((odd,), None)
 
-    state = State.open(tmp_path / "state")
+    state = StateDatabase.open(tmp_path / "state")
     report = SyncReport(today=date(2026, 11, 25))
     pull_all([Broken(), good], state, date(2026, 11, 25), report)
     assert [name for name, _ in report.errors] == ["broken"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from planner.models import Run, Sport
-from sync.store.database import DB_NAME, MIGRATIONS, State
+from sync.store.database import DB_NAME, MIGRATIONS, StateDatabase
 
 
 def make_run(
@@ -29,7 +29,7 @@ def make_run(
 
 def test_state_dir_and_database_are_private(tmp_path: Path) -> None:
     """The runner's history is readable by them alone: folder 0700, database 0600."""
-    state = State.open(tmp_path / "state")
+    state = StateDatabase.open(tmp_path / "state")
     state.close()
     assert stat.S_IMODE((tmp_path / "state").stat().st_mode) == 0o700
     assert stat.S_IMODE((tmp_path / "state" / DB_NAME).stat().st_mode) == 0o600
@@ -37,15 +37,15 @@ def test_state_dir_and_database_are_private(tmp_path: Path) -> None:
 
 def test_migrations_run_once_and_record_the_version(tmp_path: Path) -> None:
     """Opening twice applies no migration twice; user_version counts them."""
-    State.open(tmp_path).close()
-    State.open(tmp_path).close()
+    StateDatabase.open(tmp_path).close()
+    StateDatabase.open(tmp_path).close()
     conn = sqlite3.connect(tmp_path / DB_NAME)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
 
 
 def test_failed_step_leaves_nothing_half_written(tmp_path: Path) -> None:
     """An exception inside a transaction rolls back the runs and the cursor together."""
-    state = State.open(tmp_path)
+    state = StateDatabase.open(tmp_path)
     run = make_run("file:a.fit", datetime(2026, 11, 20, 8, tzinfo=UTC))
     with pytest.raises(RuntimeError), state.transaction():
         state.save_pull("files", [run], "cursor-1")
@@ -56,7 +56,7 @@ def test_failed_step_leaves_nothing_half_written(tmp_path: Path) -> None:
 
 def test_same_run_from_two_sources_is_stored_once_with_both_ids(tmp_path: Path) -> None:
     """A FIT and a GPX export of one run count once; the device figure wins."""
-    state = State.open(tmp_path)
+    state = StateDatabase.open(tmp_path)
     start = datetime(2026, 11, 20, 8, tzinfo=UTC)
     gpx = make_run("file:run.gpx", start + timedelta(seconds=20), 10_150, 410)
     fit = make_run("file:run.fit", start, 10_000, 371, "device")
@@ -70,7 +70,7 @@ def test_same_run_from_two_sources_is_stored_once_with_both_ids(tmp_path: Path) 
 
 def test_removed_source_removes_the_run_only_when_no_source_is_left(tmp_path: Path) -> None:
     """Deleting one of two files of the same run keeps the run."""
-    state = State.open(tmp_path)
+    state = StateDatabase.open(tmp_path)
     start = datetime(2026, 11, 20, 8, tzinfo=UTC)
     with state.transaction():
         state.save_pull("files", [make_run("file:a.fit", start),
@@ -85,7 +85,7 @@ def test_removed_source_removes_the_run_only_when_no_source_is_left(tmp_path: Pa
 
 def test_dry_run_copy_changes_nothing_on_disk(tmp_path: Path) -> None:
     """Writes to a scratch copy never reach the database file."""
-    state = State.open(tmp_path)
+    state = StateDatabase.open(tmp_path)
     scratch = state.scratch_copy()
     with scratch.transaction():
         scratch.save_pull("files", [make_run("file:a.fit", datetime(2026, 1, 1, tzinfo=UTC))], "c")

@@ -24,7 +24,7 @@ from sync.cli import app
 from sync.config.model import load_config
 from sync.engine.daemon import Daemon
 from sync.store.backup import KEEP, KEEP_DAYS, make_backup
-from sync.store.database import DB_NAME, MIGRATIONS, State
+from sync.store.database import DB_NAME, MIGRATIONS, StateDatabase
 from sync.store.integrity import MARKER
 
 WriteConfig = Callable[..., Path]
@@ -219,9 +219,7 @@ def test_restore_skips_a_damaged_backup_and_keeps_the_install_id(
     assert sync(synced).exit_code == 0
 
 
-def test_fresh_start_only_when_asked_and_the_install_id_stays(
-    synced: Path, tmp_path: Path
-) -> None:
+def test_fresh_start_only_when_asked_and_the_install_id_stays(synced: Path, tmp_path: Path) -> None:
     state_dir = tmp_path / "state"
     (state_dir / "install_id").write_text("install-1234\n", encoding="utf-8")
     zero_length(db(tmp_path))
@@ -281,7 +279,7 @@ def test_the_daemon_says_the_database_is_damaged_and_plans_nothing(
 def test_backups_keep_the_newest_and_the_last_of_each_recent_day(tmp_path: Path) -> None:
     """A daemon syncing every 15 minutes for ten days still has a backup from each of the
     last seven days, so a mistake found a day later has a state from before it."""
-    state = State.open(tmp_path / "state")
+    state = StateDatabase.open(tmp_path / "state")
     try:
         start = datetime(2026, 11, 20, tzinfo=UTC)
         for step in range(10 * 24 * 4):

@@ -23,12 +23,11 @@ from connectors.strava import to_run
 from connectors.strava.auth import CallbackServer, parse_redirect
 from sync.cli import app
 from sync.config import keystore as secrets
-from sync.store.database import State
+from sync.store.database import StateDatabase
 
 WriteConfig = Callable[..., Path]
 runner = CliRunner()
 STRAVA = "[sources.strava]\nclient_id = 1234\n"
-
 
 
 @pytest.fixture
@@ -155,7 +154,7 @@ def test_a_strava_run_and_its_fit_file_count_once(tmp_path: Path, testdata_dir: 
     summary["start_date"] = (from_file.start.astimezone(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     summary["distance"] = from_file.distance_m * 1.01
     from_strava = to_run(summary, None)
-    state = State.open(tmp_path / "state")
+    state = StateDatabase.open(tmp_path / "state")
     try:
         with state.transaction():
             state.store_run(from_file)

@@ -21,7 +21,7 @@ from sync.engine.notes import write_notes
 from sync.sinks.note_block import BEGIN, END
 from sync.sinks.outcome import WriteContext
 from sync.sinks.strava_notes import StravaNotesSink
-from sync.store.database import State
+from sync.store.database import StateDatabase
 
 TZ = ZoneInfo("Europe/Zurich")
 RUNNER_TEXT = "Legs felt great on the ridge. Thanks Anna for the pacing!"
@@ -69,8 +69,8 @@ def activity(testdata_dir: Path, rsps: responses.RequestsMock) -> Activity:
 
 
 @pytest.fixture
-def state(tmp_path: Path) -> Iterator[State]:
-    opened = State.open(tmp_path / "state")
+def state(tmp_path: Path) -> Iterator[StateDatabase]:
+    opened = StateDatabase.open(tmp_path / "state")
     yield opened
     opened.close()
 
@@ -103,7 +103,7 @@ def context(*runs: tuple[Run, RunFlags]) -> WriteContext:
 
 
 def test_note_keeps_the_runners_text_and_is_written_once(
-    activity: Activity, state: State, rsps: responses.RequestsMock
+    activity: Activity, state: StateDatabase, rsps: responses.RequestsMock
 ) -> None:
     """The block lands under the runner's text; a re-sync makes no request and no second block."""
     sink = StravaNotesSink(api())
@@ -119,7 +119,7 @@ def test_note_keeps_the_runners_text_and_is_written_once(
     assert len(rsps.calls) == 0
 
 
-def test_changed_note_replaces_only_our_block(activity: Activity, state: State) -> None:
+def test_changed_note_replaces_only_our_block(activity: Activity, state: StateDatabase) -> None:
     """A new figure rewrites our block in place; the runner's later edit survives."""
     aid = activity.body["id"]
     write_notes(StravaNotesSink(api()), context(long_descent(aid)), state)
@@ -132,7 +132,7 @@ def test_changed_note_replaces_only_our_block(activity: Activity, state: State) 
     assert "1,300 m descent" in text and "1,240" not in text
 
 
-def test_block_already_there_is_not_duplicated(activity: Activity, state: State) -> None:
+def test_block_already_there_is_not_duplicated(activity: Activity, state: StateDatabase) -> None:
     """With the state lost, a block already in the description is replaced, not repeated."""
     aid = activity.body["id"]
     write_notes(StravaNotesSink(api()), context(long_descent(aid)), state)
@@ -145,7 +145,7 @@ def test_block_already_there_is_not_duplicated(activity: Activity, state: State)
 
 
 def test_ordinary_runs_and_dry_runs_write_nothing(
-    activity: Activity, state: State, rsps: responses.RequestsMock
+    activity: Activity, state: StateDatabase, rsps: responses.RequestsMock
 ) -> None:
     """Runs without a long/heavy flag get no note, and a dry run sends no request."""
     run, _flags = long_descent(activity.body["id"])

@@ -17,12 +17,12 @@ from test_strava_notes import (  # the notes sink's fixtures and helpers
 from sync.engine.notes import purge_notes, write_notes
 from sync.sinks.note_block import BEGIN
 from sync.sinks.strava_notes import StravaNotesSink
-from sync.store.database import State
+from sync.store.database import StateDatabase
 
 
 def test_purge_restores_the_runners_text(
     activity: Activity,  # noqa: F811
-    state: State,  # noqa: F811
+    state: StateDatabase,  # noqa: F811
     rsps: responses.RequestsMock,  # noqa: F811
 ) -> None:
     """The description is the runner's own again, including what they added after our note."""
@@ -43,7 +43,7 @@ def test_purge_restores_the_runners_text(
 
 def test_purge_leaves_a_description_without_our_block_untouched(
     activity: Activity,  # noqa: F811
-    state: State,  # noqa: F811
+    state: StateDatabase,  # noqa: F811
     rsps: responses.RequestsMock,  # noqa: F811
 ) -> None:
     """The runner already deleted our block by hand: purge reads, writes nothing, forgets it."""

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from sync.cli import app
 from sync.cli.app import EXIT_CONFIG, EXIT_SAFETY
-from sync.store.database import SinkItem, State
+from sync.store.database import SinkItem, StateDatabase
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "examples" / "activities"
@@ -179,7 +179,7 @@ def test_mass_delete_is_refused_then_forced(write_config: WriteConfig, tmp_path:
     assert "would delete" in refused["refused"][0]["message"]
     assert "ics" not in refused["writes"]
     assert ics.read_bytes() == before
-    state = State.open(state_dir)
+    state = StateDatabase.open(state_dir)
     try:
         kept = len(state.sink_items("ics"))
     finally:
@@ -216,7 +216,7 @@ def test_a_failing_sink_keeps_its_records_and_the_others_still_purge(
     section = f'url = "{dead}"\nusername = "runner"\ncalendar = "Training"\ntimeout_s = 2\n'
     config = write_config(extra=f"[sinks.caldav]\n{section}")
     sync(config, code=3)  # the calendar server is down: ICS written, CalDAV failed
-    state = State.open(tmp_path / "state")
+    state = StateDatabase.open(tmp_path / "state")
     try:
         with state.transaction():  # what an earlier sync recorded writing to CalDAV
             state.put_sink_item(
@@ -229,7 +229,7 @@ def test_a_failing_sink_keeps_its_records_and_the_others_still_purge(
     assert result.exit_code == 3, result.output
     assert "error: caldav" in result.output and "purge` again" in result.output
     assert event_days(tmp_path / "out" / "hamsync.ics") == []
-    state = State.open(tmp_path / "state")
+    state = StateDatabase.open(tmp_path / "state")
     try:
         assert list(state.sink_items("caldav")) == ["2026-W48-1"]
         assert state.sink_items("ics") == {}

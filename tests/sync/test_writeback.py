@@ -18,7 +18,7 @@ from sync.sinks.memory import MemorySink
 from sync.sinks.outcome import WriteContext
 from sync.sinks.renderer import Writer
 from sync.sinks.vevent import EventTiming
-from sync.store.database import State
+from sync.store.database import StateDatabase
 
 TZ = ZoneInfo("Europe/Zurich")
 TODAY = date(2026, 11, 25)
@@ -34,8 +34,8 @@ PLAN = (session("2026-W48-1", 1), session("2026-W48-2", 3), session("2026-W49-1"
 
 
 @pytest.fixture
-def state(tmp_path: Path) -> Iterator[State]:
-    opened = State.open(tmp_path / "state")
+def state(tmp_path: Path) -> Iterator[StateDatabase]:
+    opened = StateDatabase.open(tmp_path / "state")
     yield opened
     opened.close()
 
@@ -44,7 +44,9 @@ def writer(sink: MemorySink, install: str = ME) -> Writer:
     return Writer(sink, EventRenderer(TIMING, install))
 
 
-def sync(w: Writer, state: State, sessions: tuple[Session, ...] = PLAN, force: bool = False):  # type: ignore[no-untyped-def]
+def sync(
+    w: Writer, state: StateDatabase, sessions: tuple[Session, ...] = PLAN, force: bool = False
+):  # type: ignore[no-untyped-def]
     return write_back(w, WriteContext(TODAY, TZ, sessions, force=force), state)
 
 
@@ -56,7 +58,7 @@ def summaries(sink: MemorySink) -> dict[str, str]:
     return out
 
 
-def test_create_update_delete_and_nothing_pending(state: State) -> None:
+def test_create_update_delete_and_nothing_pending(state: StateDatabase) -> None:
     """Three creates; a move updates in place with SEQUENCE 1; a drop deletes; records clean."""
     sink = MemorySink()
     assert sync(writer(sink), state).created == 3
@@ -70,7 +72,7 @@ def test_create_update_delete_and_nothing_pending(state: State) -> None:
     assert all(r.pending == "" for r in state.sink_items("memory").values())
 
 
-def test_runner_edit_is_a_conflict_and_kept_until_forced(state: State) -> None:
+def test_runner_edit_is_a_conflict_and_kept_until_forced(state: StateDatabase) -> None:
     """An edited event is reported and left; --force puts hamsync's back."""
     sink = MemorySink()
     sync(writer(sink), state)
@@ -85,7 +87,7 @@ def test_runner_edit_is_a_conflict_and_kept_until_forced(state: State) -> None:
     assert "mine" not in sink.items[href][0].text
 
 
-def test_runner_delete_is_dismissed_not_recreated(state: State) -> None:
+def test_runner_delete_is_dismissed_not_recreated(state: StateDatabase) -> None:
     """A deleted event stays deleted (reported once) until --force brings it back."""
     sink = MemorySink()
     sync(writer(sink), state)
@@ -100,7 +102,7 @@ def test_runner_delete_is_dismissed_not_recreated(state: State) -> None:
     assert href in sink.items
 
 
-def test_lost_answers_are_adopted_not_doubled(state: State) -> None:
+def test_lost_answers_are_adopted_not_doubled(state: StateDatabase) -> None:
     """A write that landed but was never recorded is found by content on the next sync."""
     sink = MemorySink()
     sync(writer(sink), state, PLAN[:1])
@@ -113,12 +115,14 @@ def test_lost_answers_are_adopted_not_doubled(state: State) -> None:
     assert state.sink_items("memory")[PLAN[0].id].etag == record.etag
 
 
-def test_two_installs_on_one_calendar_never_touch_each_other(state: State, tmp_path: Path) -> None:
+def test_two_installs_on_one_calendar_never_touch_each_other(
+    state: StateDatabase, tmp_path: Path
+) -> None:
     """The second install writes its own events beside the first one's, and purges only its own."""
     sink = MemorySink()
     sync(writer(sink, ME), state)
     mine = dict(sink.items)
-    other_state = State.open(tmp_path / "other")
+    other_state = StateDatabase.open(tmp_path / "other")
     try:
         result = sync(writer(sink, OTHER), other_state)
         assert (result.created, result.conflicts) == (3, 0)
@@ -130,7 +134,7 @@ def test_two_installs_on_one_calendar_never_touch_each_other(state: State, tmp_p
         other_state.close()
 
 
-def test_a_foreign_event_at_our_href_is_reported_not_overwritten(state: State) -> None:
+def test_a_foreign_event_at_our_href_is_reported_not_overwritten(state: StateDatabase) -> None:
     """An event at our own href without our install id is never adopted, --force or not; it
     is reported once, then left quietly."""
     sink = MemorySink()
@@ -148,7 +152,7 @@ def test_a_foreign_event_at_our_href_is_reported_not_overwritten(state: State) -
     assert sink.items[uid] == (foreign, '"theirs"') and state.sink_items("memory") == {}
 
 
-def test_an_event_purge_left_for_the_runner_is_not_taken_back(state: State) -> None:
+def test_an_event_purge_left_for_the_runner_is_not_taken_back(state: StateDatabase) -> None:
     """Purge leaves an edited event; the next sync reports it instead of overwriting it."""
     sink = MemorySink()
     sync(writer(sink), state)
@@ -176,7 +180,7 @@ class RespellingSink(MemorySink):
         return f"W/{super().update(href, item, etag)}"
 
 
-def test_an_etag_spelled_differently_is_not_the_runners_edit(state: State) -> None:
+def test_an_etag_spelled_differently_is_not_the_runners_edit(state: StateDatabase) -> None:
     """Content unchanged since hamsync wrote it: the update goes through on the etag read now."""
     sink = RespellingSink()
     sync(writer(sink), state)
@@ -195,7 +199,7 @@ class FailsOne(MemorySink):
         return super().create(item)
 
 
-def test_one_items_failure_is_reported_and_the_others_go_on(state: State) -> None:
+def test_one_items_failure_is_reported_and_the_others_go_on(state: StateDatabase) -> None:
     """The refused item is a failure; the two others are written and recorded."""
     sink = FailsOne()
     result = sync(writer(sink), state)
@@ -204,7 +208,7 @@ def test_one_items_failure_is_reported_and_the_others_go_on(state: State) -> Non
     assert set(state.sink_items("memory")) >= {PLAN[0].id, PLAN[2].id}
 
 
-def test_dry_run_counts_and_writes_nothing(state: State) -> None:
+def test_dry_run_counts_and_writes_nothing(state: StateDatabase) -> None:
     """A dry run on a scratch copy reports what a sync would do; sink and records stay."""
     sink = MemorySink()
     sync(writer(sink), state)
@@ -217,7 +221,7 @@ def test_dry_run_counts_and_writes_nothing(state: State) -> None:
     assert sink.items == before
 
 
-def test_a_new_place_gets_the_writes_and_the_old_one_is_reported(state: State) -> None:
+def test_a_new_place_gets_the_writes_and_the_old_one_is_reported(state: StateDatabase) -> None:
     """The sink now points elsewhere: new writes go there, and the old place is named."""
     old, new = MemorySink(location="TrainOld"), MemorySink(location="TrainNew")
     sync(writer(old), state)
@@ -249,7 +253,7 @@ class DiesAfterWrite(MemorySink):
             raise Killed
 
 
-def test_an_update_cut_off_then_a_plan_changed_back_is_repaired(state: State) -> None:
+def test_an_update_cut_off_then_a_plan_changed_back_is_repaired(state: StateDatabase) -> None:
     """The stopped update landed; the plan went back: the next sync rewrites it, no conflict."""
     sink = DiesAfterWrite()
     sync(writer(sink), state)
@@ -266,7 +270,7 @@ def test_an_update_cut_off_then_a_plan_changed_back_is_repaired(state: State) ->
     assert state.sink_items("memory")[PLAN[0].id].pending == ""
 
 
-def test_a_delete_cut_off_then_the_session_back_is_created_again(state: State) -> None:
+def test_a_delete_cut_off_then_the_session_back_is_created_again(state: StateDatabase) -> None:
     """The stopped delete landed; the session came back: it is written again, not dismissed."""
     sink = DiesAfterWrite()
     sync(writer(sink), state)

@@ -17,7 +17,7 @@ from sync.sinks.ics_file import IcsFileSink
 from sync.sinks.outcome import WriteContext
 from sync.sinks.renderer import Writer
 from sync.sinks.vevent import EventTiming, build_event, calendar, content_hash
-from sync.store.database import DB_NAME, MIGRATIONS, State
+from sync.store.database import DB_NAME, MIGRATIONS, StateDatabase
 from sync.store.install_id import install_id
 from sync.store.serialize import session_body
 
@@ -68,7 +68,7 @@ def test_events_written_before_install_ids_are_updated_in_place_and_purged(
     purge removes the old events."""
     path = old_install(tmp_path)
     before = path.read_bytes()
-    state = State.open(tmp_path / "state")
+    state = StateDatabase.open(tmp_path / "state")
     try:
         renderer = EventRenderer(TIMING, install_id(tmp_path / "state"))
         writer = Writer(IcsFileSink(path, "hamsync"), renderer)
