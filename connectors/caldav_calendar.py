@@ -131,24 +131,39 @@ def resource_name(href: str) -> str:
 
 
 def find_calendar_url(client: DAVClient, account: CalDavAccount) -> str:
-    """The calendar's collection URL: the configured one, or found by its display name."""
+    """The calendar's collection URL: the configured one, or found by its display name.
+
+    A name matches with its exact spelling first, then without case ("training" finds
+    "Training"). Raises :class:`CalDavFailure` when no calendar has the name, and when
+    several do: a shared calendar of the same name (a partner's, a coach's) must never
+    receive the writes by the order the server happens to list them in.
+    """
     if account.calendar.startswith(("https://", "http://")):
         return account.calendar.rstrip("/") + "/"
     calendars = client.principal().calendars()  # type: ignore[no-untyped-call]
-    names: list[str] = []
-    urls: dict[str, str] = {}
+    found: list[tuple[str, str]] = []
     for candidate in calendars:
-        name = candidate.get_display_name() or resource_name(str(candidate.url).rstrip("/"))
-        names.append(str(name))
-        urls.setdefault(str(name).casefold(), str(candidate.url).rstrip("/") + "/")
-    exact = [n for n in names if n == account.calendar]
-    found = urls.get(account.calendar.casefold())
-    if exact or found:  # "training" finds "Training": names are matched without case
-        return urls[(exact[0] if exact else account.calendar).casefold()]
-    known = ", ".join(repr(n) for n in sorted(names, key=str.casefold)) or "none"
+        url = str(candidate.url).rstrip("/") + "/"
+        name = candidate.get_display_name() or resource_name(url.rstrip("/"))
+        found.append((str(name), url))
+    matches = [url for name, url in found if name == account.calendar] or [
+        url for name, url in found if name.casefold() == account.calendar.casefold()
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        paths = ", ".join(sorted(urlsplit(url).path for url in matches))
+        raise CalDavFailure(
+            f"CalDAV server {account.url}: user {account.username!r} has {len(matches)} "
+            f"calendars named {account.calendar!r} ({paths}); hamsync writes to none of them "
+            "rather than guess",
+            "set `calendar` in [sinks.caldav] / [upcoming.caldav] to the full URL of the one "
+            "to use, or rename the other in your calendar app",
+        )
+    known = ", ".join(repr(n) for n in sorted((n for n, _ in found), key=str.casefold))
     raise CalDavFailure(
         f"CalDAV server {account.url}: user {account.username!r} has no calendar named "
-        f"{account.calendar!r} (their calendars: {known})",
+        f"{account.calendar!r} (their calendars: {known or 'none'})",
         "create it in your calendar app, or set `calendar` in [sinks.caldav] / "
         "[upcoming.caldav] to one of those names or to a full URL",
     )

@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from radicale_server import Radicale
@@ -110,3 +111,45 @@ def test_an_unknown_calendar_lists_the_users_calendars(
     assert code == 3
     assert "no calendar named 'Trainig' (their calendars: 'Training')" in message
     assert "set `calendar`" in message
+
+
+def _events_in(radicale: Radicale, calendar_url: str) -> int:
+    with radicale.client() as client:
+        return len(client.calendar(url=calendar_url).events())
+
+
+def test_two_calendars_of_one_name_are_refused_not_guessed(
+    write_config: WriteConfig, radicale: Radicale, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second "Training" (a partner's, shared in) never receives the writes."""
+    monkeypatch.setenv("HAMSYNC_CALDAV_PASSWORD", PASSWORD)
+    config = _config(write_config, radicale.url, radicale.user, "Training")
+    code, data = _sync(config)
+    assert code == 0, data["errors"]
+    with radicale.client() as client:
+        first = str(client.principal().calendar(name="Training").url)
+    written = _events_in(radicale, first)
+    assert written == len(data["sessions"]) > 0
+    other = radicale.make_calendar("Training")
+
+    code, data = _sync(config)
+
+    message = " ".join(_caldav_error(data).split())
+    assert code == 3
+    assert "2 calendars named 'Training'" in message and "writes to none of them" in message
+    assert urlsplit(first).path in message and urlsplit(other).path in message
+    assert PASSWORD not in json.dumps(data)
+    assert _events_in(radicale, other) == 0
+    assert _events_in(radicale, first) == written
+
+
+def test_the_exact_spelling_wins_over_a_name_in_other_case(
+    write_config: WriteConfig, radicale: Radicale, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """"training" and "Training" both exist: the config's exact spelling is the one."""
+    monkeypatch.setenv("HAMSYNC_CALDAV_PASSWORD", PASSWORD)
+    lower = radicale.make_calendar("training")
+    config = _config(write_config, radicale.url, radicale.user, "training")
+    code, data = _sync(config)
+    assert code == 0, data["errors"]
+    assert _events_in(radicale, lower) == len(data["sessions"]) > 0
