@@ -39,12 +39,15 @@ class SinkResult:
         else:
             self.deleted += 1
 
-    def as_json(self) -> dict[str, int]:
+    def as_json(self) -> dict[str, int | list[str]]:
+        """The ``writes`` entry of ``sync --json`` (docs/json.md): the counts, and the sink's
+        ``messages`` (what it left where, conflicts, items it skipped), each one sentence."""
         return {
             "created": self.created,
             "updated": self.updated,
             "deleted": self.deleted,
             "conflicts": self.conflicts,
+            "messages": list(self.messages),
         }
 
 

@@ -81,7 +81,7 @@ def test_sync_puts_each_session_on_the_garmin_calendar(
     assert all(name.startswith("hamsync: ") for _id, name in service.calendar().values())
     code, again = sync(path)
     assert code == 0 and again["writes"]["garmin"] == {
-        "created": 0, "updated": 0, "deleted": 0, "conflicts": 0,
+        "created": 0, "updated": 0, "deleted": 0, "conflicts": 0, "messages": [],
     }  # fmt: skip
     assert len(service.workouts) == len(sessions)
 

@@ -87,7 +87,7 @@ def test_server_listing_no_etags_still_clears_after_pain_and_purges(
         code, second = sync_json(path)
         assert code == 0
         assert second["writes"]["caldav"] == {"created": 0, "updated": 0, "deleted": 0,
-                                               "conflicts": 0}  # fmt: skip
+                                               "conflicts": 0, "messages": []}  # fmt: skip
         assert hamsync("checkin", "pain", "--date", TODAY, "--config", str(path))[0] == 0
         code, third = sync_json(path)
         assert code == 0, third["errors"]
@@ -123,6 +123,23 @@ def test_a_changed_calendar_gets_the_writes_and_the_old_one_is_named(
     assert ours(events(radicale, old_url)) == in_old  # left as they were, not deleted
     assert hamsync("purge", "--yes", "--config", str(path))[0] == 0
     assert ours(events(radicale, old_url)) == {} and ours(events(radicale, new_url)) == {}
+
+
+def test_sync_json_names_the_old_calendar_in_the_sinks_messages(
+    radicale: Radicale, tmp_path: Path
+) -> None:
+    """The notice of a changed calendar is in `sync --json` under writes.caldav.messages."""
+    old_url = radicale.make_calendar("TrainOld")
+    radicale.make_calendar("TrainNew")
+    path = config(tmp_path / "a", radicale.url, "TrainOld")
+    code, first = sync_json(path)
+    assert code == 0 and first["writes"]["caldav"]["messages"] == []
+    config(tmp_path / "a", radicale.url, "TrainNew")
+    code, second = sync_json(path)
+    assert code == 0, second["errors"]
+    (message,) = second["writes"]["caldav"]["messages"]
+    assert old_url in message and "hamsync purge" in message
+    assert second["writes"]["caldav"]["created"] == len(second["sessions"])
 
 
 def test_a_calendar_deleted_and_made_again_is_found_by_its_name(

@@ -79,7 +79,9 @@ def test_wrong_password_fails_caldav_only_and_next_sync_catches_up(
     assert code == 0, data["errors"]
     assert data["writes"]["caldav"]["created"] == len(data["sessions"])
     code, again = sync(config)
-    assert again["writes"]["caldav"] == {"created": 0, "updated": 0, "deleted": 0, "conflicts": 0}
+    assert again["writes"]["caldav"] == {
+        "created": 0, "updated": 0, "deleted": 0, "conflicts": 0, "messages": [],
+    }
 
 
 def test_force_flag_overwrites_a_hand_edited_event(
@@ -105,7 +107,9 @@ def test_force_flag_overwrites_a_hand_edited_event(
         back = client.principal().calendars()[0].get_event_by_uid(uid)
         assert str(back.icalendar_component["SUMMARY"]).startswith("Hamstrings")
     _code, after = sync(config)
-    assert after["writes"]["caldav"] == {"created": 0, "updated": 0, "deleted": 0, "conflicts": 0}
+    assert after["writes"]["caldav"] == {
+        "created": 0, "updated": 0, "deleted": 0, "conflicts": 0, "messages": [],
+    }
 
 
 def test_planned_long_trail_in_caldav_moves_the_nordic(

@@ -149,5 +149,5 @@ def test_sigkill_after_the_caldav_sink_then_rerun_writes_nothing_more(
     with served(folder) as server:
         assert killed_sync(folder, "after-sink:caldav").returncode == -signal.SIGKILL
         rerun = sync(folder, DAY2)["writes"]["caldav"]
-        assert rerun == {"created": 0, "updated": 0, "deleted": 0, "conflicts": 0}
+        assert rerun == {"created": 0, "updated": 0, "deleted": 0, "conflicts": 0, "messages": []}
         assert snapshot(folder, server) == expected

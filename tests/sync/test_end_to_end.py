@@ -84,7 +84,9 @@ def test_second_sync_changes_nothing(write_config: WriteConfig, tmp_path: Path) 
     mtime = ics_path.stat().st_mtime_ns
     second = sync_json(config)
     assert second["runs_pulled"] == 0
-    assert second["writes"]["ics"] == {"created": 0, "updated": 0, "deleted": 0, "conflicts": 0}
+    assert second["writes"]["ics"] == {
+        "created": 0, "updated": 0, "deleted": 0, "conflicts": 0, "messages": [],
+    }
     assert second["sessions"] == first["sessions"]
     assert second["moved"] == []
     assert ics_path.read_bytes() == before
