@@ -74,6 +74,9 @@ class FakeStrava:
         rsps.add_callback(
             responses.GET, re.compile(rf"{API}/activities/\d+(\?.*)?$"), callback=self._detail
         )
+        rsps.add_callback(
+            responses.PUT, re.compile(rf"{API}/activities/\d+$"), callback=self._update
+        )
 
     def _usage(self) -> dict[str, str]:
         self.read_used += 1
@@ -117,7 +120,23 @@ class FakeStrava:
 
     def _detail(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
         activity_id = int(str(request.url).split("/activities/")[1].split("?")[0])
+        if activity_id not in self.details:  # deleted, or never there: Strava's 404 body
+            return 404, self._usage(), json.dumps(NOT_FOUND)
         return 200, self._usage(), json.dumps(self.details[activity_id])
+
+    def _update(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+        """PUT /activities/{id} (UpdatableActivity): the fields sent replace the stored ones."""
+        activity_id = int(str(request.url).split("/activities/")[1].split("?")[0])
+        if activity_id not in self.details:
+            return 404, self._usage(), json.dumps(NOT_FOUND)
+        self.details[activity_id].update(json.loads(request.body or b"{}"))
+        return 200, self._usage(), json.dumps(self.details[activity_id])
+
+
+NOT_FOUND = {
+    "message": "Record Not Found",
+    "errors": [{"resource": "Activity", "field": "id", "code": "invalid"}],
+}
 
 
 def _epoch(start: str) -> int:

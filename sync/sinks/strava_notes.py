@@ -8,7 +8,8 @@ Strava's rate limit.
 
 from __future__ import annotations
 
-from typing import Protocol
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
 
 from connectors.base import SourceError
 from planner.models import Run, RunFlags
@@ -17,6 +18,8 @@ from sync.sinks.base import SinkError
 from sync.sinks.contract import NotFound
 
 PREFIX = "strava:"
+RECENT_DAYS = 60
+"""``list`` looks at the activities of this many last days (notes are written for recent runs)."""
 
 
 class NotesApi(Protocol):
@@ -29,6 +32,10 @@ class NotesApi(Protocol):
     def activity(self, activity_id: int) -> dict[str, object]: ...
 
     def set_description(self, activity_id: int, description: str) -> None: ...
+
+    def list_activities(
+        self, after: datetime, page: int, per_page: int
+    ) -> list[dict[str, Any]]: ...
 
 
 def strava_id(run: Run) -> int | None:
@@ -59,6 +66,14 @@ class StravaNotesSink(ActivityNotesSink):
         if self.api.can_write(2):
             return None
         return f"Strava's rate limit ({self.api.usage_text()})"
+
+    def recent_ids(self) -> list[str]:
+        after = datetime.now(UTC) - timedelta(days=RECENT_DAYS)
+        try:
+            listed = self.api.list_activities(after, 1, 100)
+        except SourceError as error:
+            raise SinkError.from_source(error) from None
+        return [str(a["id"]) for a in listed if isinstance(a.get("id"), int)]
 
     def read(self, activity_id: str) -> str:
         try:
