@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Annotated, Any, Protocol, runtime_checkable
 
 import typer
 
@@ -37,7 +37,6 @@ from sync.cli.app import (
 
 if TYPE_CHECKING:  # imported where used: `hamsync --help` stays quick
     from sync.config.model import Config
-    from sync.sinks.activity_notes import ActivityNotesSink
     from sync.sinks.outcome import SinkResult
     from sync.sinks.renderer import Writer
     from sync.store.database import StateDatabase
@@ -52,26 +51,27 @@ class PurgeableSink(Protocol):
     def purge(self, state: StateDatabase, dry_run: bool) -> SinkResult: ...
 
 
-def _what(sink: str) -> str:
-    """What one item of a sink is, in the runner's words."""
-    if "notes" in sink:
-        return "note blocks"
-    return "workouts" if sink.startswith("garmin") else "events"
+type Purgeable = PurgeableSink | Writer[Any]
+
+WHAT = {"events": "events", "workouts": "workouts", "notes": "note blocks"}
+"""What the items of a sink of each role are, in the runner's words."""
 
 
-type Purgeable = PurgeableSink | Writer | ActivityNotesSink
+def _role(sink: Purgeable) -> str:
+    from sync.sinks.renderer import Writer
+
+    return sink.sink.role if isinstance(sink, Writer) else "events"
 
 
 def _sinks(config: Config) -> list[Purgeable]:
     from rich.text import Text
 
-    from sync.sinks.activity_notes import ActivityNotesSink
     from sync.sinks.renderer import Writer
     from sync.wiring.build import build_sinks
 
     found: list[Purgeable] = []
     for sink in build_sinks(config):
-        if isinstance(sink, Writer | ActivityNotesSink | PurgeableSink):
+        if isinstance(sink, Writer | PurgeableSink):
             found.append(sink)
         else:  # a third-party sink without undo
             err.print(Text(f"warning: {sink.name}: cannot be purged; left as it is"))
@@ -81,14 +81,10 @@ def _sinks(config: Config) -> list[Purgeable]:
 def purge_one(sink: Purgeable, state: StateDatabase, dry_run: bool) -> SinkResult:
     """What purging ``sink`` removed (or, dry, would remove); a dry run changes nothing."""
     from sync.engine import writeback
-    from sync.engine.notes import purge_notes
-    from sync.sinks.activity_notes import ActivityNotesSink
     from sync.sinks.renderer import Writer
 
     if isinstance(sink, Writer):
         return writeback.purge(sink, state.scratch_copy() if dry_run else state, dry_run)
-    if isinstance(sink, ActivityNotesSink):
-        return purge_notes(sink, state, dry_run)
     return sink.purge(state, dry_run)
 
 
@@ -114,7 +110,7 @@ def purge_all(sinks: list[Purgeable], state: StateDatabase) -> tuple[int, int]:
             out.print(Text("error: ", style="red") + Text(f"{sink.name}: {redact(repr(exc))}"))
             continue
         worked += 1
-        out.print(f"{sink.name}: removed {result.deleted} {_what(sink.name)}")
+        out.print(f"{sink.name}: removed {result.deleted} {WHAT[_role(sink)]}")
         for message in [*result.messages, *result.failures]:
             out.print(Text(f"  {message}"))
     return worked, failed
@@ -138,13 +134,14 @@ def purge(
         try:
             with sync_lock(config.state_dir):
                 planned = {s.name: purge_one(s, state, dry_run=True).deleted for s in sinks}
+                roles = {s.name: _role(s) for s in sinks}
                 if not any(planned.values()):
                     out.print("hamsync has nothing of its own to remove.")
                     raise typer.Exit(0)
                 out.print("hamsync wrote these, and would remove them:")
                 for name, count in planned.items():
-                    out.print(f"  {name}: {count} {_what(name)}", highlight=False)
-                    for line in _listing(state, name):
+                    out.print(f"  {name}: {count} {WHAT[roles[name]]}", highlight=False)
+                    for line in _listing(state, name, roles[name]):
                         out.print(f"    {line}", highlight=False)
                 if dry_run:
                     out.print("dry run: nothing was removed.")
@@ -163,14 +160,14 @@ def purge(
         raise typer.Exit(EXIT_PARTIAL if worked else EXIT_FAILED)
 
 
-def _listing(state: StateDatabase, sink: str) -> list[str]:
+def _listing(state: StateDatabase, sink: str, role: str) -> list[str]:
     """One line per item a sink holds: its day and what it is (a session, or a run's note)."""
     from sync.store.serialize import session_from_body
     from sync.views.plan_days import session_title
 
     lines = []
     for item in sorted(state.sink_items(sink).values(), key=lambda i: (i.day, i.session_id)):
-        if "notes" in sink:
+        if role == "notes":
             what = f"note on the activity {item.remote_id}"
         else:
             try:

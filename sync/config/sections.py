@@ -281,8 +281,8 @@ class SinksConfig(Section):
             if name not in installed:
                 raise ValueError(
                     f'[sinks.{name}]: no sink named "{name}" is installed (built in: caldav, '
-                    "garmin, garmin_notes, ics, strava_notes; install the package that provides "
-                    "it into hamsync's environment, or check the spelling)"
+                    "garmin, garmin_notes, google, ics, intervals, strava_notes; install the "
+                    "package that provides it into hamsync's environment, or check the spelling)"
                 )
             if not isinstance(section, dict):
                 raise ValueError(f"sinks.{name}: expected a table ([sinks.{name}])")

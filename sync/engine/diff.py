@@ -14,6 +14,7 @@ from datetime import date
 from enum import StrEnum
 
 from planner.models import Session
+from sync.sinks.renderer import Planned
 from sync.store.database import SinkItem
 
 
@@ -24,16 +25,22 @@ class ActionKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Action:
+class Action[P: Planned]:
+    """One write the executor makes: ``P`` is what is planned (a session, a note on a run)."""
+
     kind: ActionKind
     session_id: str
-    session: Session | None
-    """The desired session (None for a delete)."""
+    """The key of the planned thing in the records (a session id, a run id)."""
+    session: P | None
+    """The desired thing (None for a delete)."""
     recorded: SinkItem | None
     """What we wrote before (None for a create)."""
     content_hash: str
     sequence: int
     """The SEQUENCE to write: 0 for a new item, one more than the recorded one on change."""
+    uid: str = ""
+    """The uid of a new item when the role's diff knows it (a note: its activity's id); ""
+    lets the renderer make one."""
 
 
 def diff(
@@ -41,9 +48,9 @@ def diff(
     recorded: Mapping[str, SinkItem],
     today: date,
     content_hash: Callable[[Session], str],
-) -> list[Action]:
+) -> list[Action[Session]]:
     """Create / update / delete actions, in a stable order (by day, then session id)."""
-    actions: list[Action] = []
+    actions: list[Action[Session]] = []
     wanted = {s.id: s for s in desired if s.day >= today}
     for session in sorted(wanted.values(), key=lambda s: (s.day, s.id)):
         digest = content_hash(session)

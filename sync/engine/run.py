@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from connectors.base import ActivitySource, Problem
 from planner.classify import classify_run
@@ -19,14 +20,12 @@ from sync.config.model import Config
 from sync.engine.faults import checkpoint
 from sync.engine.health import Health
 from sync.engine.lookahead import look_ahead
-from sync.engine.notes import write_notes
 from sync.engine.notices import config_gaps, stale_history
 from sync.engine.plan_inputs import config_races, strength_activity_days
 from sync.engine.report import SyncReport, backing_off, failed
 from sync.engine.state_merge import merge_planner_state
 from sync.engine.valves import Refused, deletes_expected, vanished_pull
 from sync.engine.writeback import write_back
-from sync.sinks.activity_notes import ActivityNotesSink
 from sync.sinks.outcome import SessionSink, SinkResult, WriteContext
 from sync.sinks.renderer import Writer
 from sync.store.backup import backup_after_sync
@@ -128,7 +127,7 @@ def recent_flagged(
 
 
 def write_all(
-    sinks: Sequence[SessionSink | Writer | ActivityNotesSink],
+    sinks: Sequence[SessionSink | Writer[Any]],
     context: WriteContext,
     state: StateDatabase,
     report: SyncReport,
@@ -144,8 +143,6 @@ def write_all(
         try:
             if isinstance(sink, Writer):
                 report.writes[sink.name] = write_back(sink, context, state, dry_run)
-            elif isinstance(sink, ActivityNotesSink):
-                report.writes[sink.name] = write_notes(sink, context, state, dry_run)
             else:
                 report.writes[sink.name] = sink.sync(context, state, dry_run)
         except Refused as exc:  # a safety valve: nothing was written or recorded

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from connectors.base import PullResult
 from connectors.errors import EXIT_SAFETY
@@ -64,7 +65,9 @@ def vanished_source(name: str, delivered: int, removed: int, held: int) -> str |
     return None
 
 
-def mass_delete(actions: Sequence[Action], recorded: Mapping[str, SinkItem], today: date) -> int:
+def mass_delete(
+    actions: Sequence[Action[Any]], recorded: Mapping[str, SinkItem], today: date
+) -> int:
     """How many deletes ``actions`` hold if they are too many for comfort, else 0."""
     deletes = sum(1 for a in actions if a.kind is ActionKind.DELETE)
     ours = sum(1 for item in recorded.values() if item.day >= today)
@@ -74,7 +77,10 @@ def mass_delete(actions: Sequence[Action], recorded: Mapping[str, SinkItem], tod
 
 
 def check_deletes(
-    sink: str, actions: Sequence[Action], recorded: Mapping[str, SinkItem], context: WriteContext
+    sink: str,
+    actions: Sequence[Action[Any]],
+    recorded: Mapping[str, SinkItem],
+    context: WriteContext,
 ) -> None:
     """Raise :class:`Refused` before a sink deletes too much, unless the write is forced."""
     if context.force or context.deletes_expected:
@@ -90,7 +96,7 @@ def check_deletes(
 
 def checked_diff(
     sink: str, context: WriteContext, state: StateDatabase, content_hash: Callable[[Session], str]
-) -> tuple[dict[str, SinkItem], list[Action]]:
+) -> tuple[dict[str, SinkItem], list[Action[Session]]]:
     """What ``sink`` recorded and the :func:`~sync.engine.diff.diff` to the plan, through
     :func:`check_deletes`: the start of every session sink's write."""
     recorded = state.sink_items(sink)

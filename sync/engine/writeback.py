@@ -35,13 +35,17 @@ the records say, so it counts exactly what a sync would do if nobody had touched
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any, Protocol, cast
 
 from planner.models import Session
 from sync.engine.diff import Action, ActionKind, diff
 from sync.engine.faults import checkpoint
+from sync.engine.notes import note_actions, wanted_notes
 from sync.engine.valves import check_deletes
+from sync.sinks.base import Deferred
 from sync.sinks.contract import (
     AlreadyExists,
     Item,
@@ -51,8 +55,9 @@ from sync.sinks.contract import (
     Storage,
 )
 from sync.sinks.memory import MemorySink
+from sync.sinks.note_items import Note, NoteRenderer
 from sync.sinks.outcome import SinkResult, WriteContext
-from sync.sinks.renderer import Renderer, Writer
+from sync.sinks.renderer import Planned, Renderer, Writer
 from sync.store.database import SinkItem, StateDatabase
 from sync.store.serialize import session_body, session_from_body
 
@@ -68,51 +73,148 @@ LEFT = ":left"
 ``hamsync purge`` still removes them."""
 
 
+class _Role[P: Planned](Protocol):
+    """What differs between the roles: what is wanted, its diff, and its record's body."""
+
+    @property
+    def dated(self) -> bool:
+        """Items of days before today are history (sessions): never written again, and only
+        the live ones are looked after (an interrupted write, ``--force``). Notes are about
+        past runs: their diff looks after every wanted note itself."""
+        ...
+
+    @property
+    def noun(self) -> str:
+        """What one item is, in the messages (``event``, ``note``)."""
+        ...
+
+    @property
+    def place(self) -> str:
+        """Where the runner edits it, in the messages (``in the calendar``)."""
+        ...
+
+    def wanted(self, context: WriteContext) -> Sequence[P]: ...
+
+    def actions(
+        self, wanted: Sequence[P], records: dict[str, SinkItem], today: date
+    ) -> list[Action[P]]: ...
+
+    def body(self, thing: P) -> str: ...
+
+    def parse(self, body: str) -> P: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Sessions:
+    """Roles ``events`` and ``workouts``: the planned sessions from today on."""
+
+    renderer: Renderer[Session]
+    dated: bool = True
+    noun: str = "event"
+    place: str = "in the calendar"
+
+    def wanted(self, context: WriteContext) -> Sequence[Session]:
+        return context.sessions
+
+    def actions(
+        self, wanted: Sequence[Session], records: dict[str, SinkItem], today: date
+    ) -> list[Action[Session]]:
+        return diff(wanted, records, today, self.renderer.digest)
+
+    def body(self, thing: Session) -> str:
+        return session_body(thing)
+
+    def parse(self, body: str) -> Session:
+        return session_from_body(body)
+
+
+@dataclass(frozen=True, slots=True)
+class _Notes:
+    """Role ``notes``: the note of each recent run (:mod:`sync.engine.notes`)."""
+
+    renderer: NoteRenderer
+    dated: bool = False
+    noun: str = "note"
+    place: str = "in the activity's description"
+
+    def wanted(self, context: WriteContext) -> Sequence[Note]:
+        return wanted_notes(self.renderer, context)
+
+    def actions(
+        self, wanted: Sequence[Note], records: dict[str, SinkItem], today: date
+    ) -> list[Action[Note]]:
+        return note_actions(wanted, records, self.renderer.digest)
+
+    def body(self, thing: Note) -> str:
+        return thing.text
+
+    def parse(self, body: str) -> Note:
+        return Note("", date.min, "", body)  # enough to render the block as written
+
+
+def role_of(writer: Writer[Any]) -> _Role[Any]:
+    """The role part of ``writer``'s writes: notes for a note renderer, else sessions."""
+    if isinstance(writer.renderer, NoteRenderer):
+        return _Notes(writer.renderer)
+    return _Sessions(cast(Renderer[Session], writer.renderer))
+
+
 def write_back(
-    writer: Writer, context: WriteContext, state: StateDatabase, dry_run: bool = False
+    writer: Writer[Any], context: WriteContext, state: StateDatabase, dry_run: bool = False
 ) -> SinkResult:
-    """Bring ``writer``'s sink in line with the plan from ``context.today`` on.
+    """Bring ``writer``'s sink in line with the plan from ``context.today`` on (notes: with
+    the recent runs).
 
     With ``dry_run``, ``state`` must be a scratch copy (``StateDatabase.scratch_copy``): the
     writes go to a memory sink holding what the records say. Raises
     :class:`~sync.engine.valves.Refused` (nothing written) and
-    :class:`~sync.sinks.base.SinkError` (the sink failed; finished writes stay recorded).
+    :class:`~sync.sinks.base.SinkError` (the sink failed; finished writes stay recorded). A
+    sink that stops for now (:class:`~sync.sinks.base.Deferred`, a rate limit) ends the run
+    with its reason among the messages; the next sync goes on from there.
     """
+    role = role_of(writer)
     if dry_run:
         writer = rehearsal(writer, state)
     records = state.sink_items(writer.name)
-    actions = diff(context.sessions, records, context.today, writer.renderer.digest)
-    live = [r for r in records.values() if r.day >= context.today]
+    wanted = role.wanted(context)
+    actions = role.actions(wanted, records, context.today)
+    live = [r for r in records.values() if role.dated and r.day >= context.today]
     if not actions and not live:
         return SinkResult()  # nothing to write and nothing of ours to look after
     check_deletes(writer.name, actions, records, context)  # before anything is written
     with _opened(writer.sink):
-        run = _Executor(writer, state, context.force)
+        run = _Executor(writer, state, context.force, role)
         recorded = run.leave_behind(records)
         if recorded is not records:
-            actions = diff(context.sessions, recorded, context.today, writer.renderer.digest)
-        actions += _interrupted(context, recorded, actions)
-        if context.force:
-            actions += run.restores(context, recorded, actions)
+            actions = role.actions(wanted, recorded, context.today)
+        if role.dated:
+            actions += _interrupted(context.today, wanted, recorded, actions)
+            if context.force:
+                actions += run.restores(context.today, wanted, recorded, actions)
         for action in actions:
             try:
                 run.apply(action)
+            except Deferred as exc:  # not a failure: the rest waits for the next sync
+                run.result.messages.append(str(exc))
+                break
             except ItemError as exc:
                 run.failed(action.session_id, exc)
     return run.result
 
 
-def purge(writer: Writer, state: StateDatabase, dry_run: bool = False) -> SinkResult:
+def purge(writer: Writer[Any], state: StateDatabase, dry_run: bool = False) -> SinkResult:
     """``hamsync purge``: delete every item the store recorded for this sink, and nothing else.
 
     Each is deleted under its recorded etag; one the runner edited since stays where it is,
     reported, and is theirs from then on (a later sync never adopts it: its content is not
-    what hamsync wrote). Each record is forgotten once done, so a purge cut short is finished
+    what hamsync wrote). Each record is forgotten once done, so a purge cut short (a failure,
+    or a sink that stops for now: :class:`~sync.sinks.base.Deferred`, raised on) is finished
     by the next one. With ``dry_run``, ``state`` must be a scratch copy.
     """
+    role = role_of(writer)
     if dry_run:
         writer = rehearsal(writer, state)
-    run = _Executor(writer, state, force=False)
+    run = _Executor(writer, state, False, role)
     records = [*state.sink_items(writer.name).values(), *state.sink_items(run.left).values()]
     if not records:
         return run.result
@@ -135,30 +237,31 @@ def _opened(sink: Storage) -> Iterator[None]:
         yield
 
 
-def _interrupted(
-    context: WriteContext, recorded: dict[str, SinkItem], actions: list[Action]
-) -> list[Action]:
+def _interrupted[P: Planned](
+    today: date, wanted: Sequence[P], recorded: dict[str, SinkItem], actions: list[Action[P]]
+) -> list[Action[P]]:
     """Writes a stopped sync left under way while the plan has nothing new for them: written
     again, so the item says what the plan says whatever landed before the stop."""
     acted = {a.session_id for a in actions}
     out = []
-    for session in context.sessions:
-        record = recorded.get(session.id)
-        if record is None or not record.pending or session.id in acted:
+    for thing in wanted:
+        record = recorded.get(thing.id)
+        if record is None or not record.pending or thing.id in acted:
             continue
-        if session.day >= context.today and record.etag not in SETTLED:
+        if thing.day >= today and record.etag not in SETTLED:
             out.append(
-                Action(ActionKind.UPDATE, session.id, session, record, record.content_hash,
+                Action(ActionKind.UPDATE, thing.id, thing, record, record.content_hash,
                        record.sequence + 1)
             )  # fmt: skip
     return out
 
 
-def rehearsal(writer: Writer, state: StateDatabase) -> Writer:
+def rehearsal[P: Planned](writer: Writer[P], state: StateDatabase) -> Writer[P]:
     """The writer with its sink replaced by a memory sink holding what the records say.
 
     Its location is the one recorded last, so a rehearsal never asks the real sink anything.
     """
+    role = role_of(writer)
     records = state.sink_items(writer.name).values()
     left = state.sink_items(writer.name + LEFT).values()
     places = [r.location for r in sorted(records, key=lambda r: r.day) if r.location]
@@ -167,7 +270,7 @@ def rehearsal(writer: Writer, state: StateDatabase) -> Writer:
     for record in [*records, *left]:
         if record.remote_id and record.etag not in SETTLED:
             try:
-                item = renderer.render(session_from_body(record.body), record.sequence, record.uid)
+                item = renderer.render(role.parse(record.body), record.sequence, record.uid)
             except (KeyError, TypeError, ValueError):  # a record too damaged to render
                 item = Item(record.uid, "")
             stand_in.items[record.remote_id] = (item, record.etag)
@@ -175,17 +278,18 @@ def rehearsal(writer: Writer, state: StateDatabase) -> Writer:
 
 
 @dataclass
-class _Executor:
-    writer: Writer
+class _Executor[P: Planned]:
+    writer: Writer[P]
     state: StateDatabase
     force: bool
+    role: _Role[P]
 
     def __post_init__(self) -> None:
         self.result = SinkResult()
         self.name = self.writer.name
         self.left = self.name + LEFT
         self.sink = self.writer.sink
-        self.renderer: Renderer = self.writer.renderer
+        self.renderer: Renderer[P] = self.writer.renderer
 
     # -- places ---------------------------------------------------------------------------
     def leave_behind(self, records: dict[str, SinkItem]) -> dict[str, SinkItem]:
@@ -224,15 +328,16 @@ class _Executor:
         return True
 
     def restores(
-        self, context: WriteContext, recorded: dict[str, SinkItem], actions: list[Action]
-    ) -> list[Action]:
+        self, today: date, wanted: Sequence[P], recorded: dict[str, SinkItem],
+        actions: list[Action[P]],
+    ) -> list[Action[P]]:  # fmt: skip
         """``--force``: the sessions whose item the runner deleted or edited, though hamsync
         has nothing new to write, are written again (each live item is read once to know)."""
         acted = {a.session_id for a in actions}
         out = []
-        for session in context.sessions:
+        for session in wanted:
             record = recorded.get(session.id)
-            if record is None or session.id in acted or session.day < context.today:
+            if record is None or session.id in acted or session.day < today:
                 continue
             if record.etag != DISMISSED:
                 try:
@@ -249,7 +354,7 @@ class _Executor:
         return out
 
     # -- one action -----------------------------------------------------------------------
-    def apply(self, action: Action) -> None:
+    def apply(self, action: Action[P]) -> None:
         record = action.recorded
         if action.kind is ActionKind.DELETE:
             assert record is not None
@@ -261,7 +366,8 @@ class _Executor:
         session = action.session
         assert session is not None
         if record is None:
-            self.create(session, action.content_hash, 0, self.renderer.uid(session.id), None)
+            uid = action.uid or self.renderer.uid(session.id)
+            self.create(session, action.content_hash, 0, uid, None)
         elif not record.remote_id:  # a create cut off before its answer was recorded
             self.create(session, action.content_hash, record.sequence, record.uid, record)
         elif record.etag == DISMISSED:
@@ -269,7 +375,7 @@ class _Executor:
                 self.create(session, action.content_hash, action.sequence, record.uid, record)
             else:
                 self.result.messages.append(
-                    f"{_when(record)}: dismissed in the calendar, left out "
+                    f"{_when(record)}: dismissed {self.role.place}, left out "
                     "(`hamsync sync --force` restores it)"
                 )
         elif record.etag == THEIRS:
@@ -279,13 +385,17 @@ class _Executor:
             self.update(session, action, record)
 
     def create(
-        self, session: Session, digest: str, sequence: int, uid: str, before: SinkItem | None
+        self, session: P, digest: str, sequence: int, uid: str, before: SinkItem | None
     ) -> None:
         item = self.renderer.render(session, sequence, uid)
         intent = self._item(session, "", "", "", sequence, uid, pending="create")
         self._save(intent)
         try:
             href, etag = self.sink.create(item)
+        except NotFound as gone:  # the place itself is gone (a note's activity deleted)
+            self._forget(intent)
+            self.result.messages.append(f"{session.id}: {gone}; nothing written")
+            return
         except AlreadyExists as exc:
             found = self._adopt(exc.href, item, session)
             if found is None:
@@ -299,7 +409,7 @@ class _Executor:
         self._save(self._item(session, href, etag, digest, sequence, uid), final=True)
         self.result.created += 1
 
-    def update(self, session: Session, action: Action, record: SinkItem) -> None:
+    def update(self, session: P, action: Action[P], record: SinkItem) -> None:
         item = self.renderer.render(session, action.sequence, record.uid)
         self._save(replace(record, pending="update"))
         try:
@@ -345,7 +455,7 @@ class _Executor:
         self._forget(record)
 
     # -- what is found instead of what was expected ---------------------------------------
-    def _adopt(self, href: str, item: Item, session: Session) -> tuple[str, str] | None:
+    def _adopt(self, href: str, item: Item, session: P) -> tuple[str, str] | None:
         """An item already at our place: ``(href, etag)`` if provably ours; ``(href, "")``
         when an item that is not is there (reported); None when nothing is."""
         try:
@@ -366,8 +476,8 @@ class _Executor:
             if ours
             else "is not this hamsync's (another install's, or made by hand)"
         )
-        self._conflict(f"{session.id} ({session.day:%a %Y-%m-%d}): the item at {href} {whose}; "
-                       "left alone")  # fmt: skip
+        self._conflict(f"{session.id} ({session.day:%a %Y-%m-%d}): the {self.role.noun} at "
+                       f"{href} {whose}; left alone")  # fmt: skip
         return href, ""
 
     def _changed(self, record: SinkItem, item: Item) -> str | None:
@@ -383,31 +493,31 @@ class _Executor:
             return self.sink.update(record.remote_id, item, current)
         self._save(replace(record, pending=""))
         self._conflict(
-            f"{_when(record)}: its event was edited in the calendar; hamsync leaves it as it is "
-            "(`hamsync sync --force` puts hamsync's version back)"
+            f"{_when(record)}: its {self.role.noun} was edited {self.role.place}; hamsync leaves "
+            "it as it is (`hamsync sync --force` puts hamsync's version back)"
         )
         return None
 
-    def _deleted_by_runner(self, session: Session, action: Action, record: SinkItem) -> None:
+    def _deleted_by_runner(self, session: P, action: Action[P], record: SinkItem) -> None:
         if self.force or record.pending == "delete":  # forced, or our own delete landed
             self.create(session, action.content_hash, action.sequence, record.uid, record)
             return
         self._save(replace(record, etag=DISMISSED, pending=""))
         self._conflict(
-            f"{_when(record)}: its event was deleted in the calendar; hamsync will not "
-            "re-create it (`hamsync sync --force` brings it back)"
+            f"{_when(record)}: its {self.role.noun} was deleted {self.role.place}; hamsync "
+            "will not re-create it (`hamsync sync --force` brings it back)"
         )
 
     def _edited_kept(self, record: SinkItem, purging: bool) -> None:
         if purging:
             self._forget(record)
             self._conflict(
-                f"{_when(record)}: edited in the calendar since hamsync wrote it; left there "
+                f"{_when(record)}: edited {self.role.place} since hamsync wrote it; left there "
                 "for you"
             )
             return
         self._save(replace(record, pending=""))
-        self._conflict(f"{_when(record)}: edited in the calendar, so it is kept there")
+        self._conflict(f"{_when(record)}: edited {self.role.place}, so it is kept there")
 
     def _remove_unanswered(self, record: SinkItem) -> None:
         """A record whose create was cut off: delete what that create wrote, if it did."""
@@ -427,15 +537,15 @@ class _Executor:
 
     # -- records --------------------------------------------------------------------------
     def _as_written(self, record: SinkItem) -> Item:
-        return self.renderer.render(session_from_body(record.body), record.sequence, record.uid)
+        return self.renderer.render(self.role.parse(record.body), record.sequence, record.uid)
 
     def _item(
-        self, session: Session, href: str, etag: str, digest: str, sequence: int, uid: str,
+        self, session: P, href: str, etag: str, digest: str, sequence: int, uid: str,
         pending: str = "",
     ) -> SinkItem:  # fmt: skip
         return SinkItem(
             sink=self.name, session_id=session.id, day=session.day, remote_id=href, etag=etag,
-            content_hash=digest, sequence=sequence, body=session_body(session), uid=uid,
+            content_hash=digest, sequence=sequence, body=self.role.body(session), uid=uid,
             location=self.sink.location, pending=pending,
         )  # fmt: skip
 

@@ -13,16 +13,18 @@ against it, and changes only the block: the runner's own text around it is kept 
   changed since the etag, NotFound when the block (or the activity) is gone;
 - ``list``: the notes in the platform's most recent activities (:meth:`recent_ids`).
 
-A platform provides :meth:`read` and :meth:`write`, which activities it holds
-(:meth:`activity_id`), which runs it notes (:meth:`wants_note`) and what stops writing now
-(:meth:`limit_reached`). The executor (:mod:`sync.engine.notes`) decides what to write.
+A platform provides :meth:`read` and :meth:`write`, its most recent activities
+(:meth:`recent_ids`, for ``list``), ``source`` (the source whose run ids name its activities,
+``strava`` for ``strava:123``) and what stops writing now (:meth:`before_write`, raising
+:class:`~sync.sinks.base.Deferred`). Which runs get which note is the notes role's
+(:mod:`sync.engine.notes`, :mod:`.note_items`); the write-back executor
+(:mod:`sync.engine.writeback`) writes, records and purges them like any other item.
 """
 
 from __future__ import annotations
 
 import hashlib
 
-from planner.models import Run, RunFlags
 from sync.sinks.contract import AlreadyExists, Item, NotFound, PreconditionFailed, Role
 from sync.sinks.note_block import existing_block, remove_block, upsert_block
 
@@ -38,19 +40,13 @@ class ActivityNotesSink:
     name: str
     role: Role = "notes"
     location: str = ""
+    source: str = ""
+    """The source whose run ids name this platform's activities (``strava``)."""
 
     # -- what a platform provides -------------------------------------------------------
-    def activity_id(self, run: Run) -> str | None:
-        """The platform's id of this run, if the platform holds it."""
-        raise NotImplementedError
-
-    def wants_note(self, flags: RunFlags) -> bool:
-        """Whether a run with these flags gets a note here (beyond ``note_for_run``)."""
-        return True
-
-    def limit_reached(self) -> str | None:
-        """Before each write: what stops writing now (a rate limit), or None to go on."""
-        return None
+    def before_write(self) -> None:
+        """Called before each create, update and delete (a read and a write): raise
+        :class:`~sync.sinks.base.Deferred` to stop writing now (a rate limit is near)."""
 
     def recent_ids(self) -> list[str]:
         """The ids of the runner's most recent activities (for ``list`` only)."""
@@ -83,16 +79,19 @@ class ActivityNotesSink:
         return Item(href, block), etag_of(description)
 
     def create(self, item: Item) -> tuple[str, str]:
+        self.before_write()
         description = self.read(item.uid)
         if existing_block(description) is not None:
             raise AlreadyExists(item.uid)
         return item.uid, self._put(item.uid, upsert_block(description, item.text))
 
     def update(self, href: str, item: Item, etag: str) -> str:
+        self.before_write()
         description = self._checked(href, etag)
         return self._put(href, upsert_block(description, item.text))
 
     def delete(self, href: str, etag: str) -> None:
+        self.before_write()
         description = self._checked(href, etag)
         self._put(href, remove_block(description))
 

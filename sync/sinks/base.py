@@ -27,3 +27,12 @@ class SinkError(HamsyncError):
         """The connector's error as a sink error: same text, fix and requested wait."""
         text = f"{exc} ({exc.fix})" if exc.fix else str(exc)
         return cls(prefix + text, retry_after_s=exc.retry_after_s)
+
+
+class Deferred(SinkError):
+    """The sink stops writing for now, before a limit (Strava's rate limit): not a failure.
+
+    Raised before a write, so nothing is half done: the executor ends the sink's run with
+    this message, every finished write recorded, and the next sync goes on from there.
+    ``purge`` lets it through as the sink's error (its records stay; purge again later).
+    """

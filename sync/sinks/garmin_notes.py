@@ -1,7 +1,8 @@
 """Activity notes on Garmin Connect: hamsync's marked block in the run's description.
 
 Off by default (descriptions can be public). Storage of role ``notes``
-(:mod:`.activity_notes`); the executor (:mod:`sync.engine.notes`) writes and records.
+(:mod:`.activity_notes`), written and recorded by the write-back executor
+(:mod:`sync.engine.writeback`).
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ from connectors.base import SourceError
 from connectors.garmin.api import GarminApi
 from connectors.garmin.session import GarminSession
 from connectors.garmin.session import NotFound as GarminNotFound
-from planner.models import Run
 from sync.sinks.activity_notes import ActivityNotesSink
 from sync.sinks.base import SinkError
 from sync.sinks.contract import NotFound
+from sync.sinks.note_items import Note, NoteRenderer
+from sync.sinks.renderer import Writer
 
-SOURCE_PREFIX = "garmin:"
 RECENT = 30
 """``list`` looks at this many of the most recent activities."""
 
@@ -24,6 +25,7 @@ class GarminNotesSink(ActivityNotesSink):
     """Note blocks in Garmin Connect descriptions."""
 
     location = "Garmin Connect"
+    source = "garmin"
 
     def __init__(self, session: GarminSession, name: str = "garmin_notes") -> None:
         self.session = session
@@ -33,9 +35,6 @@ class GarminNotesSink(ActivityNotesSink):
     def api(self) -> GarminApi:
         """The calls, made through whichever session the sink holds now."""
         return GarminApi(self.session)
-
-    def activity_id(self, run: Run) -> str | None:
-        return garmin_id(run)
 
     def recent_ids(self) -> list[str]:
         try:
@@ -66,13 +65,6 @@ class GarminNotesSink(ActivityNotesSink):
             ) from None
 
 
-def _gone(activity_id: str) -> NotFound:
-    return NotFound(activity_id, f"activity {activity_id} is gone from Garmin Connect")
-
-
-def garmin_id(run: Run) -> str | None:
-    """The Garmin activity id among the run's sources, if Garmin holds it."""
-    for source in run.sources:
-        if source.startswith(SOURCE_PREFIX):
-            return source.removeprefix(SOURCE_PREFIX)
-    return None
+def garmin_notes_writer(sink: GarminNotesSink) -> Writer[Note]:
+    """The sink with its notes: every noted run with a Garmin id."""
+    return Writer(sink, NoteRenderer(f"{sink.source}:"))

@@ -1,9 +1,9 @@
 """Activity notes on Strava: a short marked block in the description of each recent long
 trail or heavy descent, saying what it changed in the plan.
 
-Storage of role ``notes`` (:mod:`.activity_notes`); the executor
-(:mod:`sync.engine.notes`) writes and records. Two requests a note (read, then write), within
-Strava's rate limit.
+Storage of role ``notes`` (:mod:`.activity_notes`), written and recorded by the write-back
+executor (:mod:`sync.engine.writeback`). Two requests a note (read, then write): before each,
+the sink stops (:class:`~sync.sinks.base.Deferred`) when Strava's rate limit is near.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from connectors.base import SourceError
-from planner.models import Run, RunFlags
 from sync.sinks.activity_notes import ActivityNotesSink
-from sync.sinks.base import SinkError
+from sync.sinks.base import Deferred, SinkError
 from sync.sinks.contract import NotFound
+from sync.sinks.note_items import Note, NoteRenderer, long_or_heavy
+from sync.sinks.renderer import Writer
 
-PREFIX = "strava:"
 RECENT_DAYS = 60
 """``list`` looks at the activities of this many last days (notes are written for recent runs)."""
 
@@ -38,34 +38,22 @@ class NotesApi(Protocol):
     ) -> list[dict[str, Any]]: ...
 
 
-def strava_id(run: Run) -> int | None:
-    """The Strava activity id among the run's sources (a merged run keeps all of them)."""
-    for source in run.sources:
-        if source.startswith(PREFIX) and source[len(PREFIX) :].isdigit():
-            return int(source[len(PREFIX) :])
-    return None
-
-
 class StravaNotesSink(ActivityNotesSink):
     """Note blocks in Strava descriptions, within Strava's rate limit (two requests a note)."""
 
     location = "Strava"
+    source = "strava"
 
     def __init__(self, api: NotesApi, name: str = "strava_notes") -> None:
         self.api = api
         self.name = name
 
-    def activity_id(self, run: Run) -> str | None:
-        found = strava_id(run)
-        return None if found is None else str(found)
-
-    def wants_note(self, flags: RunFlags) -> bool:
-        return flags.long or flags.heavy_descent
-
-    def limit_reached(self) -> str | None:
-        if self.api.can_write(2):
-            return None
-        return f"Strava's rate limit ({self.api.usage_text()})"
+    def before_write(self) -> None:
+        if not self.api.can_write(2):
+            raise Deferred(
+                f"stopped before Strava's rate limit ({self.api.usage_text()}); the next sync "
+                "writes the remaining notes"
+            )
 
     def recent_ids(self) -> list[str]:
         after = datetime.now(UTC) - timedelta(days=RECENT_DAYS)
@@ -92,3 +80,8 @@ class StravaNotesSink(ActivityNotesSink):
         if "not found" in str(error):  # a deleted activity holds no note any more
             return NotFound(activity_id, f"activity {activity_id} is gone from Strava")
         return SinkError.from_source(error, f"activity {activity_id}: ")
+
+
+def strava_notes_writer(sink: StravaNotesSink) -> Writer[Note]:
+    """The sink with its notes: long trails and heavy descents, on runs with a Strava id."""
+    return Writer(sink, NoteRenderer(f"{sink.source}:", numeric=True, wants=long_or_heavy))

@@ -5,24 +5,26 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from connectors.base import ActivitySource, UpcomingSource
+from connectors.errors import HamsyncError
 from connectors.ics_calendar import IcsUpcoming
+from connectors.plugin import PluginContext
 from sync.config.keystore import get_secret, where_to_put
 from sync.config.model import CalDavConfig, Config
-from sync.sinks.activity_notes import ActivityNotesSink
 from sync.sinks.base import SinkError
+from sync.sinks.contract import Storage
 from sync.sinks.event_items import EventRenderer
+from sync.sinks.note_items import NoteRenderer
 from sync.sinks.outcome import SessionSink, SinkResult, WriteContext
-from sync.sinks.registry import SinkLoadError, build_sink
-from sync.sinks.renderer import Writer
-from sync.sinks.strava_notes import StravaNotesSink
+from sync.sinks.registry import SinkContext, SinkLoadError, build_sink
+from sync.sinks.renderer import Renderer, Writer
 from sync.sinks.vevent import EventTiming
+from sync.sinks.workout_items import WorkoutRenderer
 from sync.store.database import StateDatabase
 from sync.store.install_id import InstallIdError, install_id, provisional_install_id
 from sync.wiring import plugin_sources
-from sync.wiring import strava as strava_wiring
-from sync.wiring.garmin import garmin_sinks, garmin_upcoming, garmin_workouts
-from sync.wiring.google import google_sink, google_upcoming
-from sync.wiring.intervals import intervals_sinks, intervals_upcoming
+from sync.wiring.garmin import garmin_upcoming
+from sync.wiring.google import google_upcoming
+from sync.wiring.intervals import intervals_upcoming
 
 if TYPE_CHECKING:  # caldav (with niquests) costs ~0.2 s of start-up: imported where used
     from connectors.caldav_calendar import CalDavAccount
@@ -54,48 +56,24 @@ def event_renderer(config: Config) -> EventRenderer:
     return EventRenderer(event_timing(config), install_id(config.state_dir))
 
 
-STORAGE_SINKS = ("ics", "caldav")
-"""Built-in sinks that are storage, run by the executor; the others (Garmin workouts, activity
-notes) still run their own writes; Garmin workouts are storage wired by
-:func:`garmin_writer`."""
+BUILTIN_SINKS = (
+    "ics", "caldav", "strava_notes", "garmin", "garmin_notes", "google", "intervals",
+)  # fmt: skip
+"""The built-in sinks, in the order they are written (before any plugin); each registers under
+``hamsync.sinks`` like a plugin (:mod:`sync.wiring.builtin_sinks`)."""
 
 
-def build_sinks(config: Config) -> list[SessionSink | Writer | ActivityNotesSink]:
-    """Each enabled sink: storage ones (built-in or ``hamsync.sinks`` plugins) paired with the
-    renderer of their role, then the Garmin and notes sinks."""
-    sinks: list[SessionSink | Writer | ActivityNotesSink] = []
-    for name, section in enabled_sinks(config):
-        sinks.append(storage_writer(name, section, config))
-    notes = config.sinks.strava_notes
-    if notes is not None and notes.enabled and config.sources.strava is not None:
-        sinks.append(StravaNotesSink(strava_wiring.build_api(config.sources.strava)))
-    if config.sinks.garmin is not None and config.sinks.garmin.enabled:
-        sinks.append(garmin_writer(config))
-    sinks.extend(garmin_sinks(config))
-    sinks.extend(google_writers(config))
-    try:
-        sinks.extend(intervals_sinks(config))
-    except InstallIdError as exc:  # never write under a new identity by accident
-        sinks.append(Unavailable("intervals", str(exc)))
-    return sinks
-
-
-def google_writers(config: Config) -> list[SessionSink | Writer]:
-    """``[sinks.google]`` run by the executor with this install's event renderer."""
-    if config.sinks.google is None or not config.sinks.google.enabled:
-        return []
-    try:
-        renderer = event_renderer(config)
-    except InstallIdError as exc:  # never write under a new identity by accident
-        return [Unavailable("google", str(exc))]
-    sink = google_sink(config, renderer.install)
-    return [Writer(sink, renderer)] if sink is not None else []
+def build_sinks(config: Config) -> list[SessionSink | Writer[Any]]:
+    """Each enabled sink (built-in or ``hamsync.sinks`` plugin), built through the registry and
+    paired with the renderer of its role; one that cannot be had stands in as
+    :class:`Unavailable`, saying why."""
+    return [storage_writer(name, section, config) for name, section in enabled_sinks(config)]
 
 
 def enabled_sinks(config: Config) -> list[tuple[str, dict[str, Any]]]:
-    """``(name, section)`` of each enabled storage sink, built-ins first; without ``enabled``."""
+    """``(name, section)`` of each enabled sink, built-ins first; without ``enabled``."""
     found: list[tuple[str, dict[str, Any]]] = []
-    for name in STORAGE_SINKS:
+    for name in BUILTIN_SINKS:
         typed = getattr(config.sinks, name)
         if typed is not None and typed.enabled:
             found.append((name, typed.model_dump(exclude={"enabled"})))
@@ -105,35 +83,37 @@ def enabled_sinks(config: Config) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
-def storage_writer(name: str, section: dict[str, Any], config: Config) -> SessionSink | Writer:
-    """The writer of one storage sink, or a stand-in that reports why it cannot be had."""
-    from sync.wiring.plugin_sources import plugin_context
+def sink_context(name: str, config: Config) -> SinkContext:
+    """The context a sink's factory gets: a connector's, and the whole config."""
+    base = plugin_sources.plugin_context(name, config)
+    fields = {f: getattr(base, f) for f in PluginContext.__dataclass_fields__}
+    return SinkContext(**fields, config=config)
 
+
+def storage_writer(
+    name: str, section: dict[str, Any], config: Config
+) -> SessionSink | Writer[Any]:
+    """The writer of one sink, or a stand-in that reports why it cannot be had."""
     try:
-        sink = build_sink(name, section, plugin_context(name, config))
-    except SinkLoadError as exc:
+        made = build_sink(name, section, sink_context(name, config))
+        return made if isinstance(made, Writer) else Writer(made, role_renderer(made, config))
+    except (SinkLoadError, InstallIdError, HamsyncError) as exc:  # InstallIdError: never
+        # write under a new identity by accident
         return Unavailable(name, str(exc))
     except Exception as exc:  # a plugin's bug: reported for this sink only
         return Unavailable(name, f'the sink "{name}" failed to start: {type(exc).__name__}: {exc}')
-    if sink.role != "events":
-        return Unavailable(name, f'the sink "{name}" writes {sink.role}: this hamsync runs '
-                                 "plugin sinks of calendar events only")  # fmt: skip
-    try:
-        renderer = event_renderer(config)
-    except InstallIdError as exc:  # never write under a new identity by accident
-        return Unavailable(name, str(exc))
-    return Writer(sink, renderer)
 
 
-def garmin_writer(config: Config) -> SessionSink | Writer:
-    """The Garmin workout sink with its renderer, or why it cannot be had."""
+def role_renderer(sink: Storage, config: Config) -> Renderer[Any]:
+    """The renderer of the sink's role, for this install: calendar events (iCalendar),
+    workouts (Garmin's workout JSON, :mod:`sync.sinks.workout_items`), or note blocks on the
+    runs whose source ids start with ``<sink.source>:``."""
+    if sink.role == "events":
+        return event_renderer(config)
     assert config.state_dir is not None
-    try:
-        writer = garmin_workouts(config, install_id(config.state_dir))
-    except InstallIdError as exc:  # never write under a new identity by accident
-        return Unavailable("garmin", str(exc))
-    assert writer is not None
-    return writer
+    if sink.role == "workouts":
+        return WorkoutRenderer(config.settings(), "hamsync:", install_id(config.state_dir))
+    return NoteRenderer(f"{getattr(sink, 'source', '')}:")
 
 
 class Unavailable:

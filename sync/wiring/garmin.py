@@ -8,17 +8,18 @@ sign-in makes no further request until its cool-down ends or new tokens are stor
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from connectors.base import UpcomingSource
 from connectors.garmin.calendar import GarminUpcoming
 from connectors.garmin.session import GarminSession, shared_session, token_dir_for
 from sync.config.keystore import get_secret
-from sync.config.model import Config
-from sync.sinks.activity_notes import ActivityNotesSink
+from sync.config.model import Config, GarminSinkConfig
 from sync.sinks.garmin_notes import GarminNotesSink
 from sync.sinks.garmin_workouts import GarminWorkoutSink
 from sync.sinks.renderer import Writer
 from sync.sinks.workout_items import WorkoutRenderer
+from sync.store.install_id import install_id
 
 
 def garmin_token_dir(config: Config) -> Path:
@@ -39,19 +40,16 @@ def garmin_upcoming(config: Config) -> list[UpcomingSource]:
     return [GarminUpcoming(garmin_session(config), config.settings(), own_prefix=prefix)]
 
 
-def garmin_workouts(config: Config, install: str) -> Writer | None:
-    """The ``[sinks.garmin]`` workout sink and its renderer, for the executor (None when off)."""
-    workouts = config.sinks.garmin
-    if workouts is None or not workouts.enabled:
-        return None
-    sink = GarminWorkoutSink(garmin_session(config), workouts.name_prefix)
-    return Writer(sink, WorkoutRenderer(config.settings(), workouts.name_prefix, install))
+def garmin_workouts(config: Config, section: GarminSinkConfig) -> Writer[Any]:
+    """The ``[sinks.garmin]`` workout sink and its renderer, for the executor.
+
+    :class:`~sync.store.install_id.InstallIdError` when the install id cannot be read."""
+    assert config.state_dir is not None
+    sink = GarminWorkoutSink(garmin_session(config), section.name_prefix)
+    install = install_id(config.state_dir)
+    return Writer(sink, WorkoutRenderer(config.settings(), section.name_prefix, install))
 
 
-def garmin_sinks(config: Config) -> list[ActivityNotesSink]:
-    """The Garmin activity-note sink, when on (storage of role ``notes``)."""
-    sinks: list[ActivityNotesSink] = []
-    notes = config.sinks.garmin_notes
-    if notes is not None and notes.enabled:
-        sinks.append(GarminNotesSink(garmin_session(config)))
-    return sinks
+def garmin_notes_sink(config: Config, name: str = "garmin_notes") -> GarminNotesSink:
+    """The Garmin activity-note sink (storage of role ``notes``) on the shared session."""
+    return GarminNotesSink(garmin_session(config), name)

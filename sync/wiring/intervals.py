@@ -9,6 +9,7 @@ keyring entry ``intervals.api_key``; the config only names the athlete.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from connectors.base import UpcomingSource
 from connectors.intervals.client import IntervalsClient, shared_client
@@ -33,11 +34,10 @@ def intervals_upcoming(config: Config) -> list[UpcomingSource]:
     return [IntervalsUpcoming(client, config.settings())]
 
 
-def intervals_sinks(config: Config) -> list[Writer]:
-    """``[sinks.intervals]``: the calendar as storage, run by the write-back executor."""
-    section = config.sinks.intervals
-    if section is None or not section.enabled:
-        return []
+def intervals_writer(config: Config, section: IntervalsConfig) -> Writer[Any]:
+    """``[sinks.intervals]``: the calendar as storage, with its own renderer (its workouts are
+    intervals.icu's, not Garmin's JSON). :class:`~sync.store.install_id.InstallIdError` when
+    the install id cannot be read."""
     assert config.state_dir is not None
     client = client_for(section, get_secret("intervals", "api_key"))
     tz = config.tz
@@ -46,4 +46,4 @@ def intervals_sinks(config: Config) -> list[Writer]:
     renderer = IntervalsRenderer(
         install_id(config.state_dir), athlete.session_minutes, athlete.slider
     )
-    return [Writer(storage, renderer)]
+    return Writer(storage, renderer)

@@ -19,8 +19,8 @@ from test_garmin_sinks import (  # the workout sink's fixture, sessions and note
     garmin,  # noqa: F401  (fixture)
 )
 
-from sync.engine.notes import purge_notes, write_notes
-from sync.sinks.garmin_notes import GarminNotesSink
+from sync.engine.writeback import purge, write_back
+from sync.sinks.garmin_notes import GarminNotesSink, garmin_notes_writer
 from sync.sinks.outcome import WriteContext
 from sync.store.database import StateDatabase
 
@@ -88,11 +88,11 @@ def test_purge_takes_our_block_out_and_keeps_the_runners_text(
     responses.add_callback(responses.GET, activity.url, callback=activity.get)
     responses.add_callback(responses.PUT, activity.url, callback=activity.put)
     state = StateDatabase.open(tmp_path / "state")
-    sink = GarminNotesSink(session_for(tmp_path, Clock()))
+    sink = garmin_notes_writer(GarminNotesSink(session_for(tmp_path, Clock())))
     ctx = WriteContext(today=TODAY, tz=ZURICH, sessions=(FOCUSED,), runs=(NOTED_RUN,))
-    write_notes(sink, ctx, state)
+    write_back(sink, ctx, state)
     assert activity.body["description"] != original and "hamsync" in activity.body["description"]
-    result = purge_notes(sink, state)
+    result = purge(sink, state)
     assert result.deleted == 1
     assert activity.body["description"] == original
     assert state.sink_items("garmin_notes") == {}

@@ -29,9 +29,8 @@ from connectors.garmin.workout_map import EXERCISE_MAP, build_workout
 from planner.models import Dose, Reason, Run, RunFlags, Session, SessionKind, Sport
 from planner.settings import Settings
 from sync.engine import writeback
-from sync.engine.notes import write_notes
 from sync.sinks.base import SinkError
-from sync.sinks.garmin_notes import GarminNotesSink
+from sync.sinks.garmin_notes import GarminNotesSink, garmin_notes_writer
 from sync.sinks.garmin_workouts import GarminWorkoutSink
 from sync.sinks.outcome import SinkResult, WriteContext
 from sync.sinks.renderer import Writer
@@ -254,15 +253,15 @@ def test_note_block_replaces_only_ours_in_the_description(
     responses.get(url, json=activity)
     responses.put(url, status=204)
     state = StateDatabase.open(tmp_path / "state")
-    sink = GarminNotesSink(session_for(tmp_path, Clock()))
+    sink = garmin_notes_writer(GarminNotesSink(session_for(tmp_path, Clock())))
     ctx = WriteContext(today=TODAY, tz=ZURICH, sessions=(FOCUSED,), runs=(NOTED_RUN,))
-    assert write_notes(sink, ctx, state).created == 1
+    assert writeback.write_back(sink, ctx, state).created == 1
     sent = json.loads(responses.calls[-1].request.body)
     assert sent["description"].startswith(
         "Test description only\n\n--- hamsync ---\nhamsync: 1,240 m"
     )
     assert sent["activityId"] == "21522899847"
     calls = len(responses.calls)
-    assert write_notes(sink, ctx, state).updated == 0
+    assert writeback.write_back(sink, ctx, state).updated == 0
     assert len(responses.calls) == calls  # same note: not even a read
     state.close()

@@ -249,7 +249,7 @@ def test_sync_writes_sessions_then_idles_without_a_request(
     google.requests.clear()
     code, data, _ = sync_json(config)
     assert code == 0 and data["writes"]["google"] == {
-        "created": 0, "updated": 0, "deleted": 0, "conflicts": 0
+        "created": 0, "updated": 0, "deleted": 0, "conflicts": 0, "messages": []
     }  # fmt: skip
     assert google.requests == []
     state = tmp_path / "state"

@@ -15,7 +15,9 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
+from sync.config.model import SinksConfig
 from sync.sinks.registry import GROUP
+from sync.wiring.build import BUILTIN_SINKS
 
 HAMSYNC = str(Path(sys.executable).with_name("hamsync"))
 TODAY = "2026-11-25"
@@ -106,11 +108,14 @@ def hamsync(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
-def test_builtin_storage_sinks_register_as_plugins() -> None:
-    """ics and caldav are found through the same entry-point group as any plugin sink."""
+def test_every_builtin_sink_registers_as_a_plugin() -> None:
+    """Each built-in [sinks.<name>] (every typed section of the config) is found through the
+    same entry-point group as any plugin sink, and built by its factory there."""
     found = {ep.name: ep.value for ep in entry_points(group=GROUP)}
-    assert found["ics"] == "sync.wiring.builtin_sinks:ics"
-    assert found["caldav"] == "sync.wiring.builtin_sinks:caldav"
+    typed = set(SinksConfig.model_fields)
+    assert typed == set(BUILTIN_SINKS)
+    for name in typed:
+        assert found[name] == f"sync.wiring.builtin_sinks:{name}"
 
 
 def test_third_party_sink_is_written_and_purged(write_config: WriteConfig, tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""The Strava notes sink: the real stravalib client writing a marked block to a description."""
+"""The Strava notes sink: the real stravalib client writing a marked block to a description,
+through the write-back executor (as `hamsync sync` runs it)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,10 @@ from strava_fake import API, load
 from connectors.strava import StravaApi, Tokens
 from connectors.strava.oauth import MemoryTokenStore
 from planner.models import Run, RunFlags, Sport
-from sync.engine.notes import write_notes
+from sync.engine.writeback import write_back
 from sync.sinks.note_block import BEGIN, END
-from sync.sinks.outcome import WriteContext
-from sync.sinks.strava_notes import StravaNotesSink
+from sync.sinks.outcome import SinkResult, WriteContext
+from sync.sinks.strava_notes import StravaNotesSink, strava_notes_writer
 from sync.store.database import StateDatabase
 
 TZ = ZoneInfo("Europe/Zurich")
@@ -100,6 +101,15 @@ def long_descent(activity_id: int, descent: float = 1240.0) -> tuple[Run, RunFla
 
 def context(*runs: tuple[Run, RunFlags]) -> WriteContext:
     return WriteContext(today=date(2026, 11, 23), tz=TZ, sessions=(), runs=runs)
+
+
+def write_notes(
+    sink: StravaNotesSink, ctx: WriteContext, state: StateDatabase, dry_run: bool = False
+) -> SinkResult:
+    """One sync's notes, as ``run_once`` writes them (a dry run on a scratch copy)."""
+    return write_back(
+        strava_notes_writer(sink), ctx, state.scratch_copy() if dry_run else state, dry_run
+    )
 
 
 def test_note_keeps_the_runners_text_and_is_written_once(
