@@ -143,3 +143,138 @@ def test_an_unknown_sink_section_is_a_config_error(
     result = hamsync(tmp_path, "sync", "--config", str(config), "--today", TODAY)
     assert result.returncode == 2
     assert 'no sink named "nosuchsink"' in result.stdout + result.stderr
+
+
+BOX_PLUGIN = '''
+"""A third-party sink of any role: each item a JSON file {uid, text}, the etag its hash."""
+import hashlib
+import json
+from pathlib import Path
+
+from sync.sinks.contract import AlreadyExists, Item, NotFound, PreconditionFailed
+
+
+class BoxSink:
+    def __init__(self, name, folder, role, source=""):
+        self.name, self.role, self.source = name, role, source
+        self.folder = Path(folder)
+        self.location = str(self.folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, href):
+        return self.folder / href
+
+    def _etag(self, path):
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    def list(self):
+        return [(p.name, self._etag(p)) for p in sorted(self.folder.glob("*.json"))]
+
+    def get(self, href):
+        path = self._path(href)
+        if not path.exists():
+            raise NotFound(href)
+        data = json.loads(path.read_text())
+        return Item(data["uid"], data["text"]), self._etag(path)
+
+    def create(self, item):
+        href = hashlib.sha256(item.uid.encode()).hexdigest()[:16] + ".json"
+        if self._path(href).exists():
+            raise AlreadyExists(href)
+        self._path(href).write_text(json.dumps({"uid": item.uid, "text": item.text}))
+        return href, self._etag(self._path(href))
+
+    def update(self, href, item, etag):
+        self._check(href, etag)
+        self._path(href).write_text(json.dumps({"uid": item.uid, "text": item.text}))
+        return self._etag(self._path(href))
+
+    def delete(self, href, etag):
+        self._check(href, etag)
+        self._path(href).unlink()
+
+    def _check(self, href, etag):
+        if not self._path(href).exists():
+            raise NotFound(href)
+        if self._etag(self._path(href)) != etag:
+            raise PreconditionFailed(href)
+
+
+def workouts(section, context):
+    return BoxSink(context.name, section["folder"], "workouts")
+
+
+def notes(section, context):
+    return BoxSink(context.name, section["folder"], "notes", section.get("source", ""))
+'''
+
+
+def install_box_plugin(site: Path) -> Path:
+    """The box sink, registered twice: ``boxworkouts`` (role workouts), ``boxnotes`` (notes)."""
+    package = site / "hamsync_boxsink"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(BOX_PLUGIN, encoding="utf-8")
+    info = site / "hamsync_boxsink-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: hamsync-boxsink\nVersion: 0.1\n", encoding="utf-8"
+    )
+    (info / "entry_points.txt").write_text(
+        f"[{GROUP}]\nboxworkouts = hamsync_boxsink:workouts\nboxnotes = hamsync_boxsink:notes\n",
+        encoding="utf-8",
+    )
+    return site
+
+
+def stored(folder: Path) -> list[dict[str, str]]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
+
+
+def test_plugin_sinks_of_the_workout_and_note_roles_are_written_and_purged(
+    write_config: WriteConfig, tmp_path: Path
+) -> None:
+    """A workouts plugin gets one workout per session (Garmin's workout JSON on its day), a
+    notes plugin one note per noteworthy run of its source; a second sync writes nothing;
+    purge empties both."""
+    site = install_box_plugin(tmp_path / "site")
+    workouts, notes = tmp_path / "workouts", tmp_path / "notes"
+    config = write_config(
+        extra=f'[sinks.boxworkouts]\nfolder = "{workouts}"\n'
+        f'[sinks.boxnotes]\nfolder = "{notes}"\nsource = "file"\n'
+    )
+    result = hamsync(site, "sync", "--config", str(config), "--today", TODAY, "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    assert data["errors"] == []
+    assert data["writes"]["boxworkouts"]["created"] == len(data["sessions"]) > 0
+    days = sorted(json.loads(item["text"])["day"] for item in stored(workouts))
+    assert days == sorted(s["date"] for s in data["sessions"])
+    install = (tmp_path / "state" / "install_id").read_text().strip()
+    assert all(item["uid"].endswith(f".{install}@hamsync") for item in stored(workouts))
+    noted = data["writes"]["boxnotes"]["created"]
+    assert noted > 0 and len(stored(notes)) == noted
+    assert all(item["text"].startswith("hamsync: ") for item in stored(notes))
+    assert all(item["uid"] and not item["uid"].startswith("file:") for item in stored(notes))
+    again = hamsync(site, "sync", "--config", str(config), "--today", TODAY, "--json")
+    writes = json.loads(again.stdout)["writes"]
+    for name in ("boxworkouts", "boxnotes"):
+        assert (writes[name]["created"], writes[name]["updated"]) == (0, 0)
+    purged = hamsync(site, "purge", "--yes", "--config", str(config))
+    assert purged.returncode == 0, purged.stdout + purged.stderr
+    assert "note blocks" in purged.stdout and "workouts" in purged.stdout
+    assert list(workouts.iterdir()) == [] and list(notes.iterdir()) == []
+
+
+def test_a_notes_plugin_without_a_source_is_reported_for_itself(
+    write_config: WriteConfig, tmp_path: Path
+) -> None:
+    """A notes sink must say whose activities it holds: without `source` it is reported (exit
+    3) and the other sinks are written."""
+    site = install_box_plugin(tmp_path / "site")
+    config = write_config(extra=f'[sinks.boxnotes]\nfolder = "{tmp_path / "notes"}"\n')
+    result = hamsync(site, "sync", "--config", str(config), "--today", TODAY, "--json")
+    assert result.returncode == 3
+    data: dict[str, Any] = json.loads(result.stdout)
+    (error,) = data["errors"]
+    assert error["connector"] == "boxnotes" and "names no `source`" in error["message"]
+    assert data["writes"]["ics"]["created"] == len(data["sessions"])
