@@ -184,7 +184,7 @@ def write_back(
     check_deletes(writer.name, actions, records, context)  # before anything is written
     with _opened(writer.sink):
         run = _Executor(writer, state, context.force, role)
-        recorded = run.leave_behind(records)
+        recorded = run.renewed(run.leave_behind(records), context.today)
         if recorded is not records:
             actions = role.actions(wanted, recorded, context.today)
         if role.dated:
@@ -318,6 +318,34 @@ class _Executor[P: Planned]:
                 f"hamsync writes to {here} from now on"
             )
         gone = {r.session_id for r in away}
+        return {k: r for k, r in records.items() if k not in gone}
+
+    def renewed(self, records: dict[str, SinkItem], today: date) -> dict[str, SinkItem]:
+        """Forget the live records of a place made anew (a calendar deleted and re-created at
+        the same URL, a calendar file deleted); the others.
+
+        Only for a sink whose ``list()`` gives everything at its place (``lists_all``): an
+        empty listing while items hamsync wrote there from today on are recorded means the
+        place itself is new, not that the runner deleted them one by one (then the place
+        would still hold the runner's other items, or some of ours). Their sessions are
+        written again by this sync; what the runner dismissed before stays dismissed.
+        """
+        if not getattr(self.sink, "lists_all", False):
+            return records
+        here = self.sink.location
+        lost = [r for r in records.values() if r.day >= today and r.remote_id
+                and r.etag not in SETTLED and r.location in ("", here)]  # fmt: skip
+        if not lost or any(True for _ in self.sink.list()):
+            return records
+        with self.state.transaction():
+            for record in lost:
+                self.state.delete_sink_item(self.name, record.session_id)
+        self.result.messages.append(
+            f"{here or self.name} holds nothing, not one of the {len(lost)} item(s) hamsync "
+            "wrote there: taken as made anew (deleted and created again); hamsync writes the "
+            "plan to it again"
+        )
+        gone = {r.session_id for r in lost}
         return {k: r for k, r in records.items() if k not in gone}
 
     def _reachable(self, record: SinkItem) -> bool:

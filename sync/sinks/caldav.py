@@ -56,6 +56,8 @@ class CalDavSink:
     """A CalDAV calendar as storage; open it with ``with`` (one connection per sync)."""
 
     role: Role = "events"
+    lists_all = True
+    """``list()`` gives every event of the calendar, the runner's too."""
 
     def __init__(
         self, account: CalDavAccount, name: str = "caldav", client_factory: ClientFactory = connect

@@ -36,7 +36,11 @@ The operations, and nothing else:
 Each sink also carries three attributes: ``name`` (its part in the config and the reports,
 e.g. ``caldav``), ``role`` (:data:`ROLES`: what its items are) and ``location`` (where its
 items go now, e.g. the calendar's URL: when the config points the sink elsewhere, the
-executor says what was left at the old place). Any other failure (unreachable, refused
+executor says what was left at the old place). Optional: ``lists_all`` (True when ``list()``
+gives every item at its place, the runner's too, as a calendar collection or a file does:
+then an empty listing while the records say hamsync's items are there tells the executor
+the place was made anew, and the plan is written to it again); a notes sink's ``source``
+(:mod:`.activity_notes`). Any other failure (unreachable, refused
 login) is a :class:`~sync.sinks.base.SinkError` for the whole sink.
 
 A new sink is registered under the entry-point group ``hamsync.sinks`` (see

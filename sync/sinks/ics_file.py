@@ -79,6 +79,8 @@ class IcsFileSink:
     """
 
     role: Role = "events"
+    lists_all = True
+    """``list()`` gives every event of the file, the runner's too."""
 
     def __init__(self, path: Path, calendar_name: str, name: str = "ics") -> None:
         self.path = path
