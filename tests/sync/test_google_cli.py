@@ -304,22 +304,27 @@ def test_planned_race_from_google_reaches_the_plan(
     assert "Trail race weekend" in result.output
 
 
+@pytest.mark.parametrize(
+    ("fault", "written"),
+    [("sink-written:google#1", 1), ("sink-written:google#2", 2),
+     ("sink-transaction:google#1", 1), ("sink-transaction:google#2", 2)],
+)  # fmt: skip
 def test_a_sync_killed_between_write_and_record_writes_nothing_twice(
-    write_config: WriteConfig, google: GoogleStandIn, tmp_path: Path
+    write_config: WriteConfig, google: GoogleStandIn, tmp_path: Path, fault: str, written: int
 ) -> None:
-    """The real process killed right after its second insert (before recording it): the
-    next sync adopts that event, and the calendar holds each session exactly once."""
+    """The real process killed after an insert, before or while recording it: the next sync
+    adopts that event, and the calendar holds each session exactly once."""
     config = google_config(write_config, google)
     env = {
         **os.environ,
         "HAMSYNC_GOOGLE_CLIENT_SECRET": CLIENT_SECRET,
         "HAMSYNC_GOOGLE_REFRESH_TOKEN": REFRESH_TOKEN,
-        "HAMSYNC_FAULT_AT": "sink-written:google#2",
+        "HAMSYNC_FAULT_AT": fault,
     }
     args = [HAMSYNC, "sync", "--config", str(config), "--today", TODAY]
     killed = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
     assert killed.returncode == -9
-    assert len(google.live_events(TRAINING)) == 2
+    assert len(google.live_events(TRAINING)) == written
     del env["HAMSYNC_FAULT_AT"]
     again = subprocess.run([*args, "--json"], env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0, again.stderr
