@@ -420,6 +420,12 @@ class _Executor[P: Planned]:
         self._save(intent)
         try:
             href, etag = self.sink.create(item)
+        except Deferred:  # raised before anything is written: the records stay as they were
+            if before is None:
+                self._restore(None, intent)
+            else:
+                self._save(before)
+            raise
         except NotFound as gone:  # the place itself is gone (a note's activity deleted)
             self._forget(intent)
             self.result.messages.append(f"{session.id}: {gone}; nothing written")
@@ -443,6 +449,9 @@ class _Executor[P: Planned]:
         try:
             try:
                 etag = self.sink.update(record.remote_id, item, record.etag)
+            except Deferred:  # nothing written: the record stays as it was
+                self._save(record)
+                raise
             except PreconditionFailed:
                 changed = self._changed(record, item)
                 if changed is None:
@@ -470,6 +479,9 @@ class _Executor[P: Planned]:
         try:
             try:
                 self.sink.delete(record.remote_id, record.etag)
+            except Deferred:  # nothing written: the record stays as it was
+                self._save(record)
+                raise
             except PreconditionFailed:
                 stored, current = self.sink.get(record.remote_id)
                 if not (self.force or self.renderer.same(stored, self._as_written(record))):

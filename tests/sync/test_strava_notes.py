@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -167,3 +168,30 @@ def test_ordinary_runs_and_dry_runs_write_nothing(
     dry = write_notes(StravaNotesSink(api()), ctx, state, dry_run=True)
     assert dry.created == 1
     assert len(rsps.calls) == 0 and state.sink_items("strava_notes") == {}
+
+
+def test_near_the_rate_limit_the_notes_stop_quietly_and_the_next_sync_finishes(
+    testdata_dir: Path, rsps: responses.RequestsMock, state: StateDatabase
+) -> None:
+    """A cap of three requests leaves room for one note (a read and a write): the sync stops
+    before the second with a message, not an error; the next sync writes the second."""
+    first = Activity(load(testdata_dir, "update_activity_response.json"))
+    second_body = dict(load(testdata_dir, "update_activity_response.json"), id=1982980796)
+    second = Activity(second_body)
+    for activity in (first, second):
+        activity.install(rsps)
+    run_a = long_descent(first.body["id"])
+    run_b, flags = long_descent(second.body["id"])
+    run_b = replace(run_b, id="file:other.fit", sources=("file:other.fit", "strava:1982980796"))
+    capped = StravaApi(1234, "client-secret", MemoryTokenStore(
+        Tokens("refresh", "access", int(datetime.now(UTC).timestamp()) + 7200)
+    ), max_requests=3)  # fmt: skip
+    result = write_notes(StravaNotesSink(capped), context(run_a, (run_b, flags)), state)
+    assert result.created == 1 and result.failures == []
+    (message,) = result.messages
+    assert "Strava's rate limit" in message and "next sync" in message
+    assert [len(a.puts) for a in (first, second)] == [1, 0]
+    assert list(state.sink_items("strava_notes")) == [run_a[0].id]  # no intent left behind
+    after = write_notes(StravaNotesSink(api()), context(run_a, (run_b, flags)), state)
+    assert (after.created, after.updated) == (1, 0)
+    assert [a.body["description"].count(BEGIN) for a in (first, second)] == [1, 1]
