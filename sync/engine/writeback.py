@@ -1,8 +1,9 @@
 """The write-back executor: every write of every sink goes through here, one item at a time.
 
-Deciding is the pure diff's (:mod:`sync.engine.diff`), refusing is the safety valves'
-(:mod:`sync.engine.valves`); this module does the rest for any sink that follows the storage
-contract (:mod:`sync.sinks.contract`). For each action:
+Deciding is the pure diff's (:mod:`sync.engine.diff`; for activity notes, the notes role's
+own, :mod:`sync.engine.notes`), refusing is the safety valves' (:mod:`sync.engine.valves`);
+this module does the rest for any sink that follows the storage contract
+(:mod:`sync.sinks.contract`), whatever its role. For each action:
 
 1. record the intent (``pending`` in the item's record) in its own transaction;
 2. write, with the etag recorded for the item as precondition;
@@ -25,7 +26,10 @@ just read.
 
 A failure of one item (:class:`~sync.sinks.contract.ItemError`) is reported and the other
 items go on; a failure of the sink itself (:class:`~sync.sinks.base.SinkError`: unreachable,
-login refused) stops this sink, with every finished write recorded.
+login refused) stops this sink, with every finished write recorded. A sink that stops for
+now before a limit (:class:`~sync.sinks.base.Deferred`) ends its run with that message, not
+an error, and leaves no intent behind. A place made anew (a calendar deleted and created
+again at the same URL: :meth:`_Executor.renewed`) gets the plan again.
 
 ``dry_run`` runs the same code against a :class:`~sync.sinks.memory.MemorySink` holding what
 the records say, so it counts exactly what a sync would do if nobody had touched the sink.
