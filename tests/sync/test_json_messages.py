@@ -49,3 +49,21 @@ def test_an_edited_event_is_a_message_of_its_sink(
     assert message.startswith(edited) and "edited in the calendar" in message
     assert writes["conflicts"] == 1
     assert "with Anna" in path.read_text(encoding="utf-8")
+
+
+def test_a_deleted_calendar_file_is_written_again(
+    write_config: WriteConfig, tmp_path: Path
+) -> None:
+    """The ICS file deleted by hand is a new, empty place (the same kind as a calendar made
+    anew): the next sync writes every session again and says why."""
+    config = write_config()
+    first = sync_json(config)
+    path = tmp_path / "out" / "hamsync.ics"
+    path.unlink()
+    again = sync_json(config)
+    writes = again["writes"]["ics"]
+    assert writes["created"] == first["writes"]["ics"]["created"] > 0
+    (message,) = writes["messages"]
+    assert "made anew" in message
+    events = list(Calendar.from_ical(path.read_bytes()).walk("VEVENT"))
+    assert len(events) == writes["created"]
