@@ -18,6 +18,7 @@ contract. Unexpected answers and network failures are :class:`CalDavFailure` /
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 from urllib.parse import quote
@@ -74,26 +75,31 @@ class Collection:
 
     def listing(self) -> list[tuple[str, str]]:
         """``(href, etag)`` of every member; etags the listing left out are asked one by one."""
+        return list(self.members())
+
+    def members(self) -> Iterator[tuple[str, str]]:
+        """:meth:`listing` in href order, one member at a time: an etag the listing left out
+        is asked only when its member is reached (so "is there anything?" costs one request)."""
         response = self.client.propfind(self.url, ["getetag"], depth=1)
         if response.status not in (200, 207):
             raise CalDavFailure(
                 f"CalDAV calendar {self.url}: listing it answered {response.status}",
                 LISTING_FIXES.get(response.status, ""),
             )
-        found: list[tuple[str, str]] = []
+        listed: list[tuple[str, str]] = []
         for entry in response.results or []:
             if not isinstance(entry, PropfindResult) or not resource_name(entry.href):
                 continue
             if entry.status not in (None, 200):
                 continue
-            href = self._absolute(entry.href)
             etag = normal_etag(entry.properties.get("{DAV:}getetag"))
+            listed.append((self._absolute(entry.href), etag))
+        for href, etag in sorted(listed):
             if not etag:
                 etag = self.etag_of(href)  # listed without one: still there, ask for it
                 if not etag:
                     continue  # gone by now (Radicale lists items it just deleted)
-            found.append((href, etag))
-        return sorted(found)
+            yield href, etag
 
     def get(self, href: str) -> tuple[str, str] | None:
         """``(text, etag)`` of the event at ``href``, None when there is none."""

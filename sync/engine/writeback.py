@@ -332,14 +332,15 @@ class _Executor[P: Planned]:
         empty listing while items hamsync wrote there from today on are recorded means the
         place itself is new, not that the runner deleted them one by one (then the place
         would still hold the runner's other items, or some of ours). Their sessions are
-        written again by this sync; what the runner dismissed before stays dismissed.
+        written again by this sync; what the runner dismissed before stays dismissed. Cost:
+        one listing, read up to its first item (no event is read).
         """
         if not getattr(self.sink, "lists_all", False):
             return records
         here = self.sink.location
         lost = [r for r in records.values() if r.day >= today and r.remote_id
                 and r.etag not in SETTLED and r.location in ("", here)]  # fmt: skip
-        if not lost or any(True for _ in self.sink.list()):
+        if not lost or any(True for _ in self.sink.list()):  # stops at the first item listed
             return records
         with self.state.transaction():
             for record in lost:

@@ -94,9 +94,10 @@ class CalDavSink:
         return self.calendar.url
 
     # -- the contract -------------------------------------------------------------------
-    def list(self) -> list[tuple[str, str]]:
+    def list(self) -> Iterator[tuple[str, str]]:
+        """Every event of the calendar, in href order, read as far as it is consumed."""
         with as_sink_error(self.account):
-            return self.calendar.listing()
+            yield from self.calendar.members()
 
     def get(self, href: str) -> tuple[Item, str]:
         with as_sink_error(self.account):
