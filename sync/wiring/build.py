@@ -108,12 +108,12 @@ def role_renderer(sink: Storage, config: Config) -> Renderer[Any]:
     """The renderer of the sink's role, for this install: calendar events (iCalendar),
     workouts (Garmin's workout JSON, :mod:`sync.sinks.workout_items`), or note blocks on the
     runs whose source ids start with ``<sink.source>:``."""
+    events = event_renderer(config)  # before the first sync: a provisional install id
     if sink.role == "events":
-        return event_renderer(config)
-    assert config.state_dir is not None
+        return events
     if sink.role == "workouts":
-        return WorkoutRenderer(config.settings(), "hamsync:", install_id(config.state_dir))
-    return NoteRenderer(f"{getattr(sink, 'source', '')}:")
+        return WorkoutRenderer(config.settings(), "hamsync:", events.install)
+    return NoteRenderer(f"{getattr(sink, 'source', '')}:", events.install)
 
 
 class Unavailable:
