@@ -278,3 +278,23 @@ def test_a_notes_plugin_without_a_source_is_reported_for_itself(
     (error,) = data["errors"]
     assert error["connector"] == "boxnotes" and "names no `source`" in error["message"]
     assert data["writes"]["ics"]["created"] == len(data["sessions"])
+
+
+def test_a_dry_run_through_plugin_sinks_of_every_role_writes_and_makes_nothing(
+    write_config: WriteConfig, tmp_path: Path
+) -> None:
+    """`sync --dry-run` before any sync counts the workouts and notes it would write, writes
+    none, and makes no state folder (no install id is made up and kept)."""
+    site = install_box_plugin(tmp_path / "site")
+    workouts, notes = tmp_path / "workouts", tmp_path / "notes"
+    config = write_config(
+        extra=f'[sinks.boxworkouts]\nfolder = "{workouts}"\n'
+        f'[sinks.boxnotes]\nfolder = "{notes}"\nsource = "file"\n'
+    )
+    args = ("sync", "--dry-run", "--config", str(config), "--today", TODAY, "--json")
+    result = hamsync(site, *args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    writes = json.loads(result.stdout)["writes"]
+    assert writes["boxworkouts"]["created"] > 0 and writes["boxnotes"]["created"] > 0
+    assert stored(workouts) == [] and stored(notes) == []
+    assert not (tmp_path / "state").exists()
