@@ -20,10 +20,11 @@ from sync.sinks.renderer import Renderer, Writer
 from sync.sinks.vevent import EventTiming
 from sync.sinks.workout_items import WorkoutRenderer
 from sync.store.database import StateDatabase
-from sync.store.install_id import InstallIdError, install_id, provisional_install_id
+from sync.store.install_id import InstallIdError
 from sync.wiring import plugin_sources
 from sync.wiring.garmin import garmin_upcoming
 from sync.wiring.google import google_upcoming
+from sync.wiring.install import install_for
 from sync.wiring.intervals import intervals_upcoming
 
 if TYPE_CHECKING:  # caldav (with niquests) costs ~0.2 s of start-up: imported where used
@@ -50,10 +51,7 @@ def event_renderer(config: Config) -> EventRenderer:
     Before the first sync (``sync --dry-run``, which writes nothing) the state folder does not
     exist: the events carry a provisional id, and no folder or id file is made (issue 16).
     """
-    assert config.state_dir is not None
-    if not config.state_dir.is_dir():
-        return EventRenderer(event_timing(config), provisional_install_id())
-    return EventRenderer(event_timing(config), install_id(config.state_dir))
+    return EventRenderer(event_timing(config), install_for(config))
 
 
 BUILTIN_SINKS = (

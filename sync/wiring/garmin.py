@@ -19,7 +19,7 @@ from sync.sinks.garmin_notes import GarminNotesSink
 from sync.sinks.garmin_workouts import GarminWorkoutSink
 from sync.sinks.renderer import Writer
 from sync.sinks.workout_items import WorkoutRenderer
-from sync.store.install_id import install_id
+from sync.wiring.install import install_for
 
 
 def garmin_token_dir(config: Config) -> Path:
@@ -46,7 +46,7 @@ def garmin_workouts(config: Config, section: GarminSinkConfig) -> Writer[Any]:
     :class:`~sync.store.install_id.InstallIdError` when the install id cannot be read."""
     assert config.state_dir is not None
     sink = GarminWorkoutSink(garmin_session(config), section.name_prefix)
-    install = install_id(config.state_dir)
+    install = install_for(config)
     return Writer(sink, WorkoutRenderer(config.settings(), section.name_prefix, install))
 
 

@@ -18,7 +18,7 @@ from sync.config.keystore import get_secret
 from sync.config.model import Config, IntervalsConfig
 from sync.sinks.intervals_storage import IntervalsRenderer, IntervalsStorage
 from sync.sinks.renderer import Writer
-from sync.store.install_id import install_id
+from sync.wiring.install import install_for
 
 
 def client_for(section: IntervalsConfig, api_key: str | None) -> IntervalsClient:
@@ -44,6 +44,6 @@ def intervals_writer(config: Config, section: IntervalsConfig) -> Writer[Any]:
     storage = IntervalsStorage(client, today=lambda: datetime.now(tz).date())
     athlete = config.athlete
     renderer = IntervalsRenderer(
-        install_id(config.state_dir), athlete.session_minutes, athlete.slider
+        install_for(config), athlete.session_minutes, athlete.slider
     )
     return Writer(storage, renderer)
