@@ -318,8 +318,9 @@ class _Executor[P: Planned]:
             )
         if len(kept) < len(away):
             self.result.messages.append(
-                f"{len(away) - len(kept)} item(s) hamsync wrote in {places} are gone with it; "
-                f"hamsync writes to {here} from now on"
+                f"{len(away) - len(kept)} item(s) hamsync wrote in {places} cannot be reached "
+                f"from {here} (gone with it, or in a file hamsync no longer writes): hamsync "
+                f"forgets them and writes to {here} from now on"
             )
         gone = {r.session_id for r in away}
         return {k: r for k, r in records.items() if k not in gone}
