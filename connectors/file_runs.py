@@ -2,8 +2,10 @@
 
 Device totals win over the measured altitude stream; figures that no runner produces (a date
 before 2000 or in the future, negative or absurd durations, speeds over 30 km/h, computed
-descent steeper than any course, moving time beyond elapsed time) raise :class:`ReadError`
-with the reason, so the file is skipped and named (issue 13, kind 5).
+descent steeper than any course, moving time beyond elapsed time, an activity that lasts no
+time) raise :class:`ReadError` with the reason, so the file is skipped and named (issue 13,
+kind 5). Speeds are judged by distance (:mod:`connectors.run_speed`); climb and descent are
+measured within each segment of a recording (:mod:`connectors.segment_terrain`).
 """
 
 from __future__ import annotations
@@ -14,14 +16,12 @@ from zoneinfo import ZoneInfo
 
 from connectors.file_checks import clean_recording, implausible
 from connectors.recording import ReadError, Recording
+from connectors.run_speed import SHORTEST_M, fastest_ms
+from connectors.segment_terrain import measure_segments
 from planner.models import DescentSource, Run, Sport, Terrain
-from planner.terrain import measure
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 """Activities before this are a wrong clock (FIT's epoch is 1989), not a run."""
-FASTEST_MS = 30 / 3.6  # hamsync default
-"""An average moving speed above 30 km/h over a whole activity is no runner's (the marathon
-record is 21 km/h): a wrong distance or clock."""
 STEEPEST = 0.6  # hamsync default
 """More descent than 60 % of the distance over a whole activity is no course's: vertical-km
 descents average 30-40 %; such a figure is altitude noise or spikes."""
@@ -49,7 +49,9 @@ def to_run(run_id: str, rec: Recording, shift: int, tz: ZoneInfo, today: date) -
         start = (start.astimezone(tz) + timedelta(weeks=shift)).astimezone(UTC)
     if start.astimezone(tz).date() > today + timedelta(days=1):
         raise ReadError(f"the activity is dated {start:%Y-%m-%d}, in the future")
-    terrain = measure(rec.altitudes, rec.distances) if rec.altitudes else None
+    terrain = None
+    if rec.altitudes:
+        terrain = measure_segments(rec.altitudes, rec.distances, rec.breaks)
     if terrain is not None and terrain.descent_per_km == 0 and rec.distance_m:
         # no distance stream: the per-km figure from the activity's total distance
         per_km = round(terrain.descent_m / (rec.distance_m / 1000), 1)
@@ -79,13 +81,18 @@ def _plausible(
     distance: float, moving: float, elapsed: float, descent: float | None, source: DescentSource
 ) -> None:
     """Raise ReadError for computed figures no run has (issue 13, kind 5)."""
-    if elapsed and moving > elapsed + MOVING_SLACK_S:
+    if elapsed <= 0:
+        raise ReadError(
+            f"it lasts no time ({distance / 1000:.1f} km in 0 s: its times are all the same "
+            "or missing): the duration is unknown"
+        )
+    if moving > elapsed + MOVING_SLACK_S:
         raise ReadError(
             f"its moving time ({moving / 60:.0f} min) exceeds its elapsed time "
             f"({elapsed / 60:.0f} min)"
         )
     span = moving or elapsed
-    if span > 0 and distance > 1000 and distance / span > FASTEST_MS:
+    if span > 0 and distance > SHORTEST_M and distance / span > fastest_ms(distance):
         raise ReadError(
             f"{distance / 1000:.1f} km in {span / 60:.1f} min ({distance / span * 3.6:.0f} km/h), "
             "faster than any runner"

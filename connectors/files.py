@@ -301,6 +301,8 @@ class FilesSource:
                 runs.extend(
                     to_run(i, r, shift, self.tz, today) for i, r in zip(ids, judged, strict=True)
                 )
+                for note in dict.fromkeys(n for r in recs for n in r.notes):
+                    outcome.problems.append((where, note, False))  # parts left out
             except ReadError as exc:
                 outcome.problems.append((where, str(exc), _quiet(exc)))
                 if not isinstance(exc, NotARun):

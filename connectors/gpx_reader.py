@@ -1,15 +1,25 @@
-"""Decode a GPX file into one :class:`~connectors.recording.Recording`, streaming.
+"""Decode a GPX file into :class:`~connectors.recording.Recording` objects, streaming.
 
 The points are read as the parser meets them (:mod:`connectors.xml_stream`) into flat arrays
 of numbers, so a 60 MB GPX needs tens of megabytes, not a document tree. The structure counts:
 
-- a new track or segment is a break: the gap between two segments is neither distance nor
-  moving time;
+- each ``<trk>`` with its own ``<type>`` is its own activity (a run and a ride saved in one
+  file are two activities, as two TCX ``Activity`` elements are); tracks of one type, or
+  without a type in a file of one type, are one activity; an untyped track in a file of
+  several types is an activity without a label; when no track with points has a type, the
+  first type the file names decides (Garmin writes it on an empty first track);
+- a new track or segment is a break: the gap between two segments is neither distance,
+  moving time, nor climb (:attr:`Recording.breaks`);
 - a point with an impossible coordinate (latitude outside -90..90, longitude outside
   -180..180) is a break too: OpenTracks wrote its pauses as ``lat=100`` and resumes as
   ``lat=200`` before its database version 30 (its ``GPXTrackImporterTest``);
-- points out of time order are put in order within their segment, and segments by their
-  first time, before anything is measured;
+- a segment without a single time in a file whose other segments are timed is a planned
+  route or a drawn line, not part of the activity: it is left out, with a note (unless the
+  untimed points are the majority: then it is not clear which part is the activity, and the
+  file is refused by the rule below);
+- points out of time order are put in order within their segment only when the disorder is
+  real (:func:`connectors.gpx_order.ordered`), segments by their first time, before anything
+  is measured;
 - a file where fewer than half of the points carry a time is refused: its duration is unknown.
 
 Moving time adds the intervals between consecutive points of a segment covered faster than
@@ -21,17 +31,18 @@ from __future__ import annotations
 import itertools
 import math
 from array import array
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 from xml.sax.xmlreader import AttributesImpl
 
+from connectors.gpx_order import haversine, ordered
 from connectors.read_budget import READ_BUDGET_S, deadline_after
 from connectors.recording import CannotRead, ReadError, Recording
 from connectors.xml_stream import TextElements, feed, iso_seconds
 from planner.models import Sport
 
-_EARTH_RADIUS_M = 6_371_000.0
 STOPPED_SPEED_MS = 1 / 3.6
 """Below 1 km/h between two points counts as stopped (gpxpy's ``stopped_speed_threshold``)."""
 MIN_TIMED_SHARE = 0.5
@@ -42,8 +53,14 @@ _POINTS = {"trkpt", "rtept"}
 _TEXT = {"ele", "time", "type", "name"}
 
 
+@dataclass(slots=True)
+class _Segment:
+    track: int
+    points: list[int]
+
+
 class _Gpx(TextElements):
-    """Collects points (lat, lon, ele, time as POSIX seconds) and segment starts."""
+    """Collects points (lat, lon, ele, time as POSIX seconds), segment starts and tracks."""
 
     text_tags = frozenset(_TEXT)
 
@@ -54,10 +71,10 @@ class _Gpx(TextElements):
         self.ele = array("d")
         self.time = array("d")
         self.route = array("b")  # 1 for a route point (used only when there is no track)
-        self.breaks: list[int] = []  # index of the first point of each segment
-        self.type: str | None = None
+        self.breaks: list[tuple[int, int]] = []  # (first point, track) of each segment
+        self.types: list[str | None] = []  # each track's (or route's) <type>
+        self.track_names: list[str] = []
         self.name = ""
-        self.track_name = ""
         self._break = True
         self._skip = False
 
@@ -68,15 +85,22 @@ class _Gpx(TextElements):
             if self._skip:  # a pause marker or garbage: a segment break
                 self._break = True
                 return
+            if not self.types:  # points outside any track: one of their own
+                self.types.append(None)
+                self.track_names.append("")
             if self._break:
-                self.breaks.append(len(self.lat))
+                self.breaks.append((len(self.lat), len(self.types) - 1))
                 self._break = False
             self.lat.append(lat)
             self.lon.append(lon)
             self.ele.append(_NAN)
             self.time.append(_NAN)
             self.route.append(tag == "rtept")
-        elif tag in ("trkseg", "trk", "rte"):
+        elif tag in ("trk", "rte"):
+            self.types.append(None)
+            self.track_names.append("")
+            self._break = True
+        elif tag == "trkseg":
             self._break = True
 
     def closed_text(self, tag: str, parent: str, text: str) -> None:
@@ -87,16 +111,17 @@ class _Gpx(TextElements):
                 self.ele[-1] = _number(text)
             elif tag == "time":
                 self.time[-1] = iso_seconds(text)
-        elif tag == "type" and parent == "trk" and self.type is None and text:
-            self.type = text
+        elif tag == "type" and parent in ("trk", "rte") and self.types and text:
+            if self.types[-1] is None:
+                self.types[-1] = text
         elif tag == "name" and parent in ("metadata", "gpx") and text:
             self.name = text
-        elif tag == "name" and parent == "trk" and text and not self.track_name:
-            self.track_name = text
+        elif tag == "name" and parent in ("trk", "rte") and self.track_names and text:
+            self.track_names[-1] = self.track_names[-1] or text
 
 
 def read_gpx(path: Path, budget_s: float = READ_BUDGET_S) -> list[Recording]:
-    """The activity of the GPX file at ``path``; raise :class:`ReadError` if unreadable."""
+    """The activities of the GPX file at ``path``; raise :class:`ReadError` if unreadable."""
     try:
         with path.open("rb") as handle:
             return read_gpx_stream(handle, budget_s)
@@ -105,80 +130,142 @@ def read_gpx(path: Path, budget_s: float = READ_BUDGET_S) -> list[Recording]:
 
 
 def read_gpx_stream(stream: BinaryIO, budget_s: float = READ_BUDGET_S) -> list[Recording]:
-    """The activity of a GPX document read from ``stream`` (bytes); raise ReadError.
+    """The activities of a GPX document read from ``stream`` (bytes), in time order; raise
+    ReadError.
 
-    The recording's ``sport`` is a run until the files connector judges its ``label`` (the
-    first track's ``<type>``).
+    Each recording's ``sport`` is a run until the files connector judges its ``label`` (its
+    tracks' ``<type>``); its ``notes`` name the parts of the file that were left out.
     """
     gpx = _Gpx()
     feed(stream, gpx, "GPX", deadline_after(budget_s))
     if not gpx.lat:
         raise ReadError("GPX file holds no track points")
     segments = _segments(gpx)
-    timed = sum(1 for s in segments for i in s if not math.isnan(gpx.time[i]))
-    total = sum(len(s) for s in segments)
+    _check_timed_share(gpx, segments)  # the file as a whole: which part is the activity?
+    segments, notes = _timed_only(gpx, segments)
+    _check_timed_share(gpx, segments)  # the timed segments: is their duration known?
+    activities = _activities(gpx, segments)
+    split = len(activities) > 1
+    out = [_recording(gpx, group, label, notes, split) for label, group in activities]
+    out.sort(key=lambda r: (r.start is None, r.start or datetime.min.replace(tzinfo=UTC)))
+    return out
+
+
+def _check_timed_share(gpx: _Gpx, segments: list[_Segment]) -> None:
+    """Raise ReadError when some but fewer than half of the points carry a time."""
+    timed = sum(1 for s in segments for i in s.points if not math.isnan(gpx.time[i]))
+    total = sum(len(s.points) for s in segments)
     if 0 < timed < MIN_TIMED_SHARE * total:
         raise ReadError(
             f"only {timed} of {total} points carry a time: the duration is unknown; not read"
         )
+
+
+def _segments(gpx: _Gpx) -> list[_Segment]:
+    """The segments' point indices in file order (route points only without a track)."""
+    bounds = [*gpx.breaks, (len(gpx.lat), -1)]
+    tracks = not all(gpx.route)  # route points count only in a file without a track
+    out = []
+    for (a, track), (b, _next) in itertools.pairwise(bounds):
+        seg = [i for i in range(a, b) if not (tracks and gpx.route[i])]
+        if seg:
+            out.append(_Segment(track, seg))
+    return out
+
+
+def _timed_only(gpx: _Gpx, segments: list[_Segment]) -> tuple[list[_Segment], tuple[str, ...]]:
+    """Drop the segments without any time from a file with timed ones, naming them."""
+    untimed = [s for s in segments if all(math.isnan(gpx.time[i]) for i in s.points)]
+    if not untimed or len(untimed) == len(segments):
+        return segments, ()
+    notes: list[str] = []
+    for track in sorted({s.track for s in untimed}):
+        points = sum(len(s.points) for s in untimed if s.track == track)
+        name = gpx.track_names[track]
+        what = f"track {track + 1}" + (f" ({name!r})" if name else "")
+        notes.append(
+            f"left out {what}: {points} points without a time in a timed file "
+            "(a planned route or a drawn line, not part of the activity)"
+        )
+    return [s for s in segments if s not in untimed], tuple(notes)
+
+
+def _activities(gpx: _Gpx, segments: list[_Segment]) -> list[tuple[str | None, list[_Segment]]]:
+    """Segments grouped into activities by their track's type (see the module docstring)."""
+    labels = [_label(gpx.types[s.track]) for s in segments]
+    distinct = list(dict.fromkeys(label for label in labels if label is not None))
+    if len(distinct) == 1:
+        return [(distinct[0], segments)]
+    if not distinct:  # the file's evidence: the first type it names (a track left empty)
+        return [(next(filter(None, map(_label, gpx.types)), None), segments)]
+    groups: dict[str | None, list[_Segment]] = {}
+    for label, seg in zip(labels, segments, strict=True):
+        groups.setdefault(label, []).append(seg)
+    return list(groups.items())
+
+
+def _label(text: str | None) -> str | None:
+    return text.strip() or None if text else None
+
+
+def _recording(
+    gpx: _Gpx, group: list[_Segment], label: str | None, notes: tuple[str, ...], split: bool
+) -> Recording:
+    """One activity of the file: its segments time-ordered, measured without the gaps; named
+    after the file, else its first named track (of the activity's own when ``split``)."""
+    t = gpx.time
+    segs = [ordered(s.points, gpx.lat, gpx.lon, t) for s in group]
+    firsts = [min((t[i] for i in s if not math.isnan(t[i])), default=math.inf) for s in segs]
+    order = sorted(range(len(segs)), key=lambda k: firsts[k])
     altitudes: list[float | None] = []
     distances: list[float | None] = []
-    moving = 0.0
-    covered = 0.0
-    times: list[float] = []
-    for seg in segments:
+    breaks: list[int] = []
+    moving = covered = 0.0
+    first = last = math.nan
+    for seg in (segs[k] for k in order):
+        if altitudes:
+            breaks.append(len(altitudes))
         prev: int | None = None
+        latest = math.nan  # the latest time so far: a step back in time is jitter, not motion
+        pending = 0.0  # metres since the latest time
         for i in seg:
             if prev is not None:
-                step = _haversine(gpx.lat[prev], gpx.lon[prev], gpx.lat[i], gpx.lon[i])
+                step = haversine(gpx.lat[prev], gpx.lon[prev], gpx.lat[i], gpx.lon[i])
                 covered += step
-                dt = gpx.time[i] - gpx.time[prev]
-                if dt > 0 and step / dt >= STOPPED_SPEED_MS:
-                    moving += dt
+                pending += step
             prev = i
             ele = gpx.ele[i]
             altitudes.append(None if math.isnan(ele) else ele)
             distances.append(covered)
-            if not math.isnan(gpx.time[i]):
-                times.append(gpx.time[i])
+            now = t[i]
+            if math.isnan(now):
+                continue
+            if not now <= latest:  # later than every time before (or the first time)
+                if not math.isnan(latest) and pending / (now - latest) >= STOPPED_SPEED_MS:
+                    moving += now - latest
+                latest, pending = now, 0.0
+            first = now if math.isnan(first) else min(first, now)
+            last = now if math.isnan(last) else max(last, now)
     start = elapsed = moving_s = None
-    if times:
-        start = datetime.fromtimestamp(min(times), UTC)
-        elapsed = max(times) - min(times)
+    if not math.isnan(first):
+        start = datetime.fromtimestamp(first, UTC)
+        elapsed = last - first
         moving_s = min(moving, elapsed)
-    name = gpx.name or gpx.track_name
-    return [
-        Recording(
-            sport=Sport.RUN,
-            start=start,
-            elapsed_s=elapsed,
-            moving_s=moving_s,
-            distance_m=covered,
-            altitudes=altitudes,
-            distances=distances,
-            name=name.strip(),
-            label=gpx.type,
-        )
-    ]
-
-
-def _segments(gpx: _Gpx) -> list[list[int]]:
-    """Point indices by segment, each in time order, the segments by their first time."""
-    bounds = [*gpx.breaks, len(gpx.lat)]
-    tracks = not all(gpx.route)  # route points count only in a file without a track
-    out = []
-    for a, b in itertools.pairwise(bounds):
-        seg = [i for i in range(a, b) if not (tracks and gpx.route[i])]
-        if not seg:
-            continue
-        times = gpx.time
-        if any(times[i] > times[j] for i, j in itertools.pairwise(seg)):
-            seg.sort(key=lambda i: (math.isnan(times[i]), times[i]))
-        out.append(seg)
-    firsts = [min((gpx.time[i] for i in s if not math.isnan(gpx.time[i])), default=math.inf)
-              for s in out]  # fmt: skip
-    order = sorted(range(len(out)), key=lambda k: firsts[k])
-    return [out[k] for k in order]
+    tracks = sorted({s.track for s in group}) if split else range(len(gpx.track_names))
+    name = gpx.name or next((gpx.track_names[k] for k in tracks if gpx.track_names[k]), "")
+    return Recording(
+        sport=Sport.RUN,
+        start=start,
+        elapsed_s=elapsed,
+        moving_s=moving_s,
+        distance_m=covered,
+        altitudes=altitudes,
+        distances=distances,
+        name=name.strip(),
+        label=label,
+        breaks=tuple(breaks),
+        notes=notes,
+    )
 
 
 def _coord(text: str | None) -> float:
@@ -191,10 +278,3 @@ def _number(text: str) -> float:
         return float(text)
     except ValueError:
         return _NAN
-
-
-def _haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))

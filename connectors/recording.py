@@ -54,3 +54,8 @@ class Recording:
     label: str | None = None
     """The file's own sport label (GPX ``type``, TCX ``Sport``), judged by the files connector
     (:mod:`connectors.sport_labels`, with the runner's ``sports`` mapping); None for FIT."""
+    breaks: tuple[int, ...] = ()
+    """Indices into ``altitudes`` where a new segment starts after a break (a GPX track or
+    segment, a pause marker): climb and descent are measured within each segment."""
+    notes: tuple[str, ...] = ()
+    """Parts of the file left out of the activity, in words (reported with the file)."""

@@ -3,7 +3,9 @@
 Parsed incrementally with ``defusedxml``'s expat reader (:mod:`connectors.xml_stream`): memory
 grows with the trackpoints kept (three numbers each), not with the document, and entity
 declarations are refused. A TCX that holds ``Courses`` but no ``Activities`` is a planned
-route, not a run (:class:`NotARun`, quiet).
+route, not a run (:class:`NotARun`, quiet). As for GPX (:data:`MIN_TIMED_SHARE`), an activity
+where only a few trackpoints carry a time is refused with the reason: its duration is
+unknown (trackpoints without any time leave the lap totals in charge).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 from xml.sax.xmlreader import AttributesImpl
 
+from connectors.gpx_reader import MIN_TIMED_SHARE
 from connectors.read_budget import READ_BUDGET_S, deadline_after
 from connectors.recording import CannotRead, NotARun, ReadError, Recording
 from connectors.xml_stream import TextElements, feed, iso_seconds
@@ -114,6 +117,11 @@ def read_tcx_stream(stream: BinaryIO, budget_s: float = READ_BUDGET_S) -> list[R
 
 def _recording(act: _Activity) -> Recording:
     times = [t for t in act.times if not math.isnan(t)]
+    if 0 < len(times) < MIN_TIMED_SHARE * len(act.times):
+        raise ReadError(
+            f"only {len(times)} of {len(act.times)} trackpoints carry a time: the duration "
+            "is unknown; not read"
+        )
     lap_starts = [t for t in act.lap_starts if not math.isnan(t)]
     first = min(times + lap_starts, default=_NAN)
     if math.isnan(first):

@@ -3,7 +3,9 @@
 Garmin auto-uploads to Strava, and a runner may also keep the FIT file: the same run then
 arrives two or three times. Two records are the same run when they start within a few
 minutes of each other and their distances agree; the merged record keeps every source id
-and the richer figures (device descent over computed over summary; streams over none).
+and the richer figures (device descent over computed over summary; streams over none), but
+never those of a broken copy: one whose duration is zero or whose moving time exceeds its
+elapsed time loses to any sound one (issue 13: a GPX copy with every point at one time).
 """
 
 from __future__ import annotations
@@ -50,5 +52,6 @@ def merge(kept: Run, incoming: Run) -> Run:
     )
 
 
-def _richness(run: Run) -> tuple[int, int]:
-    return (_DESCENT_RANK[run.descent_from], 1 if run.terrain is not None else 0)
+def _richness(run: Run) -> tuple[int, int, int]:
+    sound = run.elapsed_s > 0 and run.moving_s <= run.elapsed_s
+    return (int(sound), _DESCENT_RANK[run.descent_from], 1 if run.terrain is not None else 0)
