@@ -1,7 +1,7 @@
 """One recording of an activity file turned into a :class:`planner.models.Run`, checked.
 
 Device totals win over the measured altitude stream; figures that no runner produces (a date
-before 2000 or in the future, negative or absurd durations, speeds over 30 km/h, computed
+before 2000 or in the future, negative or absurd durations, speeds beyond record pace, computed
 descent steeper than any course, moving time beyond elapsed time, an activity that lasts no
 time) raise :class:`ReadError` with the reason, so the file is skipped and named (issue 13,
 kind 5). Speeds are judged by distance (:mod:`connectors.run_speed`); climb and descent are
