@@ -12,7 +12,8 @@ of numbers, so a 60 MB GPX needs tens of megabytes, not a document tree. The str
   moving time, nor climb (:attr:`Recording.breaks`);
 - a point with an impossible coordinate (latitude outside -90..90, longitude outside
   -180..180) is a break too: OpenTracks wrote its pauses as ``lat=100`` and resumes as
-  ``lat=200`` before its database version 30 (its ``GPXTrackImporterTest``);
+  ``lat=200`` before its database version 30 (its ``GPXTrackImporterTest``); so is a point at
+  exactly 0, 0 ("Null Island", in the Gulf of Guinea: what a receiver without a fix writes);
 - a segment without a single time in a file whose other segments are timed is a planned
   route or a drawn line, not part of the activity: it is left out, with a note (unless the
   untimed points are the majority: then it is not clear which part is the activity, and the
@@ -81,7 +82,7 @@ class _Gpx(TextElements):
     def opened(self, tag: str, parent: str, attrs: AttributesImpl) -> None:
         if tag in _POINTS:
             lat, lon = _coord(attrs.get("lat")), _coord(attrs.get("lon"))
-            self._skip = not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0)
+            self._skip = not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0) or lat == lon == 0
             if self._skip:  # a pause marker or garbage: a segment break
                 self._break = True
                 return
@@ -178,6 +179,7 @@ def _timed_only(gpx: _Gpx, segments: list[_Segment]) -> tuple[list[_Segment], tu
     untimed = [s for s in segments if all(math.isnan(gpx.time[i]) for i in s.points)]
     if not untimed or len(untimed) == len(segments):
         return segments, ()
+    left_out = {id(s) for s in untimed}
     notes: list[str] = []
     for track in sorted({s.track for s in untimed}):
         points = sum(len(s.points) for s in untimed if s.track == track)
@@ -187,7 +189,7 @@ def _timed_only(gpx: _Gpx, segments: list[_Segment]) -> tuple[list[_Segment], tu
             f"left out {what}: {points} points without a time in a timed file "
             "(a planned route or a drawn line, not part of the activity)"
         )
-    return [s for s in segments if s not in untimed], tuple(notes)
+    return [s for s in segments if id(s) not in left_out], tuple(notes)
 
 
 def _activities(gpx: _Gpx, segments: list[_Segment]) -> list[tuple[str | None, list[_Segment]]]:

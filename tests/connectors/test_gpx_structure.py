@@ -467,3 +467,15 @@ def test_tcx_without_trackpoint_times_keeps_the_lap_totals(
     runs = {r.id: r for r in pull(tmp_path).runs}
     orig, got = runs["file:orig.tcx"], runs["file:untimed.tcx"]
     assert (got.start, got.elapsed_s, got.distance_m) == (orig.start, 4070, orig.distance_m)
+
+
+def test_a_point_at_null_island_is_a_break(tmp_path: Path, run9k: str, alone: Run) -> None:
+    """gpx-null-island: one point at exactly 0, 0 (a receiver without a fix) mid-run made the
+    9 km run 22,608 km long, refused as too fast; it is a break, like a pause marker."""
+    pts = re.findall(r"<trkpt.*?</trkpt>", run9k, re.S)
+    half = len(pts) // 2
+    null = re.sub(r'lat="[^"]*" lon="[^"]*"', 'lat="0" lon="0"', pts[half])
+    (tmp_path / "null.gpx").write_text(run9k.replace(pts[half], null, 1))
+    got = only_run(pull(tmp_path))
+    assert got.distance_m == pytest.approx(alone.distance_m, abs=10)  # two steps fewer
+    assert got.descent_m == pytest.approx(alone.descent_m, abs=3)
