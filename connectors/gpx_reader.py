@@ -4,7 +4,8 @@ The points are read as the parser meets them (:mod:`connectors.xml_stream`) into
 of numbers, so a 60 MB GPX needs tens of megabytes, not a document tree. The structure counts:
 
 - each ``<trk>`` with its own ``<type>`` is its own activity (a run and a ride saved in one
-  file are two activities, as two TCX ``Activity`` elements are); tracks of one type, or
+  file are two activities, as two TCX ``Activity`` elements are); tracks of one type (its
+  spelling folded as :func:`connectors.sport_labels.fold` does), or
   without a type in a file of one type, are one activity; an untyped track in a file of
   several types is an activity without a label; when no track with points has a type, the
   first type the file names decides (Garmin writes it on an empty first track);
@@ -41,6 +42,7 @@ from xml.sax.xmlreader import AttributesImpl
 from connectors.gpx_order import haversine, ordered
 from connectors.read_budget import READ_BUDGET_S, deadline_after
 from connectors.recording import CannotRead, ReadError, Recording
+from connectors.sport_labels import fold
 from connectors.xml_stream import TextElements, feed, iso_seconds
 from planner.models import Sport
 
@@ -195,14 +197,17 @@ def _timed_only(gpx: _Gpx, segments: list[_Segment]) -> tuple[list[_Segment], tu
 def _activities(gpx: _Gpx, segments: list[_Segment]) -> list[tuple[str | None, list[_Segment]]]:
     """Segments grouped into activities by their track's type (see the module docstring)."""
     labels = [_label(gpx.types[s.track]) for s in segments]
-    distinct = list(dict.fromkeys(label for label in labels if label is not None))
+    distinct: dict[str, str] = {}  # folded label (case, accents, blanks) -> first spelling
+    for label in labels:
+        if label is not None:
+            distinct.setdefault(fold(label), label)
     if len(distinct) == 1:
-        return [(distinct[0], segments)]
+        return [(next(iter(distinct.values())), segments)]
     if not distinct:  # the file's evidence: the first type it names (a track left empty)
         return [(next(filter(None, map(_label, gpx.types)), None), segments)]
     groups: dict[str | None, list[_Segment]] = {}
     for label, seg in zip(labels, segments, strict=True):
-        groups.setdefault(label, []).append(seg)
+        groups.setdefault(distinct[fold(label)] if label else None, []).append(seg)
     return list(groups.items())
 
 

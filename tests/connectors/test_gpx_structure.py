@@ -135,6 +135,8 @@ def test_run_and_hike_tracks_give_two_runs_and_untyped_tracks_follow_the_file(
     (tmp_path / "two.gpx").write_text(with_tracks(run9k, run, hike))
     untyped = shifted(run, timedelta(hours=3)).replace("<type>running</type>", "")
     (tmp_path / "one.gpx").write_text(with_tracks(run9k, run.replace("running", "hiking"), untyped))
+    spelt = shifted(run, timedelta(hours=3)).replace("<type>running</type>", "<type>Running</type>")
+    (tmp_path / "case.gpx").write_text(with_tracks(run9k, run, spelt))
     runs = {r.id: r for r in pull(tmp_path).runs}
     assert runs["file:two.gpx#1"].sport is Sport.RUN
     assert runs["file:two.gpx#2"].sport is Sport.HIKE
@@ -142,6 +144,7 @@ def test_run_and_hike_tracks_give_two_runs_and_untyped_tracks_follow_the_file(
     both = runs["file:one.gpx"]
     assert both.sport is Sport.HIKE
     assert both.distance_m == pytest.approx(2 * runs["file:two.gpx#1"].distance_m)
+    assert runs["file:case.gpx"].distance_m == both.distance_m  # "Running" is "running"
 
 
 # -- a ride without a type: speeds no runner reaches -------------------------------------------
