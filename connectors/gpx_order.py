@@ -10,7 +10,8 @@ the same outing 12.26 km).
 The test: a runner's track is the shorter path through its points. Real disorder makes the
 file order longer than the time order (every swap adds a jump there and back); jitter makes
 the time order longer (every swap of two neighbours adds a step back and forth). So the points
-are put in time order only when that path is shorter than the file's.
+are put in time order only when that path is not longer than the file's (a segment written
+backwards is the same path either way: its times decide).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ def ordered(
     if not any(time[a] > time[b] for a, b in itertools.pairwise(points)):
         return points
     by_time = sorted(points, key=lambda i: (math.isnan(time[i]), time[i]))
-    if path_length(by_time, lat, lon) < path_length(points, lat, lon):
+    # a tie (a segment written backwards: the same path reversed) goes to the times
+    if path_length(by_time, lat, lon) <= path_length(points, lat, lon) * (1 + 1e-9):
         return by_time
     return points

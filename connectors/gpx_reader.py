@@ -7,7 +7,9 @@ of numbers, so a 60 MB GPX needs tens of megabytes, not a document tree. The str
   file are two activities, as two TCX ``Activity`` elements are); tracks of one type (its
   spelling folded as :func:`connectors.sport_labels.fold` does), or
   without a type in a file of one type, are one activity; an untyped track in a file of
-  several types is an activity without a label; when no track with points has a type, the
+  several types is an activity without a label; in time order, each change of type starts a
+  new activity (run, ride, run: two runs, as a multisport FIT gives); when no track with
+  points has a type, the
   first type the file names decides (Garmin writes it on an empty first track);
 - a new track or segment is a break: the gap between two segments is neither distance,
   moving time, nor climb (:attr:`Recording.breaks`);
@@ -188,8 +190,8 @@ def _timed_only(gpx: _Gpx, segments: list[_Segment]) -> tuple[list[_Segment], tu
         name = gpx.track_names[track]
         what = f"track {track + 1}" + (f" ({name!r})" if name else "")
         notes.append(
-            f"left out {what}: {points} points without a time in a timed file "
-            "(a planned route or a drawn line, not part of the activity)"
+            f"its {what} only: {points} points without a time in a timed file (a planned "
+            "route or a drawn line, not part of the activity); the rest is read"
         )
     return [s for s in segments if id(s) not in left_out], tuple(notes)
 
@@ -205,10 +207,23 @@ def _activities(gpx: _Gpx, segments: list[_Segment]) -> list[tuple[str | None, l
         return [(next(iter(distinct.values())), segments)]
     if not distinct:  # the file's evidence: the first type it names (a track left empty)
         return [(next(filter(None, map(_label, gpx.types)), None), segments)]
-    groups: dict[str | None, list[_Segment]] = {}
-    for label, seg in zip(labels, segments, strict=True):
-        groups.setdefault(distinct[fold(label)] if label else None, []).append(seg)
-    return list(groups.items())
+    # in time order, each change of type starts an activity (run, ride, run: three legs)
+    keyed = [
+        (distinct[fold(label)] if label else None, seg)
+        for label, seg in zip(labels, segments, strict=True)
+    ]
+    keyed.sort(key=lambda pair: _first_time(gpx, pair[1]))
+    groups: list[tuple[str | None, list[_Segment]]] = []
+    for label, seg in keyed:
+        if groups and groups[-1][0] == label:
+            groups[-1][1].append(seg)
+        else:
+            groups.append((label, [seg]))
+    return groups
+
+
+def _first_time(gpx: _Gpx, seg: _Segment) -> float:
+    return min((gpx.time[i] for i in seg.points if not math.isnan(gpx.time[i])), default=math.inf)
 
 
 def _label(text: str | None) -> str | None:

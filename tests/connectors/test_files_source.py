@@ -72,7 +72,7 @@ def test_imports_every_format_recursively(folder: Path, spy: Spy) -> None:
     result = FilesSource(folder, TZ).pull(None, TODAY)
     # the GPX's second track is a saved 8.6 km loop 13 km away, without times: left out
     (note,) = result.problems
-    assert note.where.endswith(GPX) and "left out track 2 ('03-OCT-10 #2')" in note.why
+    assert note.where.endswith(GPX) and "its track 2 ('03-OCT-10 #2') only" in note.why
     runs = by_id(result)
     assert set(runs) == {
         f"file:{HILLY}",

@@ -229,7 +229,7 @@ def test_untimed_track_adds_neither_distance_nor_descent(
         alone.distance_m, alone.descent_m, alone.elapsed_s,
     )  # fmt: skip
     (note,) = result.problems
-    assert "left out track 2 ('planned route')" in note.why and "without a time" in note.why
+    assert "its track 2 ('planned route') only" in note.why and "without a time" in note.why
 
 
 def test_untimed_segment_is_left_out_and_a_mostly_untimed_file_refused(
@@ -482,3 +482,26 @@ def test_a_point_at_null_island_is_a_break(tmp_path: Path, run9k: str, alone: Ru
     got = only_run(pull(tmp_path))
     assert got.distance_m == pytest.approx(alone.distance_m, abs=10)  # two steps fewer
     assert got.descent_m == pytest.approx(alone.descent_m, abs=3)
+
+
+def test_run_ride_run_gives_two_runs_and_a_reversed_segment_reads_forward(
+    tmp_path: Path, run9k: str, alone: Run
+) -> None:
+    """Another shape of both: a run, a ride and a run again (a brick) are two runs, neither
+    holding the ride's time; a run written backwards (last point first) is read forwards."""
+    if not RIDE.is_file():
+        pytest.skip("no strava-gpx-numeric-type case")
+    run = track_of(run9k)
+    ride = _ride_track(datetime(2020, 1, 11, 21, 0, tzinfo=UTC))
+    again = shifted(run, timedelta(hours=6))
+    (tmp_path / "brick.gpx").write_text(with_tracks(run9k, run, ride, again))
+    pts = re.findall(r"<trkpt.*?</trkpt>", run9k, re.S)
+    seg = re.search(r"<trkseg>.*</trkseg>", run9k, re.S)
+    assert seg is not None
+    backwards = run9k.replace(seg.group(0), "<trkseg>" + "".join(reversed(pts)) + "</trkseg>")
+    (tmp_path / "backwards.gpx").write_text(backwards)
+    runs = {r.id: r for r in pull(tmp_path).runs}
+    assert set(runs) == {"file:brick.gpx#1", "file:brick.gpx#2", "file:backwards.gpx"}
+    for got in runs.values():
+        assert (got.distance_m, got.elapsed_s) == pytest.approx((alone.distance_m, alone.elapsed_s))
+        assert got.moving_s == alone.moving_s and got.descent_m == alone.descent_m
