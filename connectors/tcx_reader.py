@@ -5,14 +5,15 @@ grows with the trackpoints kept (three numbers each), not with the document, and
 declarations are refused. A TCX that holds ``Courses`` but no ``Activities`` is a planned
 route, not a run (:class:`NotARun`, quiet). As for GPX (:data:`MIN_TIMED_SHARE`), an activity
 where only a few trackpoints carry a time is refused with the reason: its duration is
-unknown (trackpoints without any time leave the lap totals in charge).
+unknown (trackpoints without any time leave the lap totals in charge); the other activities
+of the file are still read, with a note naming the refused one.
 """
 
 from __future__ import annotations
 
 import math
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -112,7 +113,17 @@ def read_tcx_stream(stream: BinaryIO, budget_s: float = READ_BUDGET_S) -> list[R
         if tcx.courses:
             raise NotARun("a TCX course (a planned route), not a recorded activity", quiet=True)
         raise ReadError("TCX file holds no activity")
-    return [_recording(act) for act in tcx.activities]
+    out: list[Recording] = []
+    failed: list[tuple[int, ReadError]] = []
+    for n, act in enumerate(tcx.activities, 1):
+        try:
+            out.append(_recording(act))
+        except ReadError as exc:  # one unusable activity does not lose the others
+            failed.append((n, exc))
+    if not out:
+        raise failed[0][1]
+    notes = tuple(f"its activity {n} only: {exc}; the rest is read" for n, exc in failed)
+    return [replace(rec, notes=notes) for rec in out]
 
 
 def _recording(act: _Activity) -> Recording:

@@ -505,3 +505,26 @@ def test_run_ride_run_gives_two_runs_and_a_reversed_segment_reads_forward(
     for got in runs.values():
         assert (got.distance_m, got.elapsed_s) == pytest.approx((alone.distance_m, alone.elapsed_s))
         assert got.moving_s == alone.moving_s and got.descent_m == alone.descent_m
+
+
+def test_tcx_activity_with_few_times_does_not_lose_the_others(
+    testdata_dir: Path, tmp_path: Path
+) -> None:
+    """Another shape: a TCX of two activities, the second with times on 5 trackpoints only:
+    the first is read, and the note names the second with the reason."""
+    tcx = (testdata_dir / "activities" / "sportslib_1604524853_run_6k.tcx").read_text()
+    act = re.search(r"<Activity .*?</Activity>", tcx, re.S)
+    assert act is not None
+    count = 0
+
+    def strip(m: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        return m.group(0) if count <= 5 else re.sub(r"<Time>[^<]*</Time>", "", m.group(0))
+
+    second = re.sub(r"<Trackpoint>.*?</Trackpoint>", strip, act.group(0), flags=re.S)
+    (tmp_path / "two.tcx").write_text(tcx.replace(act.group(0), act.group(0) + second))
+    result = pull(tmp_path)
+    assert only_run(result).elapsed_s == 4070
+    (note,) = result.problems
+    assert "its activity 2 only: only 5 of 1495 trackpoints carry a time" in note.why
