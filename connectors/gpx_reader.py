@@ -236,15 +236,14 @@ def _recording(
     """One activity of the file: its segments time-ordered, measured without the gaps; named
     after the file, else its first named track (of the activity's own when ``split``)."""
     t = gpx.time
-    segs = [ordered(s.points, gpx.lat, gpx.lon, t) for s in group]
-    firsts = [min((t[i] for i in s if not math.isnan(t[i])), default=math.inf) for s in segs]
-    order = sorted(range(len(segs)), key=lambda k: firsts[k])
+    in_time = sorted(group, key=lambda s: _first_time(gpx, s))
+    segs = [ordered(s.points, gpx.lat, gpx.lon, t) for s in in_time]
     altitudes: list[float | None] = []
     distances: list[float | None] = []
     breaks: list[int] = []
     moving = covered = 0.0
     first = last = math.nan
-    for seg in (segs[k] for k in order):
+    for seg in segs:
         if altitudes:
             breaks.append(len(altitudes))
         prev: int | None = None
