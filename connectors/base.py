@@ -36,6 +36,10 @@ class PullResult:
     problems: tuple[Problem, ...] = field(default=())
     removed_run_ids: tuple[str, ...] = field(default=())
     """Runs this source had delivered before and no longer holds (a deleted file)."""
+    dropped_run_ids: tuple[str, ...] = field(default=())
+    """Those of ``removed_run_ids`` whose input is still there and was read again: it no longer
+    holds that run (a file relabelled as a ride, rules of a new version). Not an accident, so
+    the safety valve does not count them; ``notices`` say why each was removed."""
     checkins: tuple[CheckIn, ...] = field(default=())
     """Check-ins the platform holds (opt-in; at most "sensitive", see DESIGN.md)."""
     notices: tuple[str, ...] = field(default=())

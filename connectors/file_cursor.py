@@ -4,8 +4,9 @@ A JSON object: ``files`` maps each unit's relative POSIX path (names that are no
 losslessly as JSON escapes of their surrogates) to its fingerprint (``"mtime_ns:size"``);
 ``ids`` keeps the run ids of units that did not give exactly ``file:<path>``; ``skipped`` the
 fingerprint and problems (where, why, quiet) of units that could not be read or hold no run;
-``newest`` the start of each unit's newest run and ``shift_weeks`` the demo shift. Cursors
-written before ``ids`` existed kept a run count in ``runs``; they are read too.
+``newest`` the start of each unit's newest run and ``shift_weeks`` the demo shift; ``reader``
+the :data:`READER_VERSION` that read the files. Cursors written before ``ids`` existed kept a
+run count in ``runs``, and those before ``reader`` were read by version 1; they are read too.
 """
 
 from __future__ import annotations
@@ -16,6 +17,11 @@ from dataclasses import dataclass, field
 from connectors.file_scan import shown
 
 CURSOR_VERSION = 1
+READER_VERSION = 2
+"""The rules by which files become runs. Raise it whenever a release changes what a file
+gives (a reader, the sport classification, a plausibility check): the next pull reads every
+file again, so runs stored by older rules are corrected or removed (issue 13, fault 1).
+Version 1: before the issue-13 classification (every FIT file a run, GPX types ignored)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +39,8 @@ class Cursor:
     newest: dict[str, str]
     shift_weeks: int | None
     skipped: dict[str, Skip] = field(default_factory=dict)
+    reader: int = READER_VERSION
+    """The :data:`READER_VERSION` that read the files of this cursor."""
 
     @classmethod
     def parse(cls, text: str | None) -> Cursor:
@@ -57,6 +65,7 @@ class Cursor:
                 newest={str(k): str(v) for k, v in dict(raw.get("newest", {})).items()},
                 shift_weeks=int(shift) if isinstance(shift, int) else None,
                 skipped=skipped,
+                reader=int(raw.get("reader", 1)),
             )
         except (ValueError, TypeError, AttributeError, KeyError):  # damaged: read everything
             return empty
@@ -65,7 +74,11 @@ class Cursor:
         return self.ids.get(rel, [unit_id(rel)]) if rel in self.files else []
 
     def dump(self) -> str:
-        body: dict[str, object] = {"v": CURSOR_VERSION, "files": dict(sorted(self.files.items()))}
+        body: dict[str, object] = {
+            "v": CURSOR_VERSION,
+            "reader": self.reader,
+            "files": dict(sorted(self.files.items())),
+        }
         ids = {k: v for k, v in self.ids.items() if v != [unit_id(k)]}
         if ids:
             body["ids"] = dict(sorted(ids.items()))

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from connectors.archives import Entry, entries, is_archive, read_all, zip_csvs
 from connectors.base import Problem, PullResult, SourceError
 from connectors.file_checks import check_before_decoding
-from connectors.file_cursor import Cursor, Skip, belongs, run_ids, unit_id
+from connectors.file_cursor import READER_VERSION, Cursor, Skip, belongs, run_ids, unit_id
 from connectors.file_runs import to_run
 from connectors.file_scan import STRAVA_CSV, Scan, scan, shown, under
 from connectors.fit_reader import read_fit, read_fit_bytes
@@ -63,6 +63,8 @@ class _Outcome:
     problems: list[tuple[str, str, bool]] = field(default_factory=list)
     keep_prefixes: list[str] = field(default_factory=list)
     """Ids of entries that failed to read: their old runs stay."""
+    said: list[tuple[str, str, bool]] = field(default_factory=list)
+    """Problems already reported before (a file read again by new rules gives them again)."""
     whole_failed: bool = False
     retry: bool = False
     """The system refused a read: not remembered, tried again on the next pull."""
@@ -114,6 +116,13 @@ class FilesSource:
             and not (rel in old.skipped and old.skipped[rel].fingerprint == fp)
         ]
         outcomes = {rel: self._decode(rel, types) for rel in sorted(changed)}
+        reread = old.reader != READER_VERSION  # new rules: every file is read again
+        if reread:
+            for rel in sorted(set(fps) - set(outcomes)):
+                outcome = self._decode(rel, types)
+                before = old.skipped[rel].problems if rel in old.skipped else ()
+                outcome.said = [p for p in outcome.problems if p in before]
+                outcomes[rel] = outcome
 
         newest: dict[str, str] = {}
         shift = 0
@@ -134,6 +143,8 @@ class FilesSource:
         new = Cursor(dict(old.files), dict(old.ids), newest, shift or None, dict(old.skipped))
         runs: list[Run] = []
         removed: list[str] = []
+        dropped: list[str] = []
+        notices: list[str] = []
         fresh: list[Problem] = [Problem(w, y) for w, y, _q in csv_problems]
         retried: list[Problem] = []
         for rel in sorted(outcomes):
@@ -147,7 +158,11 @@ class FilesSource:
                 new.files[rel] = fps[rel]
             got = [r.id for r in file_runs]
             ids = got + [i for i in kept if i not in got]
-            removed.extend(i for i in old_ids if i not in ids)
+            gone = [i for i in old_ids if i not in ids]
+            removed.extend(gone)
+            if gone and len(ids) < len(old_ids):  # the file is here, read: fewer runs
+                dropped.extend(gone)
+                notices.append(self._dropped_notice(rel, outcome, len(old_ids), ids, reread))
             runs.extend(file_runs)
             if rel in new.files:
                 new.ids[rel] = ids
@@ -157,8 +172,9 @@ class FilesSource:
                 retried.extend(Problem(w, y, q) for w, y, q in outcome.problems)
             elif outcome.problems:
                 new.skipped[rel] = Skip(fps[rel], tuple(outcome.problems))
-                if rel in changed:
-                    fresh.extend(Problem(w, y, q) for w, y, q in outcome.problems)
+                if rel in changed or reread:
+                    new_ones = [p for p in outcome.problems if p not in outcome.said]
+                    fresh.extend(Problem(w, y, q) for w, y, q in new_ones)
             else:
                 new.skipped.pop(rel, None)
         for rel in sorted((set(old.files) | set(old.skipped)) - set(fps)):
@@ -168,6 +184,7 @@ class FilesSource:
             new.files.pop(rel, None)
             new.ids.pop(rel, None)
             new.skipped.pop(rel, None)
+        new.reader = READER_VERSION
         problems = [p for p in fresh if not p.quiet]
         blocked = [Problem(self._where(rel), why) for rel, why in found.unreadable.items()]
         problems += blocked
@@ -181,8 +198,27 @@ class FilesSource:
             tuple(problems),
             tuple(removed),
             skipped=tuple(sorted(skipped, key=lambda p: p.where)),
-            notices=self._notices(found, old),
+            notices=(*notices, *self._notices(found, old)),
+            dropped_run_ids=tuple(dropped),
         )
+
+    def _dropped_notice(
+        self, rel: str, outcome: _Outcome, before: int, ids: list[str], reread: bool
+    ) -> str:
+        """One line on the runs a file that is still here no longer gives, and why."""
+        how = "read again by this version's rules" if reread else "changed"
+        first = outcome.problems[0] if outcome.problems else None
+        shown_above = first is not None and not first[2] and first not in outcome.said
+        why = f" ({first[1]})" if first is not None and not shown_above else ""
+        if ids:
+            what = f"it now holds {len(ids)} of its {before} stored runs{why}: the others are"
+        else:
+            what = (
+                f"it is not a run{why}: its stored run is"
+                if before == 1
+                else (f"it holds no run{why}: its {before} stored runs are")
+            )
+        return f"{self._where(rel)}: {how}, {what} removed"
 
     def _notices(self, found: Scan, old: Cursor) -> tuple[str, ...]:
         """What the runner should hear on every sync: an empty folder, the demo shift on

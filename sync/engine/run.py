@@ -67,6 +67,7 @@ def pull_all(
         refusal = None if force else vanished_pull(source.name, result, state)
         if refusal is not None:  # nothing stored: runs and cursor stay as they were
             report.refused.append((source.name, refusal))
+            report.warnings.extend(_problem_text(source.name, p) for p in result.problems)
             continue
         try:  # what one source delivered never stops the others (issue 15: one odd name)
             with state.transaction():

@@ -10,12 +10,14 @@ refuse the write unless ``sync --force`` says it is intended (exit code 6).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from connectors.base import PullResult
 from connectors.errors import EXIT_SAFETY
+from planner.merge import SAME_START_S, same_run
 from planner.models import Plan, Run, Session
 from planner.reasons import MEDICAL_NOTE
 from sync.engine.diff import Action, ActionKind, diff
@@ -106,12 +108,34 @@ def checked_diff(
 
 
 def vanished_pull(name: str, result: PullResult, state: StateDatabase) -> str | None:
-    """:func:`vanished_source` for one pull, counting what the state holds from that source."""
+    """:func:`vanished_source` for one pull, counting what the state holds from that source.
+
+    Only runs that really disappear count: not those the source read again and found to be
+    no run (``dropped_run_ids``: the input is there and says so), nor those it delivers again
+    under another id (a file moved or unpacked within the folder: the same run, by
+    :func:`planner.merge.same_run`, is among the pull's runs).
+    """
     if not result.removed_run_ids:
         return None  # the usual case costs nothing
     prefix = id_prefix(result.removed_run_ids[0])
+    dropped = set(result.dropped_run_ids)
+    lost = [i for i in result.removed_run_ids if i not in dropped]
+    delivered = sorted(result.runs, key=lambda run: run.start)
+    lost = [i for i in lost if not _delivered_again(state, i, delivered)]
     held = source_ids_held(state.runs(), prefix)
-    return vanished_source(name, len(result.runs), len(result.removed_run_ids), held)
+    return vanished_source(name, len(result.runs), len(lost), held)
+
+
+def _delivered_again(state: StateDatabase, source_id: str, delivered: Sequence[Run]) -> bool:
+    """Whether the run stored for ``source_id`` is among ``delivered`` (sorted by start)."""
+    run_id = state.run_id_for_source(source_id)
+    stored = state.run(run_id) if run_id is not None else None
+    if stored is None:
+        return False
+    starts = [run.start for run in delivered]
+    low = bisect_left(starts, stored.start - timedelta(seconds=SAME_START_S))
+    high = bisect_right(starts, stored.start + timedelta(seconds=SAME_START_S))
+    return any(same_run(stored, run) for run in delivered[low:high])
 
 
 def deletes_expected(plan: Plan, today: date) -> bool:
