@@ -5,13 +5,16 @@ Decoding is :mod:`connectors.fit_fast`, which reads only the fields used here; t
 tests, which check that both give identical recordings for every real file.
 Only activity files are read (``file_id.type``: a course, workout or settings file raises
 :class:`NotARun`), and only sessions on foot are returned: running (trail sub-sport -> trail
-run), hiking, and walking, mountaineering and snowshoeing as ``other`` (descent load only). A
-file without sessions takes its sport from its sport or lap messages; with none it is not a run.
+run; treadmill runs, also as ``fitness_equipment``), hiking, and walking, mountaineering and
+snowshoeing as ``other`` (descent load only); a ``generic`` session with no running sub-sport
+comes labelled ``generic``, an unknown sport the files connector reports. A file without
+sessions takes its sport from its sport or lap messages; with none it is not a run.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
@@ -21,10 +24,21 @@ from connectors.read_budget import READ_BUDGET_S, deadline_after
 from connectors.recording import CannotRead, NotARun, ReadError, Recording
 from planner.models import Sport
 
+_GENERIC = 0
 _RUNNING = 1
+_FITNESS_EQUIPMENT = 4
 _TRAIL = 3
 _ON_FOOT = {1: Sport.RUN, 17: Sport.HIKE, 11: Sport.OTHER, 16: Sport.OTHER, 35: Sport.OTHER}
 """FIT profile ``sport``: running, hiking; walking, mountaineering, snowshoeing."""
+_RUN_SUB_SPORTS = {1, 2, 3, 4, 45, 59}
+"""FIT profile ``sub_sport`` values the profile gives for running only: treadmill (its comment
+reads "Run/Fitness Equipment"), street, trail, track, indoor_running, obstacle."""
+_TREADMILL_SUB_SPORTS = {1, 45}
+"""Sub-sports of ``fitness_equipment`` that are running on a treadmill: treadmill,
+indoor_running. Other equipment (elliptical, stair climbing, rowing, bikes) is not a run."""
+GENERIC_LABEL = "generic"
+"""The label of a FIT session whose sport is ``generic`` with nothing else to tell: an unknown
+sport for the files connector (reported; ``[sources.files] sports`` maps it)."""
 ACTIVITY_FILE = 4
 FILE_TYPES = {
     1: "device",
@@ -98,12 +112,25 @@ def recordings(fit: FitActivity) -> list[Recording]:
     return out
 
 
-def _sport(sport: float | None, sub_sport: float | None) -> tuple[Sport, bool] | None:
-    mapped = _ON_FOOT.get(int(sport)) if sport is not None else None
-    if mapped is None:
-        return None
-    trail = sport == _RUNNING and sub_sport == _TRAIL
-    return (Sport.TRAIL_RUN if trail else mapped), trail
+def _sport(sport: float | None, sub_sport: float | None) -> tuple[Sport, bool, str | None] | None:
+    """(sport, trail, label to judge) of a FIT sport and sub-sport; None when not on foot.
+
+    By the FIT profile: ``running`` is a run whatever its sub-sport (a treadmill run too);
+    ``fitness_equipment`` with ``treadmill`` or ``indoor_running`` is a treadmill run;
+    ``generic`` (and a missing sport) takes a running sub-sport as evidence, and without one
+    is an unknown sport labelled ``generic``. Every other sport is not on foot.
+    """
+    sub = int(sub_sport) if sub_sport is not None else None
+    code = int(sport) if sport is not None else _GENERIC
+    if code in (_GENERIC, _RUNNING) and sub in _RUN_SUB_SPORTS:
+        trail = sub == _TRAIL
+        return (Sport.TRAIL_RUN if trail else Sport.RUN), trail, None
+    if code == _FITNESS_EQUIPMENT:
+        return (Sport.RUN, False, None) if sub in _TREADMILL_SUB_SPORTS else None
+    if code == _GENERIC:
+        return Sport.RUN, False, GENERIC_LABEL
+    mapped = _ON_FOOT.get(code)
+    return None if mapped is None else (mapped, False, None)
 
 
 def _datetime(fit_seconds: float) -> datetime:
@@ -112,14 +139,15 @@ def _datetime(fit_seconds: float) -> datetime:
 
 
 def _from_session(
-    session: dict[str, float], fit: FitActivity, sport: Sport, trail: bool
+    session: dict[str, float], fit: FitActivity, sport: Sport, trail: bool, label: str | None
 ) -> Recording:
     start = session.get("start_time")
     elapsed = session.get("total_elapsed_time")
     end = session.get("timestamp")
     if start is not None and elapsed is not None:
         end = start + elapsed
-    return _recording(session, fit, sport, trail, _inside(fit.times, start, end))
+    picked = _inside(fit.times, start, end)
+    return replace(_recording(session, fit, sport, trail, picked), label=label)
 
 
 def _inside(times: list[float], start: float | None, end: float | None) -> range | list[int]:
@@ -168,7 +196,7 @@ def _from_records_only(fit: FitActivity) -> Recording | None:
     mapped = _sport(carriers[0].get("sport"), carriers[0].get("sub_sport"))
     if mapped is None:
         return None
-    sport, trail = mapped
+    sport, trail, label = mapped
     start = _datetime(fit.times[0])
     elapsed = (_datetime(fit.times[-1]) - start).total_seconds()
     return Recording(
@@ -180,6 +208,7 @@ def _from_records_only(fit: FitActivity) -> Recording | None:
         altitudes=list(fit.altitudes),
         distances=list(fit.distances),
         trail=trail,
+        label=label,
     )
 
 

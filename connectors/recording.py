@@ -53,7 +53,8 @@ class Recording:
     """The device or the file says trail (FIT sub-sport, GPX/TCX type)."""
     label: str | None = None
     """The file's own sport label (GPX ``type``, TCX ``Sport``), judged by the files connector
-    (:mod:`connectors.sport_labels`, with the runner's ``sports`` mapping); None for FIT."""
+    (:mod:`connectors.sport_labels`, with the runner's ``sports`` mapping); for FIT, None, or
+    ``generic`` for a session whose sport the profile leaves open."""
     breaks: tuple[int, ...] = ()
     """Indices into ``altitudes`` where a new segment starts after a break (a GPX track or
     segment, a pause marker): climb and descent are measured within each segment."""

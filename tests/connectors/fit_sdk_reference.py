@@ -68,12 +68,22 @@ def read_fit_sdk(path: Path) -> list[Recording]:
     return out
 
 
-def _sport(sport: object, sub_sport: object) -> tuple[Sport, bool] | None:
-    mapped = _ON_FOOT.get(str(sport)) if sport is not None else None
-    if mapped is None:
-        return None
-    trail = sport == _RUNNING and sub_sport == "trail"
-    return (Sport.TRAIL_RUN if trail else mapped), trail
+_RUN_SUBS = {"treadmill", "street", "trail", "track", "indoor_running", "obstacle"}
+"""Sub-sports the FIT profile gives for running only."""
+
+
+def _sport(sport: object, sub_sport: object) -> tuple[Sport, bool, str | None] | None:
+    """(sport, trail, label) by the profile's names: see ``connectors.fit_reader._sport``."""
+    name = "generic" if sport is None else str(sport)
+    if name in ("generic", _RUNNING) and sub_sport in _RUN_SUBS:
+        trail = sub_sport == "trail"
+        return (Sport.TRAIL_RUN if trail else Sport.RUN), trail, None
+    if name == "fitness_equipment":
+        return (Sport.RUN, False, None) if sub_sport in ("treadmill", "indoor_running") else None
+    if name == "generic":
+        return Sport.RUN, False, "generic"
+    mapped = _ON_FOOT.get(name)
+    return None if mapped is None else (mapped, False, None)
 
 
 def _utc(value: object) -> datetime | None:
@@ -87,7 +97,11 @@ def _num(value: object) -> float | None:
 
 
 def _from_session(
-    session: dict[str, Any], records: list[dict[str, Any]], sport: Sport, trail: bool
+    session: dict[str, Any],
+    records: list[dict[str, Any]],
+    sport: Sport,
+    trail: bool,
+    label: str | None,
 ) -> Recording:
     start = _utc(session.get("start_time"))
     elapsed = _num(session.get("total_elapsed_time"))
@@ -112,6 +126,7 @@ def _from_session(
         altitudes=altitudes,
         distances=distances,
         trail=trail,
+        label=label,
     )
 
 
@@ -127,7 +142,7 @@ def _from_records_only(records: list[dict[str, Any]], messages: dict[str, Any]) 
     mapped = _sport(carriers[0].get("sport"), carriers[0].get("sub_sport"))
     if mapped is None:
         return None
-    sport, trail = mapped
+    sport, trail, label = mapped
     altitudes, distances = _streams(records)
     start = _first_time(records)
     last = _utc(records[-1]["timestamp"])
@@ -141,6 +156,7 @@ def _from_records_only(records: list[dict[str, Any]], messages: dict[str, Any]) 
         altitudes=altitudes,
         distances=distances,
         trail=trail,
+        label=label,
     )
 
 
