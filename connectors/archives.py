@@ -6,12 +6,18 @@ Original" is a zip holding ``<id>_ACTIVITY.fit`` (pe-st/garmin-connect-export #4
 read with the standard library (:mod:`gzip`, :mod:`zipfile`) inside fixed bounds, so an
 archive bomb is refused with its reason instead of filling memory or disk:
 
-- at most :data:`MAX_MEMBERS` members and :data:`MAX_UNPACKED_BYTES` unpacked in one archive;
+- at most :data:`MAX_MEMBERS` members and :data:`MAX_UNPACKED_BYTES` unpacked in one archive,
+  counting the archives nested in it, and all of that at most :data:`MAX_RATIO` times the
+  archive's own size;
 - no member (nor a ``.gz`` file) expands more than :data:`MAX_RATIO` times its packed size;
 - each activity, once unpacked, within the size limit of its format
-  (:data:`connectors.file_checks.MAX_FIT_BYTES`, ``MAX_XML_BYTES``).
+  (:data:`connectors.file_checks.MAX_FIT_BYTES`, ``MAX_XML_BYTES``);
+- zips inside the zip (Garmin's full data export holds its FIT files in
+  ``DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip``) at most
+  :data:`MAX_NESTING` deep; a nested zip refused is named with its reason, the others read.
 
-Nothing is written to disk: members are read one at a time, XML through a bounded stream.
+Members are read one at a time, XML through a bounded stream; only a nested zip is unpacked
+(to memory, or a temporary file that is deleted when it has been read).
 Member names that are not UTF-8 (zips made without the UTF-8 flag) are decoded as the zip
 format says (code page 437) and read like the others.
 """
@@ -20,19 +26,25 @@ from __future__ import annotations
 
 import gzip
 import io
+import shutil
+import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO, Protocol
 
 from connectors.file_checks import MAX_FIT_BYTES, MAX_XML_BYTES
-from connectors.recording import ReadError
+from connectors.recording import NotARun, ReadError
 
 MAX_UNPACKED_BYTES = 2 * 2**30  # hamsync default (issue 13: 2 GB)
 MAX_MEMBERS = 20_000  # hamsync default (a Strava export of 15 years holds ~5,000 activities)
 MAX_RATIO = 100  # hamsync default: FIT packs 2-5x, GPX/TCX 5-20x; bombs pack 1000x and more
 RATIO_FLOOR_BYTES = 1 << 20
+MAX_NESTING = 2  # hamsync default: Garmin's data export holds its files one zip deep
+"""Zips inside the zip read (a zip in a zip in a zip at most); deeper ones are refused."""
+SPOOL_IN_MEMORY_BYTES = 16 * 2**20
+"""A nested zip up to this size is unpacked in memory, a larger one to a temporary file."""
 """Below this unpacked size the ratio is not judged (tiny members pack absurdly well)."""
 
 FORMATS = (".fit", ".gpx", ".tcx")
@@ -128,32 +140,122 @@ def entries(path: Path) -> Iterator[Entry]:
     yield Entry("", suffix, unpack)
 
 
+@dataclass(slots=True)
+class _Budget:
+    """What one archive may unpack, counted across the archives nested in it."""
+
+    packed: int
+    """The size of the archive on disk: all that is unpacked comes from these bytes."""
+    members: int = 0
+    unpacked: int = 0
+
+    def take(self, members: list[zipfile.ZipInfo], what: str, nested: bool) -> None:
+        """Count ``members`` of ``what``; raise :class:`ReadError` past a bound. The ratio of
+        all unpacked to the outer archive is judged for ``nested`` archives (at the top, each
+        member's own ratio is, so that one bomb does not cost its good neighbours)."""
+        self.members += len(members)
+        self.unpacked += sum(m.file_size for m in members)
+        if self.members > MAX_MEMBERS:
+            raise ReadError(
+                f"{what} holds {self.members:,} members, more than {MAX_MEMBERS:,}; not read"
+            )
+        if self.unpacked > MAX_UNPACKED_BYTES:
+            raise ReadError(
+                f"{what} unpacks to {self.unpacked / 2**20:,.1f} MB, more than "
+                f"{MAX_UNPACKED_BYTES / 2**20:,.1f} MB; not read"
+            )
+        bomb = self.unpacked > RATIO_FLOOR_BYTES and self.unpacked > MAX_RATIO * self.packed
+        if nested and bomb:
+            raise ReadError(
+                f"{what} unpacks more than {MAX_RATIO} times the size of the archive "
+                "(an archive bomb?); not read"
+            )
+
+
 def _zip_entries(path: Path) -> Iterator[Entry]:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise ReadError(f"not a readable zip archive ({exc})") from exc
     with archive:
-        members = archive.infolist()
-        if len(members) > MAX_MEMBERS:
-            raise ReadError(
-                f"the archive holds {len(members):,} members, more than {MAX_MEMBERS:,}; not read"
-            )
-        declared = sum(m.file_size for m in members)
-        if declared > MAX_UNPACKED_BYTES:
-            raise ReadError(
-                f"the archive unpacks to {declared / 2**20:,.1f} MB, more than "
-                f"{MAX_UNPACKED_BYTES / 2**20:,.1f} MB; not read"
-            )
-        for info in members:
-            fmt = activity_format(info.filename)
-            if info.is_dir() or fmt is None:
-                continue
-            yield _zip_entry(archive, info, *fmt)
+        budget = _Budget(max(path.stat().st_size, 1))
+        found = yield from _members(archive, "", budget, 0)
+    if not found:
+        raise NotARun("the archive holds no FIT, GPX or TCX file")
 
 
-def _zip_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, suffix: str, gz: bool) -> Entry:
-    what = f"the member {info.filename}"
+def _members(
+    archive: zipfile.ZipFile, prefix: str, budget: _Budget, depth: int
+) -> Generator[Entry, None, int]:
+    """The entries of ``archive`` (itself at ``prefix`` inside the outer one, ``depth`` zips
+    deep) and of the archives it holds; return how many activity files were found."""
+    members = archive.infolist()
+    budget.take(
+        members, f"the archive {prefix.rstrip('/')}" if prefix else "the archive", depth > 0
+    )
+    found = 0
+    for info in members:
+        if info.is_dir():
+            continue
+        if is_archive(info.filename):
+            found += 1
+            yield from _nested(archive, info, prefix, budget, depth + 1)
+            continue
+        fmt = activity_format(info.filename)
+        if fmt is None:
+            continue
+        found += 1
+        yield _zip_entry(archive, info, *fmt, prefix=prefix)
+    return found
+
+
+def _nested(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, prefix: str, budget: _Budget, depth: int
+) -> Iterator[Entry]:
+    """The entries of a zip inside a zip (Garmin's data export holds its files so), unpacked
+    to a temporary file within the outer archive's budget; a refused one is one entry whose
+    ``open`` raises the reason."""
+    inner = f"{prefix}{info.filename}"
+    if depth > MAX_NESTING:
+        why = f"a zip inside {MAX_NESTING + 1} zips, deeper than any export; not read"
+        yield _refused(inner, ReadError(why))
+        return
+    with tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY_BYTES) as spool:
+        try:
+            with archive.open(info) as raw:
+                limit = MAX_UNPACKED_BYTES - budget.unpacked + info.file_size
+                shutil.copyfileobj(Bounded(raw, limit, info.compress_size, inner), spool)
+            spool.seek(0)
+            nested = zipfile.ZipFile(spool)
+        except ReadError as exc:
+            yield _refused(inner, exc)
+            return
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError) as exc:
+            yield _refused(inner, ReadError(f"not a readable zip archive ({exc})"))
+            return
+        with nested:
+            try:
+                found = yield from _members(nested, inner + "/", budget, depth)
+            except ReadError as exc:
+                yield _refused(inner, exc)
+                return
+        if not found:
+            yield _refused(inner, NotARun("the archive holds no FIT, GPX or TCX file"))
+
+
+def _refused(inner: str, exc: ReadError) -> Entry:
+    """An entry for an archive member that is refused: opening it raises ``exc``."""
+
+    def refuse() -> BinaryIO:
+        raise exc
+
+    return Entry(inner, ".zip", refuse)
+
+
+def _zip_entry(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, suffix: str, gz: bool, prefix: str = ""
+) -> Entry:
+    what = f"the member {prefix}{info.filename}"
 
     def unpack() -> BinaryIO:
         try:
@@ -169,7 +271,7 @@ def _zip_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, suffix: str, gz:
             stream = io.BufferedReader(Bounded(inner, limit, info.compress_size, what))
         return stream
 
-    return Entry(info.filename, suffix, unpack)
+    return Entry(f"{prefix}{info.filename}", suffix, unpack)
 
 
 def read_all(stream: BinaryIO) -> bytes:

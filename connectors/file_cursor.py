@@ -107,5 +107,6 @@ def run_ids(rel: str, count: int) -> list[str]:
 
 
 def belongs(run_id: str, prefix: str) -> bool:
-    """True if ``run_id`` is ``prefix`` or one of its numbered runs (``prefix#2``)."""
-    return run_id == prefix or run_id.startswith(prefix + "#")
+    """True if ``run_id`` is ``prefix``, one of its numbered runs (``prefix#2``), or a run of
+    an archive it names (``prefix/inner.fit``: a zip inside a zip)."""
+    return run_id == prefix or run_id.startswith((prefix + "#", prefix + "/"))
