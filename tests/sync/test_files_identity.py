@@ -281,3 +281,44 @@ def test_relabelling_the_only_file(tmp_path: Path, label: str) -> None:
     if label == "Zumba":
         assert "unknown sport 'Zumba'" in warned
     assert set(_skipped(config)) == {"a.gpx"}
+
+
+def test_a_run_also_seen_on_strava_stays_one_run_when_its_file_moves(tmp_path: Path) -> None:
+    """Dedup across sources stays right through a move: the run Strava also holds is one run
+    before and after, with the Strava id and the file's new place as its sources."""
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    (folder / "a.gpx").write_text(_gpx("running", "2026-11-27"), encoding="utf-8")
+    config = _config(tmp_path, folder)
+    _sync(config)
+    (stored,) = _stored_runs(tmp_path)
+    strava = Run(
+        id="strava:77",
+        sources=("strava:77",),
+        start=stored.start,
+        sport=Sport.RUN,
+        distance_m=stored.distance_m * 1.02,
+        moving_s=stored.moving_s,
+        elapsed_s=stored.elapsed_s,
+        ascent_m=None,
+        descent_m=None,
+        descent_from="summary",
+    )
+    state = StateDatabase.open(tmp_path / "state")
+    with state.transaction():
+        state.store_run(strava)
+    state.close()
+    (folder / "2026").mkdir()
+    (folder / "a.gpx").rename(folder / "2026" / "a.gpx")
+    assert _sync(config)["refused"] == []
+    (after,) = _stored_runs(tmp_path)
+    assert set(after.sources) == {"strava:77", "file:2026/a.gpx"}
+    assert after.descent_from == "computed"  # the file's measured descent, the richer record
+
+
+def _stored_runs(tmp_path: Path) -> list[Run]:
+    state = StateDatabase.open(tmp_path / "state")
+    try:
+        return state.runs()
+    finally:
+        state.close()
