@@ -108,8 +108,15 @@ def recordings(fit: FitActivity) -> list[Recording]:
         sport = _sport(session.get("sport"), session.get("sub_sport"))
         if sport is None:
             continue
-        out.append(_from_session(session, fit, *sport))
+        rec = _from_session(session, fit, *sport)
+        out.append(_indoors(rec) if session.get("sub_sport") in _TREADMILL_SUB_SPORTS else rec)
     return out
+
+
+def _indoors(rec: Recording) -> Recording:
+    """A treadmill run without climb or descent (a treadmill has no downhill, and the
+    barometer indoors records the weather), as a Strava treadmill or virtual run."""
+    return replace(rec, altitudes=[], distances=[], device_ascent_m=None, device_descent_m=None)
 
 
 def _sport(sport: float | None, sub_sport: float | None) -> tuple[Sport, bool, str | None] | None:

@@ -7,6 +7,7 @@ recordings identical to these on every file the SDK can read.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -64,7 +65,12 @@ def read_fit_sdk(path: Path) -> list[Recording]:
         sport = _sport(session.get("sport"), session.get("sub_sport"))
         if sport is None:
             continue
-        out.append(_from_session(session, records, *sport))
+        rec = _from_session(session, records, *sport)
+        if session.get("sub_sport") in ("treadmill", "indoor_running"):  # no climb indoors
+            rec = replace(
+                rec, altitudes=[], distances=[], device_ascent_m=None, device_descent_m=None
+            )
+        out.append(rec)
     return out
 
 

@@ -53,6 +53,25 @@ def test_treadmill_and_running_sub_sports_are_runs(
     assert read_fit_sdk(path) == [rec]
     (run,) = FilesSource(tmp_path, TZ).pull(None, TODAY).runs
     assert run.sport is expected and run.distance_m == pytest.approx(123.45)
+    if sub in (1, 45):  # a treadmill: no climb or descent, whatever the barometer said
+        assert (run.descent_m, run.descent_from, run.terrain) == (None, "none", None)
+    else:
+        assert run.descent_from == "device" and run.descent_m == 31
+
+
+def test_treadmill_barometer_noise_is_no_descent(tmp_path: Path) -> None:
+    """Another shape: a treadmill run whose records carry a drifting altitude (the weather
+    indoors) is stored without descent, never as a trail or a heavy descent."""
+    records = definition(0, 20, [(253, 4, 0x86), (5, 4, 0x86), (2, 2, 0x84)])
+    records += b"".join(
+        message(0, "IIH", T0 + 6 * i, 1234 * i, (500 + 1000 + (i % 2) * 40) * 5) for i in range(11)
+    )
+    fields = [(253, 4, 0x86), (2, 4, 0x86), (7, 4, 0x86), (9, 4, 0x86), (5, 1, 0), (6, 1, 0)]
+    body = records + definition(1, 18, fields)
+    body += message(1, "IIIIBB", T0 + 60, T0, 60_000, 12_345, 1, 1)
+    (tmp_path / "treadmill.fit").write_bytes(fit_file(file_id(4) + body))
+    (run,) = FilesSource(tmp_path, TZ).pull(None, TODAY).runs
+    assert run.sport is Sport.RUN and run.descent_m is None and not run.platform_trail
 
 
 @pytest.mark.parametrize(("sport", "sub"), [(4, 15), (4, 16), (2, 0), (5, 17)])
