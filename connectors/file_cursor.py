@@ -5,7 +5,8 @@ losslessly as JSON escapes of their surrogates) to its fingerprint (``"mtime_ns:
 ``ids`` keeps the run ids of units that did not give exactly ``file:<path>``; ``skipped`` the
 fingerprint and problems (where, why, quiet) of units that could not be read or hold no run;
 ``newest`` the start of each unit's newest run and ``shift_weeks`` the demo shift; ``reader``
-the :data:`READER_VERSION` that read the files. Cursors written before ``ids`` existed kept a
+the :data:`READER_VERSION` that read the files and ``sports`` the runner's mapping they were
+judged by (either changing reads every file again). Cursors written before ``ids`` existed kept a
 run count in ``runs``, and those before ``reader`` were read by version 1; they are read too.
 """
 
@@ -41,6 +42,8 @@ class Cursor:
     skipped: dict[str, Skip] = field(default_factory=dict)
     reader: int = READER_VERSION
     """The :data:`READER_VERSION` that read the files of this cursor."""
+    sports: dict[str, str] = field(default_factory=dict)
+    """The runner's ``[sources.files] sports`` the files were judged by."""
 
     @classmethod
     def parse(cls, text: str | None) -> Cursor:
@@ -66,6 +69,7 @@ class Cursor:
                 shift_weeks=int(shift) if isinstance(shift, int) else None,
                 skipped=skipped,
                 reader=int(raw.get("reader", 1)),
+                sports={str(k): str(v) for k, v in dict(raw.get("sports", {})).items()},
             )
         except (ValueError, TypeError, AttributeError, KeyError):  # damaged: read everything
             return empty
@@ -91,6 +95,8 @@ class Cursor:
             body["newest"] = dict(sorted(self.newest.items()))
         if self.shift_weeks is not None:
             body["shift_weeks"] = self.shift_weeks
+        if self.sports:
+            body["sports"] = dict(sorted(self.sports.items()))
         return json.dumps(body, separators=(",", ":"))
 
 

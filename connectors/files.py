@@ -34,7 +34,7 @@ from connectors.file_scan import STRAVA_CSV, Scan, scan, shown, under
 from connectors.fit_reader import read_fit, read_fit_bytes
 from connectors.gpx_reader import read_gpx, read_gpx_stream
 from connectors.recording import CannotRead, NotARun, ReadError, Recording
-from connectors.sport_labels import NOT_ON_FOOT, UNKNOWN, classify
+from connectors.sport_labels import NOT_ON_FOOT, UNKNOWN, classify, fold
 from connectors.strava_export import MAX_CSV_BYTES, decode_csv, file_types
 from connectors.tcx_reader import read_tcx, read_tcx_stream
 from planner.models import Run, Sport
@@ -116,7 +116,7 @@ class FilesSource:
             and not (rel in old.skipped and old.skipped[rel].fingerprint == fp)
         ]
         outcomes = {rel: self._decode(rel, types) for rel in sorted(changed)}
-        reread = old.reader != READER_VERSION  # new rules: every file is read again
+        reread = self._rules_changed(old)  # new rules: every file is read again
         if reread:
             for rel in sorted(set(fps) - set(outcomes)):
                 outcome = self._decode(rel, types)
@@ -184,7 +184,7 @@ class FilesSource:
             new.files.pop(rel, None)
             new.ids.pop(rel, None)
             new.skipped.pop(rel, None)
-        new.reader = READER_VERSION
+        new.reader, new.sports = READER_VERSION, self._sports_key()
         problems = [p for p in fresh if not p.quiet]
         blocked = [Problem(self._where(rel), why) for rel, why in found.unreadable.items()]
         problems += blocked
@@ -202,11 +202,22 @@ class FilesSource:
             dropped_run_ids=tuple(dropped),
         )
 
+    def _sports_key(self) -> dict[str, str]:
+        return {fold(label): target for label, target in sorted(self.sports.items())}
+
+    def _rules_changed(self, old: Cursor) -> str:
+        """How the rules changed since ``old`` was written ('' when they did not)."""
+        if old.reader != READER_VERSION:
+            return "read again by this version's rules"
+        if old.sports != self._sports_key():
+            return "read again with the new [sources.files] sports"
+        return ""
+
     def _dropped_notice(
-        self, rel: str, outcome: _Outcome, before: int, ids: list[str], reread: bool
+        self, rel: str, outcome: _Outcome, before: int, ids: list[str], reread: str
     ) -> str:
         """One line on the runs a file that is still here no longer gives, and why."""
-        how = "read again by this version's rules" if reread else "changed"
+        how = reread or "changed"
         first = outcome.problems[0] if outcome.problems else None
         shown_above = first is not None and not first[2] and first not in outcome.said
         why = f" ({first[1]})" if first is not None and not shown_above else ""

@@ -29,14 +29,13 @@ COURSE = "cptr003.fit"
 RUN = "fitparse_fenix2_run_9k.fit"
 
 
-def _config(tmp_path: Path, folder: Path) -> str:
+def _config(tmp_path: Path, folder: Path, sports: str = "") -> str:
     path = tmp_path / "config.toml"
     path.write_text(
         'timezone = "UTC"\n'
         f'state_dir = "{tmp_path / "state"}"\n'
         "[sources.files]\n"
-        f'path = "{folder}"\n'
-        "[sinks.ics]\n"
+        f'path = "{folder}"\n' + (f"sports = {{ {sports} }}\n" if sports else "") + "[sinks.ics]\n"
         f'path = "{tmp_path / "out.ics"}"\n',
         encoding="utf-8",
     )
@@ -322,3 +321,29 @@ def _stored_runs(tmp_path: Path) -> list[Run]:
         return state.runs()
     finally:
         state.close()
+
+
+def test_a_new_sports_mapping_reads_the_files_again(tmp_path: Path) -> None:
+    """Another shape of new rules: the runner maps the label they were warned about, and the
+    next sync stores the file (unchanged since) as a run; taking the mapping out again
+    removes it, with a line saying why."""
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    (folder / "z.gpx").write_text(_gpx("Zumba", "2026-11-27"), encoding="utf-8")
+    (folder / "r.gpx").write_text(_gpx("running", "2026-11-25"), encoding="utf-8")
+    config = _config(tmp_path, folder)
+    first = _sync(config)
+    assert any("unknown sport 'Zumba'" in w for w in first["warnings"])
+    mapped = _config(tmp_path, folder, sports='"zumba" = "other"')
+    second = _sync(mapped)
+    assert not any("Zumba" in w for w in second["warnings"])
+    runs = _runs(mapped)
+    assert runs["file:z.gpx"]["sport"] == "other" and "file:r.gpx" in runs
+    assert _skipped(mapped) == {}
+    unmapped = _config(tmp_path, folder)
+    third = _sync(unmapped)
+    assert third["refused"] == []
+    assert any(
+        "z.gpx: read again with the new [sources.files] sports" in w for w in third["warnings"]
+    )
+    assert list(_runs(unmapped)) == ["file:r.gpx"]
