@@ -78,8 +78,16 @@ class Bounded(io.RawIOBase):
     """A read-only stream that raises :class:`ReadError` once more than ``limit`` bytes or
     ``ratio`` times ``packed`` bytes have come out of ``inner``."""
 
-    def __init__(self, inner: _Readable, limit: int, packed: int, what: str) -> None:
+    def __init__(
+        self,
+        inner: _Readable,
+        limit: int,
+        packed: int,
+        what: str,
+        beyond: str = "more than any activity",
+    ) -> None:
         super().__init__()
+        self._beyond = beyond
         self._inner = inner
         self._limit = limit
         self._packed = max(packed, 1)
@@ -94,8 +102,8 @@ class Bounded(io.RawIOBase):
         self.count += len(data)
         if self.count > self._limit:
             raise ReadError(
-                f"{self._what} unpacks to more than {self._limit // 2**20} MB, more than any "
-                "activity; not read"
+                f"{self._what} unpacks to more than {self._limit // 2**20} MB, "
+                f"{self._beyond}; not read"
             )
         if self.count > RATIO_FLOOR_BYTES and self.count > MAX_RATIO * self._packed:
             raise ReadError(
@@ -224,7 +232,9 @@ def _nested(
         try:
             with archive.open(info) as raw:
                 limit = MAX_UNPACKED_BYTES - budget.unpacked + info.file_size
-                shutil.copyfileobj(Bounded(raw, limit, info.compress_size, inner), spool)
+                beyond = "beyond what the outer archive may unpack"
+                bounded = Bounded(raw, limit, info.compress_size, f"the archive {inner}", beyond)
+                shutil.copyfileobj(bounded, spool)
             spool.seek(0)
             nested = zipfile.ZipFile(spool)
         except ReadError as exc:
