@@ -202,6 +202,7 @@ def _members(
         members, f"the archive {prefix.rstrip('/')}" if prefix else "the archive", depth > 0
     )
     found = 0
+    seen: dict[str, int] = {}  # a zip may hold two members of one name: each is read
     for info in members:
         if info.is_dir():
             continue
@@ -213,7 +214,8 @@ def _members(
         if fmt is None:
             continue
         found += 1
-        yield _zip_entry(archive, info, *fmt, prefix=prefix)
+        seen[info.filename] = seen.get(info.filename, 0) + 1
+        yield _zip_entry(archive, info, *fmt, prefix=prefix, copy=seen[info.filename])
     return found
 
 
@@ -263,9 +265,17 @@ def _refused(inner: str, exc: ReadError) -> Entry:
 
 
 def _zip_entry(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, suffix: str, gz: bool, prefix: str = ""
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    suffix: str,
+    gz: bool,
+    prefix: str = "",
+    copy: int = 1,
 ) -> Entry:
-    what = f"the member {prefix}{info.filename}"
+    """The entry of one member; the ``copy``-th of its name (from 2 on) is ``name (copy)``, a
+    name no activity member has (it ends in no activity suffix), so its id is its own."""
+    inner = f"{prefix}{info.filename}" + (f" ({copy})" if copy > 1 else "")
+    what = f"the member {inner}"
 
     def unpack() -> BinaryIO:
         try:
@@ -281,7 +291,7 @@ def _zip_entry(
             stream = io.BufferedReader(Bounded(inner, limit, info.compress_size, what))
         return stream
 
-    return Entry(f"{prefix}{info.filename}", suffix, unpack)
+    return Entry(inner, suffix, unpack)
 
 
 def read_all(stream: BinaryIO) -> bytes:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import warnings
+import zipfile
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -93,3 +95,21 @@ def test_broken_files_whose_names_show_alike_are_both_listed(tmp_path: Path) -> 
     result = FilesSource(root, TZ).pull(None, TODAY)
     assert result.skipped is not None
     assert len({p.where for p in result.skipped}) == 2
+
+
+def test_two_zip_members_of_one_name_are_two_runs(tmp_path: Path, testdata_dir: Path) -> None:
+    """Another shape: a zip holding two members of the same name (the format allows it) gives
+    both runs, the second named ``run.fit (2)``; none overwrites the other."""
+    root = tmp_path / "runs"
+    root.mkdir()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name, as it should
+        with zipfile.ZipFile(root / "export.zip", "w") as archive:
+            archive.write(testdata_dir / "activities" / RUN_9K, "run.fit")
+            archive.write(testdata_dir / "activities" / RUN_7K, "run.fit")
+    result = FilesSource(root, TZ).pull(None, TODAY)
+    assert sorted(r.id for r in result.runs) == [
+        "file:export.zip/run.fit",
+        "file:export.zip/run.fit (2)",
+    ]
+    assert {round(r.distance_m / 1000) for r in result.runs} == {9, 7}
