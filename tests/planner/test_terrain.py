@@ -140,3 +140,39 @@ def test_linear_time() -> None:
     began = time.perf_counter()
     assert measure(alts, dists) is not None
     assert time.perf_counter() - began < 1.5
+
+
+def test_a_run_that_starts_and_ends_on_a_slope_keeps_both_ends() -> None:
+    """The running median keeps the first and last altitude (no metre lost at either end)."""
+    alts = [1000.0, *ramp(1000, 900, 100)]  # 1 m a point, straight down, 3 m apart
+    t = measure(alts)
+    assert t is not None
+    assert t.descent_m == pytest.approx(100, abs=0.2)
+    assert t.ascent_m == 0
+
+
+def test_smoothing_can_be_chosen() -> None:
+    """A 3 m bump counts with the default hysteresis and not with a 5 m one."""
+    alts = [*ramp(100, 100, 50), *ramp(100, 103, 30), *ramp(103, 100, 30), *ramp(100, 100, 50)]
+    default = measure(alts)
+    coarse = measure(alts, None, terrain.Smoothing(hysteresis_m=5.0))
+    assert default is not None and coarse is not None
+    assert default.descent_m == pytest.approx(3, abs=0.5)
+    assert coarse.descent_m == 0
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        {"median_window": 4},
+        {"median_window": 0},
+        {"hysteresis_m": -1.0},
+        {"turn_window_m": math.nan},
+        {"turn_refine_m": -0.5},
+    ],
+)
+def test_a_wrong_smoothing_is_refused(wrong: dict[str, float]) -> None:
+    """An even or empty median window, a negative or NaN distance: ValueError naming it."""
+    (name,) = wrong
+    with pytest.raises(ValueError, match=name):
+        terrain.Smoothing(**wrong)  # type: ignore[arg-type]
