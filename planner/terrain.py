@@ -327,20 +327,6 @@ def _turn_totals(
     return ascent, descent
 
 
-def _hysteresis_totals(values: list[float], threshold: float) -> tuple[float, float]:
-    """Ascent and descent counting only moves of at least ``threshold`` from the last level."""
-    ascent = descent = 0.0
-    level = values[0]
-    for v in values:
-        if v >= level + threshold:
-            ascent += v - level
-            level = v
-        elif v <= level - threshold:
-            descent += level - v
-            level = v
-    return ascent, descent
-
-
 def _longest_descent(values: list[float], break_m: float) -> float:
     """The largest drop from a high point without a climb of more than ``break_m`` after it."""
     peak = trough = values[0]
