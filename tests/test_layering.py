@@ -70,15 +70,17 @@ RANKS = {
     "sync.store": 3,
     "sync.sinks": 3,
     "sync.wiring": 4,
-    "sync.serve": 5,
     "sync.engine": 6,
     "sync.views": 7,
-    "sync.cli": 8,
-    "sync": 9,
+    "sync.serve": 8,
+    "sync.cli": 9,
+    "sync": 10,
 }
 """A unit imports only units of a lower rank (DESIGN.md, Layout): cli -> engine ->
-store/sinks -> connectors -> planner, with config, wiring (config to sources and sinks), the
-feed and the views in between. store and sinks share a rank: neither imports the other."""
+store/sinks -> connectors -> planner, with config, wiring (config to sources and sinks) and
+the views in between. serve (the feed and the check-in page) sits just below cli: like a
+command it records through the engine and shows the views; the daemon gets its server
+passed in. store and sinks share a rank: neither imports the other."""
 
 LEGACY_SINKS: dict[str, set[str]] = {}
 """Sinks that still run their own writes instead of being storage run by the executor: known

@@ -89,10 +89,10 @@ def plan(
     from rich.markup import escape
     from rich.text import Text
 
-    from sync.cli.progress import snapshot
     from sync.engine.notices import stale_history
     from sync.engine.run import SyncReport, look_ahead
     from sync.views.plan_table import print_days
+    from sync.views.snapshot import snapshot
     from sync.views.summary import plan_json
 
     config = load(config_path)
@@ -192,8 +192,9 @@ def checkin(
     """Record how your hamstrings feel: fine, sensitive or pain (R7)."""
     from rich.text import Text
 
-    from planner.models import CheckIn, Feeling
+    from planner.models import Feeling
     from planner.reasons import MEDICAL_NOTE
+    from sync.engine.checkins import record_feeling
 
     config = load(config_path)
     day = today_for(on, config, option="--date")
@@ -204,7 +205,7 @@ def checkin(
         )
     felt = Feeling(feeling.value)
     with locked_state(config) as state, state.transaction():
-        state.add_checkin(CheckIn(day, felt, note))
+        record_feeling(state, day, today_for(None, config), felt, note)
     out.print(
         f"check-in recorded: {felt.value} on {day:%a %Y-%m-%d}; run `hamsync sync` to re-plan."
     )

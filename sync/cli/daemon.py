@@ -44,6 +44,7 @@ def daemon(config_path: ConfigOption = None) -> None:
     """Sync every few minutes and re-plan daily until stopped (SIGTERM or Ctrl-C)."""
     from sync.engine.daemon import Daemon
     from sync.engine.logs import setup, teardown
+    from sync.serve.server import start_for_daemon
     from sync.store.database import ensure_private_dir
 
     config = load(config_path)
@@ -52,7 +53,7 @@ def daemon(config_path: ConfigOption = None) -> None:
     ensure_private_dir(config.state_dir)
     handlers = setup(log_path(config), tz=config.tz)
     try:
-        Daemon(config).run()
+        Daemon(config, serve=start_for_daemon).run()
     finally:
         teardown(handlers)
 

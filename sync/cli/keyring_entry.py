@@ -19,6 +19,7 @@ KNOWN = (
     "strava.client_secret",
     "strava.refresh_token",
     "feed.token",
+    "page.token",
     "intervals.api_key",
     "google.client_secret",
     "google.refresh_token",

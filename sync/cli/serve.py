@@ -1,4 +1,5 @@
-"""``hamsync serve``: the ICS feed in the foreground, for calendar apps to subscribe to."""
+"""``hamsync serve``: the ICS feed (for calendar apps) and the check-in page (for the runner's
+phone) in the foreground."""
 
 from __future__ import annotations
 
@@ -28,22 +29,28 @@ def serve(
         ),
     ] = None,
 ) -> None:
-    """Serve the hamsync calendar as an ICS feed at a secret URL (Ctrl-C stops it)."""
+    """Serve the calendar as an ICS feed and the check-in page, each at its own secret URL."""
     import errno
 
     from sync.config.keystore import SecretStoreUnavailable
     from sync.serve.addresses import WILDCARDS, feed_urls
-    from sync.serve.feed import FeedServer, feed_token
+    from sync.serve.feed import feed_token
+    from sync.serve.page import CheckinPage, page_token
+    from sync.serve.server import HamsyncServer
 
     config = load(config_path)
     chosen_host = config.feed.host if host is None else host
     chosen_port = config.feed.port if port is None else port
     try:
         token, new = feed_token()
+        page = None
+        if config.feed.page:
+            page_secret, new_page = page_token()
+            page = CheckinPage(config, page_secret)
     except SecretStoreUnavailable as exc:
-        fail(f"feed token: {exc}", EXIT_CONFIG)
+        fail(f"feed or page token: {exc}", EXIT_CONFIG)
     try:
-        server = FeedServer(config, token, chosen_host, chosen_port)
+        server = HamsyncServer(config, token, chosen_host, chosen_port, page)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             fail(
@@ -66,7 +73,19 @@ def serve(
         out.print(f"  {urls[-1]}  (from this machine)", highlight=False, soft_wrap=True)
     else:
         out.print(f"Subscribe your calendar app to: {urls[0]}", highlight=False, soft_wrap=True)
-    out.print("Anyone with this address can read your sessions. Ctrl-C stops the feed.")
+    out.print("Anyone with this address can read your sessions.")
+    if page is not None:
+        if new_page:
+            out.print("A new secret check-in page address was made and stored in the keyring.")
+        page_urls = feed_urls(chosen_host, bound_port, page.base)
+        out.print("Check in from your phone at:", highlight=False)
+        for url in page_urls:
+            out.print(f"  {url}", highlight=False, soft_wrap=True)
+        out.print(
+            "Anyone with this address can change your plan: reach it through a reverse proxy "
+            "with TLS or a private network (Tailscale, WireGuard), never an open port."
+        )
+    out.print("Ctrl-C stops serving.")
     sys.stdout.flush()  # the addresses reach a log or a pipe before the first request
     try:
         server.serve_forever()

@@ -297,6 +297,8 @@ class FeedConfig(Section):
     enabled: bool = False
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=0, le=65535)] = 8765
+    page: bool = True
+    """Serve the check-in page (``/<page token>/``) beside the feed; its token is its own."""
 
 
 class DaemonConfig(Section):

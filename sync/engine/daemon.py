@@ -28,11 +28,10 @@ import logging
 import signal
 import sqlite3
 import threading
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from types import FrameType
-from typing import Any
+from typing import Any, Protocol
 
 import schedule
 
@@ -56,6 +55,16 @@ DEDUPE_SHARE = 0.5
 ended 55 s ago is a tick's worth old, not "moments ago", and skipping it halves the rate."""
 
 
+class Served(Protocol):
+    """A running HTTP server: the feed and the check-in page."""
+
+    def stop(self) -> None: ...
+
+
+ServeStarter = Callable[[Config, Callable[[], None]], Served]
+"""Starts the server for a config; the callable it gets asks the daemon to sync at once."""
+
+
 class StopDaemon(BaseException):
     """Raised by the signal handler to leave a sleep (or abandon a sync on a second signal).
 
@@ -69,13 +78,19 @@ class Daemon:
         config: Config,
         *,
         now: Callable[[], datetime] = utc_now,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         max_idle_s: float = 60.0,
         lock_wait_s: float = 30.0,
+        serve: ServeStarter | None = None,
     ) -> None:
         self.config = config
         self.now = now
-        self.sleep = sleep
+        self._wake = threading.Event()
+        self._sync_wanted = False
+        self.sleep = sleep if sleep is not None else self._nap
+        self.serve = serve
+        """Starts the HTTP server of ``[feed] enabled`` (``sync.serve.server``, passed in by
+        ``hamsync daemon``: the engine does not import what sits above it)."""
         self.max_idle_s = max_idle_s
         self.lock_wait_s = lock_wait_s
         interval = timedelta(minutes=config.daemon.interval_minutes)
@@ -92,7 +107,7 @@ class Daemon:
         self.syncs = 0
         self.failed_jobs = 0
         self.feed: Any = None
-        """The ICS feed server while ``run`` serves it (``[feed] enabled``)."""
+        """The server of the feed and the check-in page while ``run`` serves them."""
 
     # -- jobs -------------------------------------------------------------------------
     def schedule_jobs(self) -> None:
@@ -102,10 +117,24 @@ class Daemon:
             self.job, "daily re-plan"
         )
 
-    def job(self, why: str) -> None:
-        """One guarded sync: any exception is logged, never raised into the loop."""
+    def request_sync(self) -> None:
+        """Sync as soon as the loop can (a check-in on the page); safe from any thread."""
+        self._sync_wanted = True
+        self._wake.set()
+
+    def _nap(self, seconds: float) -> None:
+        """The default sleep: ends early when :meth:`request_sync` is called."""
+        self._wake.wait(seconds)
+        self._wake.clear()
+
+    def job(self, why: str, fresh: bool = False) -> None:
+        """One guarded sync: any exception is logged, never raised into the loop.
+
+        ``fresh``: run even right after another sync (something new was recorded).
+        """
         last = self._last_sync
-        if last is not None and (self.now() - last).total_seconds() < self.dedupe_s:
+        recent = last is not None and (self.now() - last).total_seconds() < self.dedupe_s
+        if recent and not fresh:
             log.info("%s: synced moments ago", why, extra={"event": "skip", "why": why})
             return
         self._busy = True
@@ -175,6 +204,9 @@ class Daemon:
 
     def _tick(self) -> None:
         self.scheduler.run_pending()
+        if self._sync_wanted and not self.stop_requested:
+            self._sync_wanted = False
+            self.job("check-in", fresh=True)
         if self.stop_requested:
             return
         idle = self.scheduler.idle_seconds
@@ -210,20 +242,24 @@ class Daemon:
         return restore
 
     def _start_feed(self) -> Any:
-        """The ICS feed server when ``[feed] enabled`` (``sync.serve.feed``), else None."""
+        """The server of the feed and the check-in page when ``[feed] enabled``, else None."""
         if not self.config.feed.enabled:
             return None
-        from sync.serve.feed import start_feed  # only a daemon that serves needs the HTTP server
-
         where = f"{self.config.feed.host}:{self.config.feed.port}"
+        if self.serve is None:
+            message = "this daemon was started without an HTTP server"
+            log.error("the ICS feed: %s; syncing without it", message)
+            self._record_feed(False, message, "run `hamsync daemon`")
+            return None
         try:
-            server = start_feed(self.config)
+            server = self.serve(self.config, self.request_sync)
         except Exception as exc:  # port taken, no keyring for the token: sync anyway
             message = f"cannot start on {where}: {exc}"
             log.error("the ICS feed %s; syncing without it", redact(message))
             self._record_feed(False, message, feed_fix(exc, self.config.feed.port))
             return None
-        log.info("serving the ICS feed on %s", where, extra={"event": "feed"})
+        page = " and the check-in page" if getattr(server, "page", None) is not None else ""
+        log.info("serving the ICS feed%s on %s", page, where, extra={"event": "feed"})
         self._record_feed(True, f"serving on {where}")
         return server
 

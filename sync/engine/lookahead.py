@@ -110,3 +110,21 @@ def _from_cache(
     if found is not None:
         events.extend(_ahead_or_race(found[1], today))
         report.warnings.append(f"{name}: planning with the calendar as read at {found[0][:16]} UTC")
+
+
+def cached_look_ahead(config: Config, state: StateDatabase, today: date) -> list[PlannedEvent]:
+    """Planned runs from each calendar's last good read (kept by the last sync), no network.
+
+    For views that must answer at once (the check-in page): they plan with what the last
+    sync planned with. A calendar never read yet adds nothing.
+    """
+    rules = config.settings().rules
+    back = max(LOOKBACK_DAYS, rules.race_recovery_days, rules.ultra_no_heavy_days)
+    first = today - timedelta(days=back)
+    last = today + timedelta(days=config.horizon_days + LOOKAHEAD_EXTRA_DAYS)
+    events: list[PlannedEvent] = []
+    for source in build_upcoming(config):
+        found = upcoming_cache.load(state, f"upcoming:{source.name}", first, last)
+        if found is not None:
+            events.extend(_ahead_or_race(found[1], today))
+    return sorted(events, key=lambda e: (e.day, e.title, e.uid))

@@ -22,6 +22,7 @@ from daemon_helpers import calendar_server, planned_calendar
 from sync.config.model import Config, load_config
 from sync.engine.daemon import Daemon
 from sync.engine.logs import setup, teardown
+from sync.serve.server import start_for_daemon
 from sync.store.database import StateDatabase
 from sync.store.lock import sync_lock
 
@@ -248,9 +249,10 @@ def test_the_daemon_serves_the_feed_while_it_runs(
     import requests
 
     monkeypatch.setenv("HAMSYNC_FEED_TOKEN", "feed-token-for-the-test")
+    monkeypatch.setenv("HAMSYNC_PAGE_TOKEN", "page-token-for-the-test")
     config = load_config(write_config(extra="[feed]\nenabled = true\nport = 0\n"))
     answers: list[tuple[int, bytes]] = []
-    daemon = Daemon(config, sleep=lambda s: traveller.shift(s))
+    daemon = Daemon(config, sleep=lambda s: traveller.shift(s), serve=start_for_daemon)
 
     def sleep_and_ask(seconds: float) -> None:
         if not answers:

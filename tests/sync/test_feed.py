@@ -17,10 +17,12 @@ from typer.testing import CliRunner
 
 from sync.cli import app
 from sync.config.model import load_config
-from sync.serve.feed import feed_token, start_feed
+from sync.serve.feed import feed_token
+from sync.serve.server import start_feed
 
 WriteConfig = Callable[..., Path]
 TOKEN = "test-feed-token-1234567890"
+PAGE_TOKEN = "test-page-token-0987654321"
 HAMSYNC = str(Path(sys.executable).with_name("hamsync"))
 
 
@@ -76,7 +78,7 @@ def test_token_is_made_once_and_kept(
 def test_hamsync_serve_prints_the_url_and_serves_it(synced: Path) -> None:
     """`hamsync serve --port P` prints the subscription URL once and answers on it."""
     port = free_port()
-    env = {**os.environ, "HAMSYNC_FEED_TOKEN": TOKEN}
+    env = {**os.environ, "HAMSYNC_FEED_TOKEN": TOKEN, "HAMSYNC_PAGE_TOKEN": PAGE_TOKEN}
     process = subprocess.Popen(
         [HAMSYNC, "serve", "--config", str(synced), "--port", str(port)],
         stdout=subprocess.PIPE,

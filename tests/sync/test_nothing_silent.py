@@ -20,6 +20,7 @@ from sync.cli import app
 from sync.config.model import load_config
 from sync.engine.daemon import Daemon
 from sync.engine.logs import HumanFormatter
+from sync.serve.server import start_for_daemon
 
 WriteConfig = Callable[..., Path]
 REPO = Path(__file__).resolve().parents[2]
@@ -180,11 +181,13 @@ def test_status_says_when_the_feed_failed_to_start(
     busy.listen()
     port = busy.getsockname()[1]
     monkeypatch.setenv("HAMSYNC_FEED_TOKEN", "a-long-random-feed-token-for-tests")
+    monkeypatch.setenv("HAMSYNC_PAGE_TOKEN", "a-long-random-page-token-for-tests")
     try:
         path = write_config(extra=f"[feed]\nenabled = true\nport = {port}\n")
         start = datetime(2026, 11, 25, 7, tzinfo=UTC)
         with time_machine.travel(start, tick=False) as traveller:
-            Daemon(load_config(path), sleep=traveller.shift).run(max_ticks=1)
+            daemon = Daemon(load_config(path), sleep=traveller.shift, serve=start_for_daemon)
+            daemon.run(max_ticks=1)
     finally:
         busy.close()
     _, status = hamsync("status", "--config", str(path), "--today", TODAY)

@@ -21,6 +21,7 @@ from sync.cli import app
 
 WriteConfig = Callable[..., Path]
 TOKEN = "test-feed-token-1234567890"
+PAGE_TOKEN = "test-page-token-0987654321"
 HAMSYNC = str(Path(sys.executable).with_name("hamsync"))
 EVERY = "0.0.0.0"  # noqa: S104 (the test asks for every address on purpose)
 
@@ -36,6 +37,7 @@ def test_a_busy_port_names_the_port_and_the_option(
     write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HAMSYNC_FEED_TOKEN", TOKEN)
+    monkeypatch.setenv("HAMSYNC_PAGE_TOKEN", PAGE_TOKEN)
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
@@ -66,7 +68,7 @@ def test_every_address_lists_the_machines_addresses(write_config: WriteConfig) -
     config = write_config()
     CliRunner().invoke(app, ["sync", "--config", str(config), "--today", "2026-11-25"])
     port = free_port()
-    env = {**os.environ, "HAMSYNC_FEED_TOKEN": TOKEN}
+    env = {**os.environ, "HAMSYNC_FEED_TOKEN": TOKEN, "HAMSYNC_PAGE_TOKEN": PAGE_TOKEN}
     process = subprocess.Popen(
         [HAMSYNC, "serve", "--config", str(config), "--host", EVERY, "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,

@@ -1,0 +1,259 @@
+"""The check-in page: what ``GET /<token>/`` shows and what its two forms record.
+
+``POST /<token>/done`` marks today's or yesterday's session done, ``POST /<token>/checkin``
+records fine / sensitive / pain with an optional note: through the very functions of
+``hamsync done`` and ``hamsync checkin`` (:mod:`sync.engine.checkins`), under the sync lock
+and in one transaction, so a running sync is waited for and never saves over them. Each
+form carries a one-time CSRF token (:mod:`sync.serve.csrf`); a good post answers 303 to the
+page (POST/redirect/GET), so a reload never sends it again. Every refusal changes nothing.
+
+The HTTP framing (paths, sizes, headers) is :mod:`sync.serve.server`'s; this module turns a
+parsed request into an :class:`Answer`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from connectors.errors import HamsyncError
+from planner.models import Feeling
+from sync.config.model import Config
+from sync.engine.checkins import (
+    MAX_NOTE_CHARS,
+    CheckinRefused,
+    locked_database,
+    mark_done,
+    record_feeling,
+)
+from sync.engine.lookahead import cached_look_ahead
+from sync.serve.csrf import CsrfGuard
+from sync.store.database import DB_NAME, StateDatabase
+from sync.store.lock import LockHeld
+from sync.views.checkin_page import (
+    STYLE_HASH,
+    PageText,
+    render_checkin_page,
+    render_message_page,
+)
+from sync.views.snapshot import snapshot
+
+PAGE_LOCK_WAIT_S = 60.0
+"""How long a form waits for a running sync before it answers 503 and records nothing."""
+
+AFTER_SERVE = (
+    "The sessions on this page are re-planned with what you record at once; your calendars "
+    "follow at the next sync (hamsync sync, your cron job or the daemon)."
+)
+"""What happens next under ``hamsync serve`` alone: it serves, it does not sync."""
+AFTER_DAEMON = (
+    "hamsync re-plans at once: your calendars follow within a minute or two."
+)
+"""What happens next under the daemon: it syncs as soon as something is recorded."""
+
+SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
+    (
+        "Content-Security-Policy",
+        f"default-src 'none'; style-src '{STYLE_HASH}'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'",
+    ),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Cache-Control", "no-store"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Cross-Origin-Resource-Policy", "same-origin"),
+)
+"""Every page answer: nothing loads from elsewhere, no framing, no referrer, no caching."""
+
+_SAID = re.compile(r"(done|felt)-(\d{4}-\d{2}-\d{2})(?:-(fine|sensitive|pain))?")
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """An HTTP answer: status, body (HTML unless a redirect) and extra headers."""
+
+    status: int
+    body: bytes = b""
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def page_token(create: bool = True) -> tuple[str, bool]:
+    """The page's own secret token (``HAMSYNC_PAGE_TOKEN`` or keyring ``page.token``), never
+    the feed's: a feed is handed to other services, and the page can change the plan."""
+    from sync.serve.tokens import secret_token
+
+    return secret_token("page", create)
+
+
+class CheckinPage:
+    """The page at ``/<token>/`` for one config.
+
+    ``today``: the runner's date (default: now in the config's time zone). ``on_change``:
+    called after something was recorded (the daemon syncs at once). ``next_step``: what the
+    page says happens next.
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        token: str,
+        *,
+        today: Callable[[], date] | None = None,
+        on_change: Callable[[], None] | None = None,
+        next_step: str = AFTER_SERVE,
+        lock_wait_s: float = PAGE_LOCK_WAIT_S,
+    ) -> None:
+        self.config = config
+        self.base = f"/{token}/"
+        self.csrf = CsrfGuard(token)
+        self.today = today or (lambda: datetime.now(config.tz).date())
+        self.on_change = on_change
+        self.next_step = next_step
+        self.lock_wait_s = lock_wait_s
+
+    # -- GET ----------------------------------------------------------------------------
+    def get(self, said: str = "") -> Answer:
+        """The page; ``said`` (from the redirect after a form) picks the message on top."""
+        today = self.today()
+        text = self._text(said, today)
+        assert self.config.state_dir is not None
+        if (self.config.state_dir / DB_NAME).is_file():
+            state = StateDatabase.open(self.config.state_dir)
+        else:  # before the first sync: look without creating anything
+            state = StateDatabase.empty(self.config.state_dir)
+        try:
+            upcoming = cached_look_ahead(self.config, state, today)
+            snap = snapshot(self.config, state, today, upcoming)
+            checkins = state.checkins()
+        finally:
+            state.close()
+        if checkins:
+            last = checkins[-1]
+            text = PageText(
+                text.flash, text.pain, text.next_step,
+                f"Last check-in: {last.feeling.value} on {last.day:%a %d %b}.",
+            )  # fmt: skip
+        html = render_checkin_page(
+            today=today,
+            rows=snap.rows,
+            notes=snap.notes,
+            settings=self.config.settings(),
+            base=self.base,
+            csrf=self.csrf.issue,
+            text=text,
+        )
+        return self._html(200, html)
+
+    def _text(self, said: str, today: date) -> PageText:
+        found = _SAID.fullmatch(said)
+        if found is None:
+            return PageText(next_step=self.next_step)
+        what, day_text, feeling = found.groups()
+        try:
+            day = date.fromisoformat(day_text)
+        except ValueError:
+            return PageText(next_step=self.next_step)
+        if what == "done":
+            flash = (
+                f"The session of {day:%a %d %b} is marked done; the plan counts it for "
+                "progression (R6)."
+            )
+            return PageText(flash, next_step=self.next_step)
+        if feeling is None:
+            return PageText(next_step=self.next_step)
+        flash = f"Check-in recorded: {feeling} on {day:%a %d %b}."
+        return PageText(flash, feeling == Feeling.PAIN.value, self.next_step)
+
+    # -- POST ---------------------------------------------------------------------------
+    def post(self, action: str, form: Mapping[str, Sequence[str]]) -> Answer:
+        """Record a form (``done`` or ``checkin``); 303 to the page, or a refusal."""
+        token = _one(form, "csrf")
+        if not token or not self.csrf.claim(token):
+            return self._refuse(
+                403,
+                "This form has expired or was already sent",
+                "Each form works once and for two hours: reload the page and tap again.",
+            )
+        try:
+            answer = self._record(action, form)
+        except BaseException:
+            self.csrf.release(token)
+            raise
+        if answer.status != 303:
+            self.csrf.release(token)  # nothing changed: the same form may be sent again
+        return answer
+
+    def _record(self, action: str, form: Mapping[str, Sequence[str]]) -> Answer:
+        today = self.today()
+        if action == "done":
+            day_text = _one(form, "day") or ""
+            if day_text not in (today.isoformat(), (today - timedelta(1)).isoformat()):
+                return self._refuse(
+                    400, "Not a day this page marks", "Only today's or yesterday's session."
+                )
+            day = date.fromisoformat(day_text)
+
+            def act(state: StateDatabase) -> None:
+                mark_done(state, self.config, day, today)
+
+            said = f"done-{day.isoformat()}"
+        elif action == "checkin":
+            feeling_text = _one(form, "feeling")
+            if feeling_text not in {f.value for f in Feeling}:
+                return self._refuse(400, "Not a check-in", "Tap fine, sensitive or pain.")
+            note = (_one(form, "note") or "").strip()
+            if len(note) > MAX_NOTE_CHARS:
+                return self._refuse(
+                    413, "The note is too long",
+                    f"The note has {len(note):,} characters; at most {MAX_NOTE_CHARS} are "
+                    "kept. Shorten it and send it again.",
+                )  # fmt: skip
+            feeling = Feeling(feeling_text)
+
+            def act(state: StateDatabase) -> None:
+                record_feeling(state, today, today, feeling, note)
+
+            said = f"felt-{today.isoformat()}-{feeling.value}"
+        else:
+            return Answer(404)
+        try:
+            with locked_database(self.config, self.lock_wait_s) as state, state.transaction():
+                act(state)
+        except LockHeld:
+            return self._refuse(
+                503, "A sync is running",
+                "hamsync is syncing and did not finish in time: send the form again in a "
+                "minute.",
+                extra=(("Retry-After", "60"),),
+            )  # fmt: skip
+        except CheckinRefused as exc:
+            return self._refuse(400, "Not recorded", exc.message)
+        except HamsyncError as exc:
+            return self._refuse(500, "The state cannot be written", exc.shown())
+        if self.on_change is not None:
+            self.on_change()
+        return Answer(303, headers=(("Location", f"{self.base}?said={said}"),))
+
+    # -- answers ------------------------------------------------------------------------
+    def _html(self, status: int, html: str, extra: tuple[tuple[str, str], ...] = ()) -> Answer:
+        headers = (("Content-Type", "text/html; charset=utf-8"), *SECURITY_HEADERS, *extra)
+        return Answer(status, html.encode(), headers)
+
+    def _refuse(
+        self, status: int, title: str, message: str, extra: tuple[tuple[str, str], ...] = ()
+    ) -> Answer:
+        return self._html(status, render_message_page(title, message, self.base), extra)
+
+    def refusal(self, status: int, title: str, message: str) -> Answer:
+        """A refusal page for the HTTP layer (a body too large, a foreign origin)."""
+        return self._refuse(status, title, message)
+
+
+def _one(form: Mapping[str, Sequence[str]], name: str) -> str | None:
+    """The single value of ``name``, or None when it is missing or given twice."""
+    values = form.get(name, ())
+    return values[0] if len(values) == 1 else None
+
