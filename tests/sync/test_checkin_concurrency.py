@@ -116,10 +116,12 @@ def test_a_sync_holding_the_lock_too_long_gets_503_and_the_form_still_works(
         data = {"csrf": token, "feeling": "fine"}
         before = rows(tmp_path / "state")
         with held_sync(config, tmp_path, "planned"):
-            busy = requests.post(f"{served.url}checkin", data=data, allow_redirects=False)
+            busy = requests.post(
+                f"{served.url}checkin", data=data, allow_redirects=False, timeout=30
+            )
             assert busy.status_code == 503 and busy.headers["Retry-After"] == "60"
             assert rows(tmp_path / "state") == before
-        again = requests.post(f"{served.url}checkin", data=data, allow_redirects=False)
+        again = requests.post(f"{served.url}checkin", data=data, allow_redirects=False, timeout=30)
         assert again.status_code == 303
     assert rows(tmp_path / "state")["checkins"] == [("2026-11-25", "cli", "fine", "")]
 
