@@ -195,8 +195,9 @@ def test_a_post_from_another_site_is_refused(synced: Path) -> None:
         before = rows(served.state_dir)
         for headers in (
             {"Origin": "https://evil.example"},
-            {"Origin": "null"},
+            {"Origin": "http://127.0.0.1:1"},
             {"Sec-Fetch-Site": "cross-site"},
+            {"Sec-Fetch-Site": "same-site"},
         ):
             token = form_tokens(requests.get(served.url, timeout=30).text)[-1]
             data = {"csrf": token, "feeling": "pain"}
