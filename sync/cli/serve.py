@@ -4,11 +4,14 @@ phone) in the foreground."""
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sync.cli.app import EXIT_CONFIG, ConfigOption, app, fail, load, out
+
+if TYPE_CHECKING:  # imported where used: `hamsync --help` stays quick
+    from sync.serve.page import CheckinPage
 
 
 @app.command()
@@ -28,12 +31,19 @@ def serve(
             "--port", min=0, max=65535, help="Port to listen on (default: [feed] port, 8765)."
         ),
     ] = None,
+    urls_only: Annotated[
+        bool,
+        typer.Option(
+            "--urls",
+            help="Print the addresses of the feed and the check-in page (also those the "
+            "daemon serves) and exit.",
+        ),
+    ] = False,
 ) -> None:
     """Serve the calendar as an ICS feed and the check-in page, each at its own secret URL."""
     import errno
 
     from sync.config.keystore import SecretStoreUnavailable
-    from sync.serve.addresses import WILDCARDS, feed_urls
     from sync.serve.feed import feed_token
     from sync.serve.page import CheckinPage, page_token
     from sync.serve.server import HamsyncServer
@@ -49,6 +59,9 @@ def serve(
             page = CheckinPage(config, page_secret)
     except SecretStoreUnavailable as exc:
         fail(f"feed or page token: {exc}", EXIT_CONFIG)
+    if urls_only:
+        _addresses(chosen_host, chosen_port, token, new, page, page is not None and new_page)
+        return
     try:
         server = HamsyncServer(config, token, chosen_host, chosen_port, page)
     except OSError as exc:
@@ -60,11 +73,28 @@ def serve(
                 EXIT_CONFIG,
             )
         fail(f"cannot listen on {chosen_host}:{chosen_port}: {exc.strerror}", EXIT_CONFIG)
+    bound_port = server.httpd.server_address[1]
+    _addresses(chosen_host, bound_port, token, new, page, page is not None and new_page)
+    out.print("Ctrl-C stops serving.")
+    sys.stdout.flush()  # the addresses reach a log or a pipe before the first request
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+def _addresses(
+    host: str, port: int, token: str, new: bool, page: CheckinPage | None, new_page: bool
+) -> None:
+    """Print where the feed and the page can be reached, and who may know the addresses."""
+    from sync.serve.addresses import WILDCARDS, feed_urls
+
     if new:
         out.print("A new secret feed address was made and stored in the keyring.")
-    bound_port = server.httpd.server_address[1]
-    urls = feed_urls(chosen_host, bound_port, f"/{token}.ics")
-    if chosen_host in WILDCARDS:
+    urls = feed_urls(host, port, f"/{token}.ics")
+    if host in WILDCARDS:
         out.print("Subscribe your calendar app to one of these addresses:", highlight=False)
         for url in urls[:-1]:
             out.print(f"  {url}  (from another device on this network)", highlight=False)
@@ -74,22 +104,14 @@ def serve(
     else:
         out.print(f"Subscribe your calendar app to: {urls[0]}", highlight=False, soft_wrap=True)
     out.print("Anyone with this address can read your sessions.")
-    if page is not None:
-        if new_page:
-            out.print("A new secret check-in page address was made and stored in the keyring.")
-        page_urls = feed_urls(chosen_host, bound_port, page.base)
-        out.print("Check in from your phone at:", highlight=False)
-        for url in page_urls:
-            out.print(f"  {url}", highlight=False, soft_wrap=True)
-        out.print(
-            "Anyone with this address can change your plan: reach it through a reverse proxy "
-            "with TLS or a private network (Tailscale, WireGuard), never an open port."
-        )
-    out.print("Ctrl-C stops serving.")
-    sys.stdout.flush()  # the addresses reach a log or a pipe before the first request
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
+    if page is None:
+        return
+    if new_page:
+        out.print("A new secret check-in page address was made and stored in the keyring.")
+    out.print("Check in from your phone at:", highlight=False)
+    for url in feed_urls(host, port, page.base):
+        out.print(f"  {url}", highlight=False, soft_wrap=True)
+    out.print(
+        "Anyone with this address can change your plan: reach it through a reverse proxy "
+        "with TLS or a private network (Tailscale, WireGuard), never an open port."
+    )

@@ -264,3 +264,15 @@ def test_page_and_feed_tokens_are_separate_secrets(
     assert feed_token()[0] != page
     monkeypatch.setenv("HAMSYNC_PAGE_TOKEN", "from-the-environment-1234")
     assert page_token() == ("from-the-environment-1234", False)
+
+
+def test_the_command_refuses_the_note_the_page_refuses(synced: Path, tmp_path: Path) -> None:
+    """`hamsync checkin --note` keeps the page's limit: exit 2, the length named, nothing kept."""
+    before = rows(tmp_path / "state")
+    result = CliRunner().invoke(
+        app, ["checkin", "fine", "--config", str(synced), "--note", "n" * (MAX_NOTE_CHARS + 1)]
+    )
+    assert result.exit_code == 2
+    assert f"at most {MAX_NOTE_CHARS} are kept" in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+    assert rows(tmp_path / "state") == before

@@ -1,0 +1,89 @@
+"""``hamsync serve`` prints and serves the check-in page beside the feed, each at its own
+secret address; ``--urls`` prints both and exits; ``[feed] page = false`` serves the feed alone."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import requests
+from checkin_helpers import FEED_TOKEN, PAGE_TOKEN, sync
+from radicale_server import free_port
+from typer.testing import CliRunner
+
+from sync.cli import app
+
+WriteConfig = Callable[..., Path]
+HAMSYNC = str(Path(sys.executable).with_name("hamsync"))
+TOKENS = {"HAMSYNC_FEED_TOKEN": FEED_TOKEN, "HAMSYNC_PAGE_TOKEN": PAGE_TOKEN}
+
+
+def serve(config: Path, port: int) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [HAMSYNC, "serve", "--config", str(config), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **TOKENS}, text=True,
+    )  # fmt: skip
+
+
+def read_until(process: subprocess.Popen[str], marker: str) -> str:
+    assert process.stdout is not None
+    seen = ""
+    while marker not in seen:
+        line = process.stdout.readline()
+        assert line, f"hamsync serve ended before saying {marker!r}: {seen}"
+        seen += line
+    return seen
+
+
+def test_serve_prints_and_serves_the_page_at_its_own_address(
+    write_config: WriteConfig,
+) -> None:
+    config = write_config()
+    sync(config)
+    port = free_port()
+    process = serve(config, port)
+    try:
+        said = read_until(process, "Ctrl-C stops serving.")
+        page = f"http://127.0.0.1:{port}/{PAGE_TOKEN}/"
+        assert page in said and f"http://127.0.0.1:{port}/{FEED_TOKEN}.ics" in said
+        assert "never an open port" in " ".join(said.split())
+        answer = requests.get(page, timeout=30)
+        assert answer.status_code == 200 and "Hamstring check-in" in answer.text
+        assert "your calendars follow at the next sync" in answer.text
+        assert requests.get(f"http://127.0.0.1:{port}/{FEED_TOKEN}/", timeout=30).status_code == 404
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_urls_prints_both_addresses_and_exits(
+    write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a daemon user runs to learn the page's address (the log never holds it)."""
+    for name, value in TOKENS.items():
+        monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(app, ["serve", "--config", str(write_config()), "--urls"])
+    assert result.exit_code == 0, result.output
+    flat = "".join(result.output.split())
+    assert f"http://127.0.0.1:8765/{PAGE_TOKEN}/" in flat
+    assert f"http://127.0.0.1:8765/{FEED_TOKEN}.ics" in flat
+
+
+def test_page_off_serves_the_feed_alone(write_config: WriteConfig) -> None:
+    config = write_config(extra="[feed]\npage = false\n")
+    sync(config)
+    port = free_port()
+    process = serve(config, port)
+    try:
+        said = read_until(process, "Ctrl-C stops serving.")
+        assert PAGE_TOKEN not in said
+        assert requests.get(f"http://127.0.0.1:{port}/{PAGE_TOKEN}/", timeout=30).status_code == 404
+        feed = requests.get(f"http://127.0.0.1:{port}/{FEED_TOKEN}.ics", timeout=30)
+        assert feed.status_code == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
