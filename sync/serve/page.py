@@ -14,6 +14,7 @@ parsed request into an :class:`Answer`.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -31,6 +32,7 @@ from sync.engine.checkins import (
 from sync.engine.lookahead import cached_look_ahead
 from sync.serve.csrf import CsrfGuard
 from sync.store.database import DB_NAME, StateDatabase
+from sync.store.integrity import explain
 from sync.store.lock import LockHeld
 from sync.views.checkin_page import (
     STYLE_HASH,
@@ -120,14 +122,20 @@ class CheckinPage:
         today = self.today()
         text = self._text(said, today)
         assert self.config.state_dir is not None
-        if (self.config.state_dir / DB_NAME).is_file():
-            state = StateDatabase.open(self.config.state_dir)
-        else:  # before the first sync: look without creating anything
-            state = StateDatabase.empty(self.config.state_dir)
+        try:
+            if (self.config.state_dir / DB_NAME).is_file():
+                state = StateDatabase.open(self.config.state_dir)
+            else:  # before the first sync: look without creating anything
+                state = StateDatabase.empty(self.config.state_dir)
+        except HamsyncError as exc:  # damaged, from a newer hamsync: what `status` says
+            return self._refuse(500, "The state cannot be read", exc.shown())
         try:
             upcoming = cached_look_ahead(self.config, state, today)
             snap = snapshot(self.config, state, today, upcoming)
             checkins = state.checkins()
+        except sqlite3.Error as exc:  # damage found while reading: said, never a traceback
+            problem = explain(exc, state.path)
+            return self._refuse(500, "The state cannot be read", problem.shown())
         finally:
             state.close()
         if checkins:

@@ -9,7 +9,8 @@ of a server that a phone reaches through a proxy or a private network:
   length (411) or of another type than a plain form (415) too;
 - a post from another site (an ``Origin`` not this host, or ``Sec-Fetch-Site`` cross-site)
   is refused (403) before its token is even looked at;
-- a client that stalls is cut off after :data:`SOCKET_TIMEOUT_S`;
+- a client that stalls is cut off after :data:`SOCKET_TIMEOUT_S`, and a form's body must
+  arrive within :data:`BODY_DEADLINE_S`;
 - tokens are compared in constant time (``hmac.compare_digest``), and no request line is
   logged (the paths hold the tokens).
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import hmac
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -32,6 +34,8 @@ DRAIN_MAX_BYTES = 1 << 20
 """A refused body up to this size is read and dropped, so the client sees the 413 (closing
 on unread data can reset the connection before the answer is read); a larger one is not."""
 MAX_FIELDS = 8
+BODY_DEADLINE_S = 10.0
+"""A form's body must have arrived this long after its headers (no drip-feeding)."""
 SOCKET_TIMEOUT_S = 20.0
 """A request that sends nothing for this long is dropped (a stalled or hostile client)."""
 ACTIONS = ("done", "checkin")
@@ -119,16 +123,32 @@ class HamsyncServer:
                         403, "Not from this page", "Forms are taken from this page only."
                     )
                 try:
-                    text = self.rfile.read(length).decode("utf-8")
+                    text = self._read_body(length).decode("utf-8")
                     form = parse_qs(
                         text, keep_blank_values=True, max_num_fields=MAX_FIELDS,
                         strict_parsing=bool(text),
                     )  # fmt: skip
                 except (UnicodeDecodeError, ValueError):
                     return page.refusal(400, "Not a form", "Send the form from the page.")
-                except TimeoutError:
+                except OSError:  # too slow (a timeout), or the client went away
                     return page.refusal(408, "Too slow", "Send the form again.")
                 return page.post(action, form)
+
+            def _read_body(self, length: int) -> bytes:
+                """The body, within :data:`BODY_DEADLINE_S` however slowly it drips in."""
+                end = time.monotonic() + BODY_DEADLINE_S
+                chunks: list[bytes] = []
+                while length > 0:
+                    left = end - time.monotonic()
+                    if left <= 0:
+                        raise TimeoutError
+                    self.connection.settimeout(left)
+                    chunk = self.rfile.read1(length)
+                    if not chunk:
+                        raise ValueError("the body ended early")
+                    chunks.append(chunk)
+                    length -= len(chunk)
+                return b"".join(chunks)
 
             def _drain(self, length: int) -> None:
                 if length > DRAIN_MAX_BYTES:

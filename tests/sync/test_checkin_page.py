@@ -276,3 +276,58 @@ def test_the_command_refuses_the_note_the_page_refuses(synced: Path, tmp_path: P
     assert f"at most {MAX_NOTE_CHARS} are kept" in " ".join(result.output.split())
     assert "Traceback" not in result.output
     assert rows(tmp_path / "state") == before
+
+
+def test_yesterdays_session_can_be_marked_done_the_next_day(synced: Path) -> None:
+    """On Thursday the page offers Wednesday's session; the mark is the one `done` makes."""
+    with serving(synced, today=TODAY + timedelta(1)) as served:
+        html = requests.get(served.url, timeout=30).text
+        assert "Yesterday: " in html and "Mark yesterday&#39;s session done" not in html
+        assert "Mark yesterday's session done" in html
+        answer = post(
+            f"{served.url}done", {"csrf": form_tokens(html)[0], "day": TODAY.isoformat()}
+        )
+        assert answer.status_code == 303
+        state = dict(rows(served.state_dir)["planner_state"])
+        assert state["done_session_ids"] == '["2026-W48-1"]'
+        html = requests.get(served.url, timeout=30).text
+        assert "Mark yesterday's session done" not in html
+
+
+def test_a_damaged_state_is_said_on_the_page_not_a_traceback(synced: Path) -> None:
+    from sync.store.database import DB_NAME
+
+    with serving(synced) as served:
+        (served.state_dir / DB_NAME).write_bytes(b"not a database at all" * 100)
+        answer = requests.get(served.url, timeout=30)
+    assert answer.status_code == 500
+    assert "The state cannot be read" in answer.text and "Traceback" not in answer.text
+    assert answer.headers["Content-Security-Policy"].startswith("default-src 'none'")
+
+
+def test_a_body_that_drips_in_is_cut_off_and_changes_nothing(
+    synced: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client sending its form slower than the body deadline gets 408; nothing recorded."""
+    import socket
+    import time
+
+    from sync.serve import server
+
+    monkeypatch.setattr(server, "BODY_DEADLINE_S", 0.5)
+    with serving(synced) as served:
+        before = rows(served.state_dir)
+        token = form_tokens(requests.get(served.url, timeout=30).text)[-1]
+        body = f"csrf={token}&feeling=pain".encode()
+        host, port = served.url.split("//")[1].split("/")[0].split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as raw:
+            raw.sendall(
+                f"POST /{PAGE_TOKEN}/checkin HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                "Content-Type: application/x-www-form-urlencoded\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n".encode() + body[:10]
+            )
+            started = time.monotonic()
+            answer = raw.recv(4096).decode(errors="replace")
+            assert time.monotonic() - started < 5
+        assert answer.startswith("HTTP/1.0 408")
+        assert rows(served.state_dir) == before
