@@ -18,6 +18,7 @@ from benchmarks import (
     descent,
     files,
     memory,
+    page_bench,
     plan_bench,
     startup,
     state_bench,
@@ -71,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     section("requests", api_requests.rows)
     section("planner", lambda: plan_bench.rows(quick))
     section("state", lambda: state_bench.rows(quick))
+    section("page", lambda: page_bench.rows(quick))
     section("calendar", lambda: calendar_bench.rows(quick))
     section("start-up", lambda: startup.rows(quick))
     print(f"Machine: {machine()}\n")

@@ -42,3 +42,12 @@ def test_calendar_benchmark_runs_on_a_small_calendar() -> None:
 
     rows = calendar_bench.rows(quick=True)
     assert len(rows) == 1 and "daily series since 2012" in rows[0].what and rows[0].ratio
+
+
+def test_page_benchmark_runs() -> None:
+    """The check-in page's view and check-in rows are produced."""
+    from benchmarks import page_bench
+
+    rows = page_bench.rows(quick=True)
+    assert [r.section for r in rows] == ["page", "page"]
+    assert all(r.hamsync.endswith(" ms") for r in rows)

@@ -71,13 +71,17 @@ def session_title(session: Session) -> str:
 
 
 def _run_items(
-    history: Sequence[Run], tz: ZoneInfo, settings: Settings
+    history: Sequence[Run], tz: ZoneInfo, settings: Settings, first: date, last: date
 ) -> dict[date, list[RunItem]]:
+    """The runs from ``first`` to ``last`` (only those are classified: the rest are not shown,
+    and classifying every run of years of history costs most of a page view)."""
     out: dict[date, list[RunItem]] = {}
     for index, run in enumerate(history):
+        day = run.start.astimezone(tz).date()
+        if not first <= day <= last:
+            continue
         flags = classify_run(run, history[:index], settings)
         words = flag_words(flags) or ["road run" if run.counts_for_dose else str(run.sport)]
-        day = run.start.astimezone(tz).date()
         out.setdefault(day, []).append(
             RunItem(
                 run.name or run.sport.value.replace("_", " "),
@@ -102,7 +106,7 @@ def build_days(
     settings: Settings,
 ) -> list[DayRow]:
     """One row per day from ``first`` to ``last``; planned runs show on days not yet run."""
-    runs = _run_items(history, tz, settings)
+    runs = _run_items(history, tz, settings, first, last)
     by_day = {s.day: s for s in sessions}
     rows: list[DayRow] = []
     day = first
