@@ -16,6 +16,9 @@ the runner's time zone. Around it, what a home server needs:
   atomically, so nothing is left half-written either way);
 - each sync takes the same lock as ``hamsync sync`` and opens the state only for its duration,
   so a cron sync and the daemon never interleave and no file descriptor is held between syncs.
+- with ``[feed] enabled`` it serves the feed and the check-in page (the server is passed in
+  by ``hamsync daemon``); a check-in on the page wakes the loop and syncs at once
+  (:meth:`Daemon.request_sync`), so the calendars follow within the minute.
 
 The clock (``now``) and ``sleep`` are injectable, so tests drive thousands of ticks of
 simulated time in seconds.

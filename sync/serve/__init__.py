@@ -1,1 +1,1 @@
-"""What hamsync serves over HTTP: the ICS feed."""
+"""What hamsync serves over HTTP: the ICS feed and the check-in page (:mod:`sync.serve.server`)."""
