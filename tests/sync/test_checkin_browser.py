@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -62,8 +63,9 @@ def phone(browser: Any) -> Iterator[Any]:
         context.close()
 
 
-def assert_not_blank(png: bytes) -> None:
-    """A screenshot with a page on it: many colours, none covering nearly everything."""
+def assert_not_blank(png: bytes, ink: float = 0.1) -> None:
+    """A screenshot with a page on it: many colours, and at least ``ink`` of the pixels
+    other than the background's colour."""
     from PIL import Image
 
     image = Image.open(io.BytesIO(png)).convert("RGB")
@@ -71,7 +73,7 @@ def assert_not_blank(png: bytes) -> None:
     assert colours is not None
     pixels = image.width * image.height
     assert len(colours) > 50, "a blank or single-colour screenshot"
-    assert max(count for count, _ in colours) < 0.9 * pixels
+    assert max(count for count, _ in colours) <= (1 - ink) * pixels
 
 
 def assert_fits_the_phone(tab: Any) -> None:
@@ -167,3 +169,58 @@ def test_a_replayed_form_is_refused_and_going_back_gives_a_fresh_form(
         phone.get_by_role("button", name="sensitive").tap()
         phone.wait_for_url("**?said=felt-2026-11-25-sensitive")
         assert rows(served.state_dir)["checkins"][0][2] == "sensitive"
+
+
+def _without_token(html: str) -> str:
+    return re.sub(r'<input type="hidden" name="csrf" value="[^"]*">', "", html)
+
+
+def _wrong_token(html: str) -> str:
+    return re.sub(
+        r'name="csrf" value="([^"]*)"', lambda m: f'name="csrf" value="{m[1][:-4]}AAAA"', html
+    )
+
+
+def _no_length_limit(html: str) -> str:
+    return html.replace(' maxlength="500"', "")
+
+
+@pytest.mark.parametrize(
+    ("tamper", "note", "status", "says"),
+    [
+        (_without_token, "", 403, "expired or was already sent"),
+        (_wrong_token, "", 403, "expired or was already sent"),
+        (_no_length_limit, "x" * 600, 413, "at most 500 are kept"),
+        (_no_length_limit, "é" * 20_000, 413, "at most 8,192 bytes"),
+    ],
+    ids=["no-token", "wrong-token", "long-note", "huge-note"],
+)
+def test_a_tampered_form_sent_by_the_browser_is_refused_without_a_change(
+    write_config: WriteConfig,
+    phone: Any,
+    tamper: Callable[[str], str],
+    note: str,
+    status: int,
+    says: str,
+) -> None:
+    """The page as served, changed on its way to the browser (the form's token taken out or
+    altered, the note's length limit removed): the browser's post is refused, nothing kept."""
+    config = write_config()
+    sync(config)
+    with serving(config) as served:
+
+        def altered(route: Any) -> None:
+            response = route.fetch()
+            route.fulfill(response=response, body=tamper(response.text()))
+
+        phone.route(served.url, altered)
+        phone.goto(served.url)
+        before = rows(served.state_dir)
+        if note:
+            phone.locator("#note").fill(note)
+        with phone.expect_navigation() as navigation:
+            phone.get_by_role("button", name="pain").tap()
+        assert navigation.value.status == status
+        assert says in phone.locator("main").inner_text()
+        assert_not_blank(phone.screenshot(full_page=True), ink=0.03)  # a short message
+        assert rows(served.state_dir) == before
