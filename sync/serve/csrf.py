@@ -67,6 +67,12 @@ class CsrfGuard:
             self._used[nonce] = now + TOKEN_TTL_S
             return True
 
+    def was_used(self, token: str) -> bool:
+        """Whether ``token`` is good but already used (a form sent twice, e.g. a double tap)."""
+        nonce = self._nonce(token)
+        with self._mutex:
+            return nonce is not None and nonce in self._used
+
     def release(self, token: str) -> None:
         """Give a claimed token back (the request it came with changed nothing)."""
         nonce = self._nonce(token)

@@ -178,11 +178,19 @@ class CheckinPage:
     # -- POST ---------------------------------------------------------------------------
     def post(self, action: str, form: Mapping[str, Sequence[str]]) -> Answer:
         """Record a form (``done`` or ``checkin``); 303 to the page, or a refusal."""
-        token = _one(form, "csrf")
-        if not token or not self.csrf.claim(token):
+        token = _one(form, "csrf") or ""
+        if self.csrf.was_used(token):  # a double tap, a resend: refused, and said kindly
             return self._refuse(
                 403,
-                "This form has expired or was already sent",
+                "This form was already sent",
+                "A form counts once: the first time it was sent is what is recorded (if it "
+                "went through). The page shows where things stand.",
+                outcome="Nothing more was recorded.",
+            )
+        if not self.csrf.claim(token):
+            return self._refuse(
+                403,
+                "This form has expired or is not from this page",
                 "Each form works once and for two hours: reload the page and tap again.",
             )
         try:
@@ -251,9 +259,15 @@ class CheckinPage:
         return Answer(status, html.encode(), headers)
 
     def _refuse(
-        self, status: int, title: str, message: str, extra: tuple[tuple[str, str], ...] = ()
+        self,
+        status: int,
+        title: str,
+        message: str,
+        extra: tuple[tuple[str, str], ...] = (),
+        outcome: str = "Nothing was recorded.",
     ) -> Answer:
-        return self._html(status, render_message_page(title, message, self.base), extra)
+        page = render_message_page(title, message, self.base, outcome)
+        return self._html(status, page, extra)
 
     def refusal(self, status: int, title: str, message: str) -> Answer:
         """A refusal page for the HTTP layer (a body too large, a foreign origin)."""

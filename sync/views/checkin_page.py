@@ -176,6 +176,10 @@ def render_checkin_page(
     )
 
 
-def render_message_page(title: str, message: str, base: str) -> str:
-    """A refusal: what was wrong, that nothing was recorded, and a link back to ``base``."""
-    return _template("message.html").render(css=CSS, title=title, message=message, base=base)
+def render_message_page(
+    title: str, message: str, base: str, outcome: str = "Nothing was recorded."
+) -> str:
+    """A refusal: what was wrong, what was recorded (``outcome``), a link back to ``base``."""
+    return _template("message.html").render(
+        css=CSS, title=title, message=message, base=base, outcome=outcome
+    )

@@ -188,8 +188,8 @@ def _no_length_limit(html: str) -> str:
 @pytest.mark.parametrize(
     ("tamper", "note", "status", "says"),
     [
-        (_without_token, "", 403, "expired or was already sent"),
-        (_wrong_token, "", 403, "expired or was already sent"),
+        (_without_token, "", 403, "expired or is not from this page"),
+        (_wrong_token, "", 403, "expired or is not from this page"),
         (_no_length_limit, "x" * 600, 413, "at most 500 are kept"),
         (_no_length_limit, "é" * 20_000, 413, "at most 8,192 bytes"),
     ],

@@ -145,7 +145,7 @@ def test_a_form_without_a_token_or_with_a_wrong_one_changes_nothing(synced: Path
         ):
             answer = post(f"{served.url}checkin", data)
             assert answer.status_code == 403, data
-            assert "expired or was already sent" in answer.text
+            assert "expired or is not from this page" in answer.text
         assert rows(served.state_dir) == before
 
 
@@ -157,6 +157,8 @@ def test_a_replayed_post_is_refused_and_changes_nothing(synced: Path) -> None:
         after_first = rows(served.state_dir)
         again = feel(served.url, "pain", token=token)
         assert again.status_code == 403
+        assert "This form was already sent" in again.text
+        assert "Nothing more was recorded." in again.text
         assert rows(served.state_dir) == after_first
         assert after_first["checkins"][0][2] == "fine"
 
@@ -331,3 +333,17 @@ def test_a_body_that_drips_in_is_cut_off_and_changes_nothing(
             assert time.monotonic() - started < 5
         assert answer.startswith("HTTP/1.0 408")
         assert rows(served.state_dir) == before
+
+
+def test_a_double_tap_records_once(synced: Path) -> None:
+    """The same form posted twice at once: one goes through, the other is refused."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with serving(synced) as served:
+        token = form_tokens(requests.get(served.url, timeout=30).text)[-1]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            answers = list(pool.map(lambda f: feel(served.url, f, token=token), ["fine", "pain"]))
+        assert sorted(a.status_code for a in answers) == [303, 403]
+        kept = next(a for a in answers if a.status_code == 303)
+        felt = kept.headers["Location"].rsplit("-", 1)[1]
+        assert rows(served.state_dir)["checkins"] == [("2026-11-25", "cli", felt, "")]
