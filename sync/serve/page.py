@@ -70,6 +70,9 @@ SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
 )
 """Every page answer: nothing loads from elsewhere, no framing, no referrer, no caching."""
 
+MIN_TOKEN_CHARS = 16
+"""A page token set by hand is at least this long (96 bits in URL-safe base64)."""
+_GOOD_TOKEN = re.compile(rf"[A-Za-z0-9._~-]{{{MIN_TOKEN_CHARS},}}")
 _SAID = re.compile(r"(done|felt)-(\d{4}-\d{2}-\d{2})(?:-(fine|sensitive|pain))?")
 
 
@@ -84,10 +87,25 @@ class Answer:
 
 def page_token(create: bool = True) -> tuple[str, bool]:
     """The page's own secret token (``HAMSYNC_PAGE_TOKEN`` or keyring ``page.token``), never
-    the feed's: a feed is handed to other services, and the page can change the plan."""
+    the feed's: a feed is handed to other services, and the page can change the plan.
+
+    Raises :class:`~connectors.errors.HamsyncError` (exit 2) for a token set by hand that is
+    too short to be secret or cannot stand in an address as it is.
+    """
+    from connectors.errors import EXIT_CONFIG
     from sync.serve.tokens import secret_token
 
-    return secret_token("page", create)
+    token, new = secret_token("page", create)
+    if not _GOOD_TOKEN.fullmatch(token):
+        raise HamsyncError(
+            f"the check-in page's token (HAMSYNC_PAGE_TOKEN or keyring page.token) must be "
+            f"at least {MIN_TOKEN_CHARS} characters of letters, digits, '-', '_', '.' or '~' "
+            "(it is the page's secret address)",
+            "set a long random one, e.g. `python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(24))'`",
+            exit_code=EXIT_CONFIG,
+        )
+    return token, new
 
 
 class CheckinPage:

@@ -87,3 +87,17 @@ def test_page_off_serves_the_feed_alone(write_config: WriteConfig) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("token", ["short", "has spaces in it, long enough", "with/slash/in/it/xx"])
+def test_a_page_token_unfit_for_an_address_is_refused(
+    write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch, token: str
+) -> None:
+    """A hand-set page token that is short or not URL-safe: exit 2 naming the variable."""
+    monkeypatch.setenv("HAMSYNC_FEED_TOKEN", FEED_TOKEN)
+    monkeypatch.setenv("HAMSYNC_PAGE_TOKEN", token)
+    result = CliRunner().invoke(app, ["serve", "--config", str(write_config()), "--urls"])
+    assert result.exit_code == 2
+    flat = " ".join(result.output.split())
+    assert "HAMSYNC_PAGE_TOKEN" in flat and "at least 16 characters" in flat
+    assert token not in result.output
