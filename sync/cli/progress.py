@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # imported where used: `hamsync --help` stays quick
     from sync.config.model import Config
     from sync.views.snapshot import Snapshot
 
+
 def load_snapshot(config: Config, today: date) -> Snapshot:
     from rich.markup import escape
 

@@ -148,9 +148,10 @@ class CheckinPage:
         except HamsyncError as exc:  # damaged, from a newer hamsync: what `status` says
             return self._refuse(500, "The state cannot be read", exc.shown())
         try:
-            upcoming = cached_look_ahead(self.config, state, today)
-            snap = snapshot(self.config, state, today, upcoming)
-            checkins = state.checkins()
+            with state.snapshot():  # one moment, even while a sync writes
+                upcoming = cached_look_ahead(self.config, state, today)
+                snap = snapshot(self.config, state, today, upcoming)
+                checkins = state.checkins()
         except sqlite3.Error as exc:  # damage found while reading: said, never a traceback
             problem = explain(exc, state.path)
             return self._refuse(500, "The state cannot be read", problem.shown())
