@@ -50,6 +50,19 @@ def decode_fit() -> DecodeFit:
     return decode
 
 
+@pytest.fixture(autouse=True)
+def private_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Point the XDG data and config folders of every test (and its subprocesses) at a
+    throw-away folder: a ``hamsync`` started by a test without a state folder or a token in
+    its environment then writes its default state and any keyrings.alt file there, never
+    into the user's own ``~/.local/share``."""
+    root = tmp_path_factory.mktemp("xdg")
+    monkeypatch.setenv("XDG_DATA_HOME", str(root / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(root / "config"))
+
+
 @pytest.fixture
 def file_keyring(tmp_path: Path) -> Iterator[PlaintextKeyring]:
     """A throw-away file keyring (never the machine's real one)."""
