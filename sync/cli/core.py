@@ -205,9 +205,10 @@ def checkin(
         )
     felt = Feeling(feeling.value)
     with locked_state(config) as state, state.transaction():
-        record_feeling(state, day, today_for(None, config), felt, note)
+        record_feeling(state, config, day, today_for(None, config), felt, note)
     out.print(
-        f"check-in recorded: {felt.value} on {day:%a %Y-%m-%d}; run `hamsync sync` to re-plan."
+        f"check-in recorded: {felt.value} on {day:%a %Y-%m-%d}; the plan is re-planned "
+        "(`hamsync plan` shows it); run `hamsync sync` to update your calendars."
     )
     if felt is Feeling.PAIN:
         out.print(Text(MEDICAL_NOTE))

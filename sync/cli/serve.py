@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sync.cli.app import EXIT_CONFIG, ConfigOption, app, fail, load, out
+from sync.cli.app import EXIT_CONFIG, ConfigOption, app, err, fail, load, out
 
 if TYPE_CHECKING:  # imported where used: `hamsync --help` stays quick
     from sync.serve.page import CheckinPage
@@ -21,8 +21,10 @@ def serve(
         str | None,
         typer.Option(
             "--host",
-            help="Address to listen on (default: [feed] host, 127.0.0.1); 0.0.0.0 for "
-            "every address, e.g. for a phone on the same network.",
+            help="Address to listen on (default: [feed] host, 127.0.0.1). Keep 127.0.0.1 "
+            "and reach the check-in page from a phone through Tailscale/WireGuard or a "
+            "reverse proxy with TLS (docs/checkin.md); any other address serves it over "
+            "plain HTTP to that network.",
         ),
     ] = None,
     port: Annotated[
@@ -89,8 +91,18 @@ def _addresses(
     host: str, port: int, token: str, new: bool, page: CheckinPage | None, new_page: bool
 ) -> None:
     """Print where the feed and the page can be reached, and who may know the addresses."""
-    from sync.serve.addresses import WILDCARDS, feed_urls
+    from rich.markup import escape
 
+    from sync.serve.addresses import WILDCARDS, feed_urls, is_loopback
+
+    if page is not None and not is_loopback(host):
+        err.print(
+            f"[bold red]warning:[/] the check-in page is served over plain HTTP on "
+            f"{escape(host or 'every address')}: anyone on that network who sees its address "
+            "can read and change your plan. Listen on 127.0.0.1 and reach it through "
+            "Tailscale/WireGuard or a reverse proxy with TLS (docs/checkin.md).",
+            highlight=False,
+        )
     if new:
         out.print("A new secret feed address was made and stored in the keyring.")
     urls = feed_urls(host, port, f"/{token}.ics")

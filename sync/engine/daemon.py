@@ -17,8 +17,10 @@ the runner's time zone. Around it, what a home server needs:
 - each sync takes the same lock as ``hamsync sync`` and opens the state only for its duration,
   so a cron sync and the daemon never interleave and no file descriptor is held between syncs.
 - with ``[feed] enabled`` it serves the feed and the check-in page (the server is passed in
-  by ``hamsync daemon``); a check-in on the page wakes the loop and syncs at once
-  (:meth:`Daemon.request_sync`), so the calendars follow within the minute.
+  by ``hamsync daemon``); a check-in on the page asks for a sync
+  (:meth:`Daemon.request_sync`): check-ins asked while one is waiting or running join the
+  next one, which starts at once but never sooner than :data:`CHECKIN_SPACING_S` after the
+  last sync ended, so the calendars follow within a minute or two.
 
 The clock (``now``) and ``sleep`` are injectable, so tests drive thousands of ticks of
 simulated time in seconds.
@@ -53,6 +55,11 @@ JUMP_S = 120.0
 """Wall time passing this much beyond a sleep means the machine slept or the clock jumped."""
 DEDUPE_S = 60.0
 """A job due right after a sync (the daily re-plan at the interval's tick) is not run twice."""
+CHECKIN_SPACING_S = 60.0
+"""A sync asked for by a check-in starts at least this long after the last sync ended. Every
+sync reads each source (Strava allows 100 reads per 15 minutes, 1,000 a day): ten taps in a
+row must not make ten syncs. 60 s caps check-in syncs at 15 per quarter hour, while the
+stored plan is already re-planned at the check-in itself (only the calendars wait)."""
 DEDUPE_SHARE = 0.5
 """...but never for longer than half an interval: with ``interval_minutes = 1``, a sync that
 ended 55 s ago is a tick's worth old, not "moments ago", and skipping it halves the rate."""
@@ -84,6 +91,7 @@ class Daemon:
         sleep: Callable[[float], None] | None = None,
         max_idle_s: float = 60.0,
         lock_wait_s: float = 30.0,
+        checkin_spacing_s: float = CHECKIN_SPACING_S,
         serve: ServeStarter | None = None,
     ) -> None:
         self.config = config
@@ -95,6 +103,7 @@ class Daemon:
         """Starts the HTTP server of ``[feed] enabled`` (``sync.serve.server``, passed in by
         ``hamsync daemon``: the engine does not import what sits above it)."""
         self.max_idle_s = max_idle_s
+        self.checkin_spacing_s = checkin_spacing_s
         self.lock_wait_s = lock_wait_s
         interval = timedelta(minutes=config.daemon.interval_minutes)
         cap = timedelta(minutes=config.daemon.backoff_max_minutes)
@@ -121,7 +130,9 @@ class Daemon:
         )
 
     def request_sync(self) -> None:
-        """Sync as soon as the loop can (a check-in on the page); safe from any thread."""
+        """Ask for a sync (a check-in on the page); safe from any thread. Requests made while
+        one is waiting or running join the next sync, which comes as soon as the loop can
+        but not before :data:`CHECKIN_SPACING_S` after the last sync ended."""
         self._sync_wanted = True
         self._wake.set()
 
@@ -205,15 +216,24 @@ class Daemon:
             restore()
             log.info("daemon stopped", extra={"event": "stop"})
 
+    def _spacing_left(self) -> float:
+        """Seconds until a check-in's sync may start (0 when it may start now)."""
+        if self._last_sync is None:
+            return 0.0
+        since = (self.now() - self._last_sync).total_seconds()
+        return max(0.0, self.checkin_spacing_s - since)
+
     def _tick(self) -> None:
         self.scheduler.run_pending()
-        if self._sync_wanted and not self.stop_requested:
-            self._sync_wanted = False
+        if self._sync_wanted and not self.stop_requested and self._spacing_left() <= 0:
+            self._sync_wanted = False  # set again by a check-in during this sync
             self.job("check-in", fresh=True)
         if self.stop_requested:
             return
         idle = self.scheduler.idle_seconds
         wait = min(self.max_idle_s, max(1.0, idle if idle is not None else self.max_idle_s))
+        if self._sync_wanted:
+            wait = min(wait, max(1.0, self._spacing_left()))
         before = self.now()
         self.sleep(wait)
         self.ticks += 1

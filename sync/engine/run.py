@@ -14,7 +14,7 @@ from typing import Any
 
 from connectors.base import ActivitySource, Problem
 from planner.classify import classify_run
-from planner.models import Plan, PlannedEvent, Run, RunFlags
+from planner.models import Plan, PlannedEvent, PlannerState, Run, RunFlags
 from planner.plan import plan as make_plan
 from sync.config.model import Config
 from sync.engine.faults import checkpoint
@@ -114,6 +114,20 @@ def compute_plan(
     return result, history
 
 
+def save_plan(
+    state: StateDatabase, today: date, result: Plan, before: PlannerState, level: int
+) -> None:
+    """Store ``result`` (planned from ``before``) as the plan from ``today`` on.
+
+    The plan part of a sync, also run by a check-in (:func:`sync.engine.checkins.replan`):
+    call inside ``state.transaction()``. A done mark or pause stored since ``before`` was
+    read is kept (:func:`~sync.engine.state_merge.merge_planner_state`).
+    """
+    state.replace_plan_from(today, result.sessions)
+    current = state.planner_state(level)
+    state.save_planner_state(merge_planner_state(before, result.state, current))
+
+
 def recent_flagged(
     history: Sequence[Run], config: Config, today: date, days: int = 14
 ) -> list[tuple[Run, RunFlags]]:
@@ -198,9 +212,7 @@ def run_once(
     report.recent = recent_flagged(history, config, today)
     report.sessions, report.moved, report.notes = result.sessions, result.moved, result.notes
     with state.transaction():
-        state.replace_plan_from(today, result.sessions)
-        current = state.planner_state(level)  # a done mark stored meanwhile is kept
-        state.save_planner_state(merge_planner_state(before, result.state, current))
+        save_plan(state, today, result, before, level)
         checkpoint("plan-transaction")
     checkpoint("after-plan")
     context = WriteContext(

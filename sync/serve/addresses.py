@@ -35,6 +35,17 @@ def feed_urls(host: str, port: int, path: str) -> list[str]:
     return [_url(a, port, path) for a in found] + [_url("127.0.0.1", port, path)]
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reached from this machine only (``127.0.0.1``, ``::1``,
+    ``localhost``)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def _url(host: str, port: int, path: str) -> str:
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}{path}"

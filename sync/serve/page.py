@@ -13,6 +13,7 @@ parsed request into an :class:`Answer`.
 
 from __future__ import annotations
 
+import hmac
 import re
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
@@ -20,14 +21,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from connectors.errors import HamsyncError
-from planner.models import Feeling
+from planner.models import CheckIn, Feeling
 from sync.config.model import Config
 from sync.engine.checkins import (
     MAX_NOTE_CHARS,
     CheckinRefused,
+    PlanChanged,
     locked_database,
     mark_done,
+    normalise_note,
+    planned_once,
     record_feeling,
+    session_key,
 )
 from sync.engine.lookahead import cached_look_ahead
 from sync.serve.csrf import CsrfGuard
@@ -40,6 +45,7 @@ from sync.views.checkin_page import (
     render_checkin_page,
     render_message_page,
 )
+from sync.views.plan_days import DayRow, session_title
 from sync.views.snapshot import snapshot
 
 PAGE_LOCK_WAIT_S = 60.0
@@ -90,7 +96,7 @@ def page_token(create: bool = True) -> tuple[str, bool]:
     the feed's: a feed is handed to other services, and the page can change the plan.
 
     Raises :class:`~connectors.errors.HamsyncError` (exit 2) for a token set by hand that is
-    too short to be secret or cannot stand in an address as it is.
+    too short to be secret or cannot stand in an address as it is, or that is the feed's.
     """
     from connectors.errors import EXIT_CONFIG
     from sync.serve.tokens import secret_token
@@ -102,6 +108,18 @@ def page_token(create: bool = True) -> tuple[str, bool]:
             f"at least {MIN_TOKEN_CHARS} characters of letters, digits, '-', '_', '.' or '~' "
             "(it is the page's secret address)",
             "set a long random one, e.g. `python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(24))'`",
+            exit_code=EXIT_CONFIG,
+        )
+    from sync.config.keystore import get_secret
+
+    feed = get_secret("feed", "token")
+    if feed and hmac.compare_digest(feed.encode(), token.encode()):
+        raise HamsyncError(
+            "the check-in page's token (HAMSYNC_PAGE_TOKEN or keyring page.token) is the "
+            "feed's token (HAMSYNC_FEED_TOKEN or keyring feed.token): whoever has the feed's "
+            "address could change the plan",
+            "give the page a token of its own, e.g. `python3 -c 'import secrets; "
             "print(secrets.token_urlsafe(24))'`",
             exit_code=EXIT_CONFIG,
         )
@@ -136,9 +154,9 @@ class CheckinPage:
 
     # -- GET ----------------------------------------------------------------------------
     def get(self, said: str = "") -> Answer:
-        """The page; ``said`` (from the redirect after a form) picks the message on top."""
+        """The page; ``said`` (from the redirect after a form) picks the message on top,
+        shown only when the state holds what it says (a made-up one shows nothing)."""
         today = self.today()
-        text = self._text(said, today)
         assert self.config.state_dir is not None
         try:
             if (self.config.state_dir / DB_NAME).is_file():
@@ -152,17 +170,24 @@ class CheckinPage:
                 upcoming = cached_look_ahead(self.config, state, today)
                 snap = snapshot(self.config, state, today, upcoming)
                 checkins = state.checkins()
+                planned = planned_once(state)
         except sqlite3.Error as exc:  # damage found while reading: said, never a traceback
             problem = explain(exc, state.path)
             return self._refuse(500, "The state cannot be read", problem.shown())
         finally:
             state.close()
+        text = self._text(said, today, snap.rows, checkins)
         if checkins:
             last = checkins[-1]
             text = PageText(
                 text.flash, text.pain, text.next_step,
                 f"Last check-in: {last.feeling.value} on {last.day:%a %d %b}.",
             )  # fmt: skip
+        keys = {
+            r.day: session_key(r.session)
+            for r in snap.rows
+            if planned and r.session is not None and today - timedelta(1) <= r.day <= today
+        }
         html = render_checkin_page(
             today=today,
             rows=snap.rows,
@@ -171,10 +196,17 @@ class CheckinPage:
             base=self.base,
             csrf=self.csrf.issue,
             text=text,
+            keys=keys,
+            planned=planned,
         )
         return self._html(200, html)
 
-    def _text(self, said: str, today: date) -> PageText:
+    def _text(
+        self, said: str, today: date, rows: Sequence[DayRow], checkins: Sequence[CheckIn]
+    ) -> PageText:
+        """The message after a form, from what the state holds: ``done-<day>`` when that
+        day's session is marked done, ``felt-<day>-<feeling>`` when that day's check-in is
+        that feeling; anything else shows no message."""
         found = _SAID.fullmatch(said)
         if found is None:
             return PageText(next_step=self.next_step)
@@ -184,19 +216,27 @@ class CheckinPage:
         except ValueError:
             return PageText(next_step=self.next_step)
         if what == "done":
+            if not any(r.day == day and r.status == "done" for r in rows):
+                return PageText(next_step=self.next_step)
             flash = (
                 f"The session of {day:%a %d %b} is marked done; the plan counts it for "
                 "progression (R6)."
             )
             return PageText(flash, next_step=self.next_step)
-        if feeling is None:
+        on_day = [c for c in checkins if c.day == day]
+        if feeling is None or not on_day or on_day[-1].feeling.value != feeling:
             return PageText(next_step=self.next_step)
         flash = f"Check-in recorded: {feeling} on {day:%a %d %b}."
         return PageText(flash, feeling == Feeling.PAIN.value, self.next_step)
 
     # -- POST ---------------------------------------------------------------------------
     def post(self, action: str, form: Mapping[str, Sequence[str]]) -> Answer:
-        """Record a form (``done`` or ``checkin``); 303 to the page, or a refusal."""
+        """Record a form (``done`` or ``checkin``); 303 to the page, or a refusal.
+
+        A field given twice (which a form of this page never sends) refuses the whole form.
+        """
+        if any(len(values) != 1 for values in form.values()):
+            return self._refuse(400, "Not a form", "Send the form from the page.")
         token = _one(form, "csrf") or ""
         if self.csrf.was_used(token):  # a double tap, a resend: refused, and said kindly
             return self._refuse(
@@ -230,16 +270,18 @@ class CheckinPage:
                     400, "Not a day this page marks", "Only today's or yesterday's session."
                 )
             day = date.fromisoformat(day_text)
+            shown = _one(form, "session") or ""
 
             def act(state: StateDatabase) -> None:
-                mark_done(state, self.config, day, today)
+                mark_done(state, self.config, day, today, expected=shown)
 
+            create = False  # a "done" needs a plan: it never creates the state
             said = f"done-{day.isoformat()}"
         elif action == "checkin":
             feeling_text = _one(form, "feeling")
             if feeling_text not in {f.value for f in Feeling}:
                 return self._refuse(400, "Not a check-in", "Tap fine, sensitive or pain.")
-            note = (_one(form, "note") or "").strip()
+            note = normalise_note(_one(form, "note") or "")
             if len(note) > MAX_NOTE_CHARS:
                 return self._refuse(
                     413, "The note is too long",
@@ -249,13 +291,17 @@ class CheckinPage:
             feeling = Feeling(feeling_text)
 
             def act(state: StateDatabase) -> None:
-                record_feeling(state, today, today, feeling, note)
+                record_feeling(state, self.config, today, today, feeling, note)
 
+            create, day = True, today
             said = f"felt-{today.isoformat()}-{feeling.value}"
         else:
             return Answer(404)
         try:
-            with locked_database(self.config, self.lock_wait_s) as state, state.transaction():
+            with (
+                locked_database(self.config, self.lock_wait_s, create=create) as state,
+                state.transaction(),
+            ):
                 act(state)
         except LockHeld:
             return self._refuse(
@@ -263,6 +309,14 @@ class CheckinPage:
                 "hamsync is syncing and did not finish in time: send the form again in a "
                 "minute.",
                 extra=(("Retry-After", "60"),),
+            )  # fmt: skip
+        except PlanChanged as exc:
+            now = "no session" if exc.session is None else session_title(exc.session)
+            return self._refuse(
+                409, "The plan changed since",
+                f"The plan changed since the page was loaded: the session of {day:%a %d %b} "
+                f"is now {now}. Reload the page to see it, then mark it done.",
+                outcome="Nothing was marked done.",
             )  # fmt: skip
         except CheckinRefused as exc:
             return self._refuse(400, "Not recorded", exc.message)

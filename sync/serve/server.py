@@ -9,24 +9,37 @@ of a server that a phone reaches through a proxy or a private network:
   length (411) or of another type than a plain form (415) too;
 - a post from another site (an ``Origin`` not this host, or ``Sec-Fetch-Site`` cross-site)
   is refused (403) before its token is even looked at;
-- a client that stalls is cut off after :data:`SOCKET_TIMEOUT_S`, and a form's body must
-  arrive within :data:`BODY_DEADLINE_S`;
+- a client that stalls is cut off after :data:`SOCKET_TIMEOUT_S`; a request line and its
+  headers must arrive within :data:`HEADER_DEADLINE_S` however slowly they drip in
+  (Slowloris), and a form's body within :data:`BODY_DEADLINE_S`;
+- at most :data:`MAX_CONNECTIONS` connections are served at once; one more is answered 503
+  at once and closed;
+- a request that cannot be parsed (a query or form with too many fields, a length that is
+  not ASCII digits, invalid UTF-8 even percent-encoded) is answered 400; an unknown method
+  404; a fault while answering 500 without detail and one line on stderr, never a
+  traceback nor an unanswered connection;
 - tokens are compared in constant time (``hmac.compare_digest``), and no request line is
   logged (the paths hold the tokens).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hmac
+import re
+import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from sync.config.model import Config
 from sync.serve.feed import feed_token, render_feed
-from sync.serve.page import AFTER_DAEMON, Answer, CheckinPage, page_token
+from sync.serve.page import AFTER_DAEMON, SECURITY_HEADERS, Answer, CheckinPage, page_token
 
 MAX_BODY_BYTES = 8192
 """A form's body at most: a 500-character note of 4-byte characters, percent-encoded, fits."""
@@ -38,14 +51,77 @@ BODY_DEADLINE_S = 10.0
 """A form's body must have arrived this long after its headers (no drip-feeding)."""
 SOCKET_TIMEOUT_S = 20.0
 """A request that sends nothing for this long is dropped (a stalled or hostile client)."""
+HEADER_DEADLINE_S = 20.0
+"""A request line and all its headers must have arrived this long after the server started
+waiting for them, however slowly they drip in (a Slowloris client sending a byte every few
+seconds never trips :data:`SOCKET_TIMEOUT_S`); then the connection is closed unanswered. A
+phone sends its few hundred bytes of headers at once: 20 s leaves room for a slow mobile
+network, and matches the stall limit the docs name."""
+MAX_CONNECTIONS = 32
+"""Connections served at once (one thread each). One runner's phone and calendar apps need a
+handful; one more is answered ``503`` with ``Retry-After`` and closed, so a flood of open
+connections cannot pile up threads and memory (32 threads of Python's default stack)."""
+_LENGTH = re.compile(r"[0-9]{1,12}")
 ACTIONS = ("done", "checkin")
+
+
+class CappedServer(ThreadingHTTPServer):
+    """A thread per connection, at most ``max_connections`` at once; one more is answered
+    ``503`` (``Retry-After: 10``) from the accepting thread and closed."""
+
+    daemon_threads = True
+
+    def __init__(
+        self, address: tuple[str, int], handler: Any, max_connections: int
+    ) -> None:
+        super().__init__(address, handler)
+        self._slots = threading.BoundedSemaphore(max_connections)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            self._turn_away(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def _turn_away(self, request: socket.socket) -> None:
+        body = b"503 Service Unavailable: too many connections, try again shortly\n"
+        head = (
+            "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 10\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        )
+        try:
+            request.settimeout(1.0)
+            request.sendall(head.encode() + body)
+        except OSError:
+            pass
+        finally:
+            self.shutdown_request(request)
 
 
 class HamsyncServer:
     """The feed (always) and the check-in page (when given); :meth:`stop` ends it."""
 
     def __init__(
-        self, config: Config, feed: str, host: str, port: int, page: CheckinPage | None = None
+        self,
+        config: Config,
+        feed: str,
+        host: str,
+        port: int,
+        page: CheckinPage | None = None,
+        *,
+        header_deadline_s: float = HEADER_DEADLINE_S,
+        max_connections: int = MAX_CONNECTIONS,
     ) -> None:
         feed_path = f"/{feed}.ics"
         posts = {f"{page.base}{action}": action for action in ACTIONS} if page else {}
@@ -78,28 +154,84 @@ class HamsyncServer:
 
             do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_found
 
+            def handle_one_request(self) -> None:
+                """One request, its line and headers within :data:`HEADER_DEADLINE_S`; any
+                fault ends in an answer (500 when nothing was sent yet) and one log line."""
+                self._answered = False
+                self._deadline = threading.Timer(header_deadline_s, self._cut_off)
+                self._deadline.daemon = True
+                self._deadline.start()
+                try:
+                    super().handle_one_request()
+                except OSError:  # a reset, a timeout, the deadline: nobody to answer
+                    self.close_connection = True
+                except Exception as exc:
+                    self.close_connection = True
+                    print(
+                        f"hamsync serve: a request failed ({type(exc).__name__}); "
+                        "answered 500",
+                        file=sys.stderr,
+                    )
+                    if not self._answered:
+                        with contextlib.suppress(OSError):
+                            self.send_error(500)
+                finally:
+                    self._deadline.cancel()
+
+            def parse_request(self) -> bool:
+                ok = super().parse_request()  # the headers are in (or refused)
+                self._deadline.cancel()
+                return ok
+
+            def _cut_off(self) -> None:
+                """The header deadline passed: end the connection under the reader."""
+                with contextlib.suppress(OSError):
+                    self.connection.shutdown(socket.SHUT_RDWR)
+
+            def send_response(self, code: int, message: str | None = None) -> None:
+                self._answered = True
+                super().send_response(code, message)
+
+            def send_error(
+                self, code: int, message: str | None = None, explain: str | None = None
+            ) -> None:
+                """Every error answer: a short plain text with the page's security headers
+                (no server detail); an unknown method (501 in Python) answers 404."""
+                status = HTTPStatus.NOT_FOUND if code == HTTPStatus.NOT_IMPLEMENTED else code
+                phrase = HTTPStatus(status).phrase
+                body = f"{int(status)} {phrase}\n".encode()
+                self.close_connection = True
+                self.send_response(status, phrase)
+                self.send_header("Content-Type", "text/plain; charset=utf-8")
+                for name, value in SECURITY_HEADERS:
+                    self.send_header(name, value)
+                self.send_header("Connection", "close")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if getattr(self, "command", "") != "HEAD":
+                    self.wfile.write(body)
+
             def _get(self, with_body: bool) -> None:
                 parts = urlsplit(self.path)
                 wanted = parts.path.encode()
                 if hmac.compare_digest(wanted, feed_path.encode()):
-                    try:
-                        body = render_feed(config)
-                    except Exception:
-                        self.send_error(500, "the calendar could not be rendered")
-                        raise
+                    body = render_feed(config)  # a fault: 500 (handle_one_request)
                     headers = (
                         ("Content-Type", "text/calendar; charset=utf-8"),
                         ("Cache-Control", "no-cache"),
                     )
                     self._send(Answer(200, body, headers), with_body)
                 elif page is not None and hmac.compare_digest(wanted, page.base.encode()):
-                    said = parse_qs(parts.query, max_num_fields=MAX_FIELDS).get("said", [""])
                     try:
-                        answer = page.get(said[0])
-                    except Exception:
-                        self.send_error(500, "the page could not be rendered")
-                        raise
-                    self._send(answer, with_body)
+                        query = parse_qs(
+                            parts.query, max_num_fields=MAX_FIELDS, errors="strict"
+                        )
+                    except ValueError:  # too many fields, invalid UTF-8
+                        self._send(page.refusal(400, "Not this page", "Open the page's own "
+                                                "address."), with_body)  # fmt: skip
+                        return
+                    said = query.get("said", [""])
+                    self._send(page.get(said[0] if len(said) == 1 else ""), with_body)
                 else:
                     self._not_found()
 
@@ -107,7 +239,9 @@ class HamsyncServer:
                 """Check the framing and the origin, read the form, let the page act."""
                 self.close_connection = True  # a refused body is never read: end here
                 length_text = self.headers.get("Content-Length")
-                if self.headers.get("Transfer-Encoding") or not (length_text or "").isdigit():
+                if self.headers.get("Transfer-Encoding") or not _LENGTH.fullmatch(
+                    length_text or ""
+                ):
                     return page.refusal(411, "No length", "Send the form from the page.")
                 length = int(length_text or "0")
                 if length > MAX_BODY_BYTES:
@@ -126,7 +260,7 @@ class HamsyncServer:
                     text = self._read_body(length).decode("utf-8")
                     form = parse_qs(
                         text, keep_blank_values=True, max_num_fields=MAX_FIELDS,
-                        strict_parsing=bool(text),
+                        strict_parsing=bool(text), errors="strict",
                     )  # fmt: skip
                 except (UnicodeDecodeError, ValueError):
                     return page.refusal(400, "Not a form", "Send the form from the page.")
@@ -190,8 +324,7 @@ class HamsyncServer:
             def log_message(self, format: str, *args: object) -> None:
                 """Silent: request lines hold the tokens."""
 
-        self.httpd = ThreadingHTTPServer((host, port), Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = CappedServer((host, port), Handler, max_connections)
         bound_host, bound_port = self.httpd.server_address[:2]
         shown = bound_host.decode() if isinstance(bound_host, bytes) else bound_host
         origin = f"http://{f'[{shown}]' if ':' in shown else shown}:{bound_port}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -74,7 +74,8 @@ class ExerciseItem:
 
 @dataclass(frozen=True, slots=True)
 class SessionCard:
-    """One day's session as the page shows it; ``can_mark``: a "done" button goes with it."""
+    """One day's session as the page shows it; ``key``: the session's
+    :func:`~sync.engine.checkins.session_key` when a "done" button goes with it, else ``""``."""
 
     day: date
     label: str
@@ -84,10 +85,10 @@ class SessionCard:
     badge: str
     exercises: tuple[ExerciseItem, ...]
     why: tuple[str, ...]
-    can_mark: bool
+    key: str
 
 
-def _card(row: DayRow, label: str, settings: Settings, can_mark: bool) -> SessionCard:
+def _card(row: DayRow, label: str, settings: Settings, key: str) -> SessionCard:
     session: Session | None = row.session
     assert session is not None
     items = tuple(
@@ -103,7 +104,7 @@ def _card(row: DayRow, label: str, settings: Settings, can_mark: bool) -> Sessio
         why.append(details)
     return SessionCard(
         row.day, label, session_title(session), session.kind.value,
-        BADGES.get(row.status, ""), items, tuple(why), can_mark and row.status != "done",
+        BADGES.get(row.status, ""), items, tuple(why), key if row.status != "done" else "",
     )  # fmt: skip
 
 
@@ -139,13 +140,17 @@ def render_checkin_page(
     base: str,
     csrf: Callable[[], str],
     text: PageText,
+    keys: Mapping[date, str],
+    planned: bool = True,
 ) -> str:
     """The whole page as a string.
 
     ``rows``: the days of :class:`sync.views.snapshot.Snapshot`; today's and yesterday's
-    sessions get a "done" button (until marked), the sessions of the next
+    sessions get a "done" button (until marked) when ``keys`` holds their session key, which
+    the form sends back so that exactly the session shown is marked; the sessions of the next
     :data:`NEXT_DAYS` days follow. ``base``: the page's path (``/<token>/``), which the
-    forms post under. ``csrf``: makes one fresh token per form.
+    forms post under. ``csrf``: makes one fresh token per form. ``planned``: a sync has
+    made a plan (before the first, the page says so and offers no "done").
     """
     by_day = {r.day: r for r in rows}
     yesterday = today - timedelta(1)
@@ -153,9 +158,9 @@ def render_checkin_page(
     for day, label in ((today, "Today"), (yesterday, "Yesterday")):
         row = by_day.get(day)
         if row is not None and row.session is not None:
-            marked.append(_card(row, label, settings, can_mark=True))
+            marked.append(_card(row, label, settings, keys.get(day, "")))
     ahead = [
-        _card(r, f"{r.day:%a %d %b}", settings, can_mark=False)
+        _card(r, f"{r.day:%a %d %b}", settings, "")
         for r in rows
         if today < r.day <= today + timedelta(NEXT_DAYS) and r.session is not None
     ]
@@ -172,6 +177,7 @@ def render_checkin_page(
         base=base,
         csrf=csrf,
         text=text,
+        planned=planned,
         disclaimer=DISCLAIMER,
     )
 

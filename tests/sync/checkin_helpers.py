@@ -79,3 +79,10 @@ def rows(state_dir: Path) -> dict[str, list[tuple[object, ...]]]:
 def form_tokens(html: str) -> list[str]:
     """The CSRF tokens of the page's forms, in page order (the done forms, then the feelings)."""
     return re.findall(r'name="csrf" value="([^"]+)"', html)
+
+
+def done_fields(html: str, day: date = TODAY) -> dict[str, str]:
+    """The fields of the "done" form of ``day``'s card, as a browser sends them (the CSRF
+    token, the day, and the key of the session shown)."""
+    card = html.split(f'id="day-{day.isoformat()}"')[1].split("</section>")[0]
+    return dict(re.findall(r'name="(\w+)" value="([^"]*)"', card))

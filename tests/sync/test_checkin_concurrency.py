@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from checkin_helpers import TODAY, form_tokens, rows, serving, sync
+from checkin_helpers import TODAY, done_fields, form_tokens, rows, serving, sync
 
 from sync.config.model import load_config
 from sync.engine.daemon import Daemon
@@ -72,11 +72,11 @@ def test_a_form_posted_during_a_sync_waits_for_it_and_is_kept(
     sync(config)
     synced_before = sync_log(tmp_path / "state")
     with serving(config) as served:
-        tokens = form_tokens(requests.get(served.url, timeout=30).text)
+        html = requests.get(served.url, timeout=30).text
         data = (
-            {"csrf": tokens[-1], "feeling": "sensitive", "note": "during a sync"}
+            {"csrf": form_tokens(html)[-1], "feeling": "sensitive", "note": "during a sync"}
             if action == "checkin"
-            else {"csrf": tokens[0], "day": TODAY.isoformat()}
+            else done_fields(html, TODAY)
         )
         answers: list[requests.Response] = []
         with held_sync(config, tmp_path, point) as proc:
@@ -136,7 +136,7 @@ def test_the_daemon_syncs_at_once_after_a_check_in_on_its_page(
     config = load_config(
         write_config(extra="[feed]\nenabled = true\nport = 0\n", relative_to_today=True)
     )
-    daemon = Daemon(config, max_idle_s=0.5, serve=start_for_daemon)
+    daemon = Daemon(config, max_idle_s=0.5, serve=start_for_daemon, checkin_spacing_s=1.0)
     loop = threading.Thread(target=daemon.run, kwargs={"max_ticks": 400})
     loop.start()
     try:

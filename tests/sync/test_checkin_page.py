@@ -11,7 +11,16 @@ from pathlib import Path
 import pytest
 import requests
 import time_machine
-from checkin_helpers import FEED_TOKEN, PAGE_TOKEN, TODAY, form_tokens, rows, serving, sync
+from checkin_helpers import (
+    FEED_TOKEN,
+    PAGE_TOKEN,
+    TODAY,
+    done_fields,
+    form_tokens,
+    rows,
+    serving,
+    sync,
+)
 from typer.testing import CliRunner
 
 from planner.reasons import MEDICAL_NOTE
@@ -90,8 +99,9 @@ def test_done_and_checkin_record_exactly_what_the_commands_record(
         synced.read_text().replace(str(tmp_path / "state"), str(twin / "state")), "utf-8"
     )
     with serving(synced) as served:
-        tokens = form_tokens(requests.get(served.url, timeout=30).text)
-        done = post(f"{served.url}done", {"csrf": tokens[0], "day": TODAY.isoformat()})
+        html = requests.get(served.url, timeout=30).text
+        tokens = form_tokens(html)
+        done = post(f"{served.url}done", done_fields(html))
         assert done.status_code == 303
         assert done.headers["Location"] == f"/{PAGE_TOKEN}/?said=done-2026-11-25"
         assert feel(served.url, "sensitive", "  tight after the descent ").status_code == 303
@@ -286,9 +296,7 @@ def test_yesterdays_session_can_be_marked_done_the_next_day(synced: Path) -> Non
         html = requests.get(served.url, timeout=30).text
         assert "Yesterday: " in html and "Mark yesterday&#39;s session done" not in html
         assert "Mark yesterday's session done" in html
-        answer = post(
-            f"{served.url}done", {"csrf": form_tokens(html)[0], "day": TODAY.isoformat()}
-        )
+        answer = post(f"{served.url}done", done_fields(html, TODAY))
         assert answer.status_code == 303
         state = dict(rows(served.state_dir)["planner_state"])
         assert state["done_session_ids"] == '["2026-W48-1"]'
