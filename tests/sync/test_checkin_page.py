@@ -100,7 +100,6 @@ def test_done_and_checkin_record_exactly_what_the_commands_record(
     )
     with serving(synced) as served:
         html = requests.get(served.url, timeout=30).text
-        tokens = form_tokens(html)
         done = post(f"{served.url}done", done_fields(html))
         assert done.status_code == 303
         assert done.headers["Location"] == f"/{PAGE_TOKEN}/?said=done-2026-11-25"
