@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import hmac
+import logging
 import re
 import socket
 import sys
@@ -38,6 +39,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from sync.config.model import Config
+from sync.serve.addresses import is_loopback
 from sync.serve.feed import feed_token, render_feed
 from sync.serve.page import AFTER_DAEMON, SECURITY_HEADERS, Answer, CheckinPage, page_token
 
@@ -373,5 +375,12 @@ def start_for_daemon(config: Config, on_change: Callable[[], None]) -> HamsyncSe
     page = None
     if config.feed.page:
         page = CheckinPage(config, page_token()[0], on_change=on_change, next_step=AFTER_DAEMON)
+        if not is_loopback(config.feed.host):
+            logging.getLogger("hamsync").warning(
+                "the check-in page is served over plain HTTP on %s: anyone on that network "
+                "who sees its address can change your plan; listen on 127.0.0.1 and reach it "
+                "through Tailscale/WireGuard or a reverse proxy with TLS (docs/checkin.md)",
+                config.feed.host or "every address",
+            )
     server = HamsyncServer(config, feed_token()[0], config.feed.host, config.feed.port, page)
     return server.start()

@@ -101,3 +101,24 @@ def test_a_page_token_unfit_for_an_address_is_refused(
     flat = " ".join(result.output.split())
     assert "HAMSYNC_PAGE_TOKEN" in flat and "at least 16 characters" in flat
     assert token not in result.output
+
+
+def test_help_and_output_point_to_the_safe_ways_to_reach_the_page(
+    write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No advice to open the page to the network; on another address than loopback the
+    warning comes first, before any address of the page."""
+    for name, value in TOKENS.items():
+        monkeypatch.setenv(name, value)
+    help_text = CliRunner().invoke(app, ["serve", "--help"], terminal_width=200).output
+    assert "phone on the same network" not in help_text
+    assert "Tailscale" in help_text and "TLS" in help_text
+    config = str(write_config())
+    for host in ("0.0.0.0", "192.0.2.7"):  # noqa: S104 (the address the tester used)
+        said = CliRunner().invoke(app, ["serve", "--config", config, "--host", host, "--urls"])
+        assert said.exit_code == 0, said.output
+        assert "warning:" in said.output and "plain HTTP" in said.output
+        assert said.output.index("warning:") < said.output.index(f"/{PAGE_TOKEN}/")
+        assert said.output.index("warning:") < said.output.index(f"/{FEED_TOKEN}.ics")
+    local = CliRunner().invoke(app, ["serve", "--config", config, "--urls"])
+    assert "warning:" not in local.output and f"/{PAGE_TOKEN}/" in local.output

@@ -264,3 +264,44 @@ def test_the_daemon_serves_the_feed_while_it_runs(
     daemon.run(max_ticks=1)
     assert answers[0][0] == 200 and b"BEGIN:VEVENT" in answers[0][1]
     assert daemon.feed is None  # stopped with the daemon
+
+
+def test_check_ins_in_a_row_join_one_sync_spaced_from_the_last(
+    write_config: WriteConfig,
+    traveller: time_machine.Coordinates,
+    captured: list[logging.LogRecord],
+) -> None:
+    """Ten check-ins within 15 s make one sync, not ten, and it starts no sooner than
+    CHECKIN_SPACING_S after the sync before; check-ins during that sync make one more."""
+    from sync.engine.daemon import CHECKIN_SPACING_S
+
+    config = load_config(write_config())
+    calls = 0
+
+    def sleep(seconds: float) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:  # 10 taps, 1.5 s apart, right after the first sync
+            for _ in range(10):
+                daemon.request_sync()
+                traveller.shift(1.5)
+            return
+        traveller.shift(seconds)
+
+    daemon = Daemon(config, sleep=sleep)
+    real_sync = daemon.sync_once
+
+    def sync_with_taps() -> Any:
+        if daemon.syncs == 1:  # three taps while the first check-in sync runs
+            for _ in range(3):
+                daemon.request_sync()
+        traveller.shift(5)
+        return real_sync()
+
+    daemon.sync_once = sync_with_taps  # type: ignore[method-assign]
+    daemon.run(max_ticks=12)
+    syncs = [r for r in captured if getattr(r, "event", "") == "sync"]
+    whys = [getattr(r, "why", "") for r in syncs]
+    assert whys.count("check-in") == 2, whys
+    starts = [r.created for r in syncs]
+    assert min(b - a for a, b in pairwise(starts)) >= CHECKIN_SPACING_S
