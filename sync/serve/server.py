@@ -95,6 +95,11 @@ class CappedServer(ThreadingHTTPServer):
         finally:
             self._slots.release()
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A connection that failed outside a request's handling: one line, no traceback."""
+        kind = type(sys.exc_info()[1]).__name__
+        print(f"hamsync serve: a connection failed ({kind})", file=sys.stderr)
+
     def _turn_away(self, request: socket.socket) -> None:
         body = b"503 Service Unavailable: too many connections, try again shortly\n"
         head = (
@@ -160,6 +165,7 @@ class HamsyncServer:
                 """One request, its line and headers within :data:`HEADER_DEADLINE_S`; any
                 fault ends in an answer (500 when nothing was sent yet) and one log line."""
                 self._answered = False
+                self._cut = False
                 self._deadline = threading.Timer(header_deadline_s, self._cut_off)
                 self._deadline.daemon = True
                 self._deadline.start()
@@ -183,10 +189,14 @@ class HamsyncServer:
             def parse_request(self) -> bool:
                 ok = super().parse_request()  # the headers are in (or refused)
                 self._deadline.cancel()
+                if self._cut:  # headers cut short by the deadline: not a request
+                    self.close_connection = True
+                    return False
                 return ok
 
             def _cut_off(self) -> None:
                 """The header deadline passed: end the connection under the reader."""
+                self._cut = True
                 with contextlib.suppress(OSError):
                     self.connection.shutdown(socket.SHUT_RDWR)
 

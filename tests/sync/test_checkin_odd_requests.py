@@ -163,8 +163,16 @@ def test_a_fault_while_answering_is_a_500_and_one_line(
 
 
 # -- item 6: a header dripped in is cut off; too many connections are refused --------------
-def test_a_header_dripped_in_is_cut_off_at_the_deadline(write_config: WriteConfig) -> None:
-    """A byte every 0.3 s never trips the per-read timeout; the total deadline ends it."""
+@pytest.mark.parametrize(
+    "prefix",
+    [b"", f"POST /{PAGE_TOKEN}/checkin HTTP/1.1\r\nHost: x\r\nX-Slow: ".encode()],
+    ids=["request line", "headers of a post"],
+)
+def test_a_header_dripped_in_is_cut_off_at_the_deadline(
+    write_config: WriteConfig, prefix: bytes
+) -> None:
+    """A byte every 0.3 s never trips the per-read timeout; the total deadline ends it, and
+    what came in is not taken for a request."""
     from sync.config.model import load_config
     from sync.serve.page import CheckinPage
     from sync.serve.server import HamsyncServer
@@ -176,6 +184,8 @@ def test_a_header_dripped_in_is_cut_off_at_the_deadline(write_config: WriteConfi
     try:
         port = server.httpd.server_address[1]
         with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+            conn.sendall(prefix)
+            got = b""
             started = time.monotonic()
             closed_after = None
             for byte in b"GET /" + b"a" * 100:
@@ -187,15 +197,21 @@ def test_a_header_dripped_in_is_cut_off_at_the_deadline(write_config: WriteConfi
                     break
                 conn.setblocking(False)
                 try:
-                    if conn.recv(1) == b"":
+                    chunk = conn.recv(65536)
+                    got += chunk
+                    if chunk == b"":
                         closed_after = time.monotonic() - started
                         break
                 except BlockingIOError:
                     pass
+                except OSError:  # reset: cut off too
+                    closed_after = time.monotonic() - started
+                    break
                 finally:
                     conn.setblocking(True)
             assert closed_after is not None, "the dripping client was never cut off"
             assert closed_after < 5
+            assert b"HTTP/1" not in got  # nothing answered: not taken for a request
     finally:
         server.stop()
 
