@@ -138,6 +138,8 @@ def mark_done(
     """
     if day > today:
         raise CheckinRefused(f"{day:%a %Y-%m-%d} is still ahead: mark a session done on its day")
+    if not planned_once(state):
+        raise CheckinRefused(NOTHING_PLANNED)
     replan(state, config, today)
     session = session_on(state, day)
     if session is None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
+import icalendar
 import pytest
 import requests
 import time_machine
@@ -86,6 +87,9 @@ def test_done_after_a_check_in_marks_the_re_planned_session_the_page_shows(
     state_dir = synced.parent / "state"
     before, _ = stored(state_dir, TODAY)
     assert before.kind.value == "focused"
+    ics = synced.parent / "out" / "hamsync.ics"
+    written = ics.read_bytes()
+    assert "focused session" in summary_on(written, TODAY)
     with serving(synced) as served:
         page = requests.get(served.url, timeout=30).text
         assert post(f"{served.url}checkin", {"csrf": form_tokens(page)[-1], "feeling": feeling})
@@ -96,11 +100,26 @@ def test_done_after_a_check_in_marks_the_re_planned_session_the_page_shows(
         assert answer.status_code == 303
     session, done = stored(state_dir, TODAY)
     assert done and session.kind.value == shown
+    assert ics.read_bytes() == written  # the re-plan is stored; the calendar waits for a sync
     sync(synced)
     session, done = stored(state_dir, TODAY)
     assert done and session.kind.value == shown
-    ics = (synced.parent / "out" / "hamsync.ics").read_text(encoding="utf-8")
-    assert "Focused session" not in ics.split(TODAY.strftime("%Y%m%d"))[1][:400]
+    after = summary_on(ics.read_bytes(), TODAY)
+    assert "focused session" not in after and shown in after.lower()  # the sync wrote it
+
+
+def summary_on(ics: bytes, day: date) -> str:
+    """The titles of the calendar's events on ``day`` (none: ``""``)."""
+    calendar = icalendar.Calendar.from_ical(ics)
+    return " | ".join(
+        str(event["SUMMARY"])
+        for event in calendar.walk("VEVENT")
+        if _date_of(event.decoded("DTSTART")) == day
+    )
+
+
+def _date_of(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def test_done_after_fine_marks_the_session_shown_again(synced: Path) -> None:
