@@ -1,7 +1,8 @@
 """The check-in page: one view and one check-in, over five years of history (1,500 runs).
 
 A view plans from the stored facts (like ``hamsync plan``) and renders the page; a check-in
-takes the sync lock, writes one transaction and releases it. The figure to hold them against
+takes the sync lock, records and stores the re-plan (the plan part of a sync) in one
+transaction and releases it. The figure to hold them against
 is a phone waiting for a page: well under a second (hamsync default goal), and no growth in
 what a form costs.
 """
@@ -18,6 +19,7 @@ from benchmarks.table import Row, best_of
 def rows(quick: bool = False) -> list[Row]:
     from planner.models import Run
     from sync.config.model import load_config
+    from sync.engine.run import compute_plan, save_plan
     from sync.serve.page import CheckinPage
     from sync.store.database import StateDatabase
 
@@ -34,6 +36,11 @@ def rows(quick: bool = False) -> list[Row]:
         state = StateDatabase.open(folder / "state")
         with state.transaction():
             state.save_pull("bench", runs, "cursor")
+        with state.transaction():  # a plan stored, as after a first sync
+            level = config.settings().starting_level
+            before = state.planner_state(level)
+            plan, _ = compute_plan(config, state, TODAY, [])
+            save_plan(state, TODAY, plan, before, level)
         state.close()
         page = CheckinPage(config, "bench-page-token", today=lambda: TODAY)
 
@@ -55,5 +62,5 @@ def rows(quick: bool = False) -> list[Row]:
         Row("page", f"check-in page: one view ({what})", f"{viewed * 1000:,.0f} ms",
             note="plan from the stored facts and render; goal: well under 1 s"),
         Row("page", f"check-in page: one check-in ({what})", f"{recorded * 1000:,.0f} ms",
-            note="CSRF check, sync lock, one transaction"),
+            note="CSRF check, sync lock, record and re-plan in one transaction"),
     ]  # fmt: skip

@@ -194,7 +194,7 @@ def checkin(
 
     from planner.models import Feeling
     from planner.reasons import MEDICAL_NOTE
-    from sync.engine.checkins import record_feeling
+    from sync.engine.checkins import planned_once, record_feeling
 
     config = load(config_path)
     day = today_for(on, config, option="--date")
@@ -206,9 +206,13 @@ def checkin(
     felt = Feeling(feeling.value)
     with locked_state(config) as state, state.transaction():
         record_feeling(state, config, day, today_for(None, config), felt, note)
-    out.print(
-        f"check-in recorded: {felt.value} on {day:%a %Y-%m-%d}; the plan is re-planned "
-        "(`hamsync plan` shows it); run `hamsync sync` to update your calendars."
+        planned = planned_once(state)
+    then = (
+        "the plan is re-planned (`hamsync plan` shows it); run `hamsync sync` to update your "
+        "calendars."
+        if planned
+        else "the first `hamsync sync` makes the plan."
     )
+    out.print(f"check-in recorded: {felt.value} on {day:%a %Y-%m-%d}; {then}")
     if felt is Feeling.PAIN:
         out.print(Text(MEDICAL_NOTE))
