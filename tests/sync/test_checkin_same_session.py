@@ -197,4 +197,9 @@ def test_a_fresh_state_offers_no_done_and_nothing_is_created(write_config: Write
         )
         assert answer.status_code == 400
         assert "first sync" in answer.text
+        refused = post(
+            f"{served.url}checkin", {"csrf": token, "feeling": "fine", "note": "x" * 501}
+        )
+        assert refused.status_code == 413
+        assert requests.get(f"{served.url}?said=done-{TODAY}", timeout=30).status_code == 200
     assert not state_dir.exists()
