@@ -203,3 +203,18 @@ def test_a_fresh_state_offers_no_done_and_nothing_is_created(write_config: Write
         assert refused.status_code == 413
         assert requests.get(f"{served.url}?said=done-{TODAY}", timeout=30).status_code == 200
     assert not state_dir.exists()
+
+
+def test_sensitive_then_done_from_one_page_load_marks_nothing_stale(synced: Path) -> None:
+    """Both forms of one page load, sent one after the other (no reload): the check-in
+    re-plans today, so the "done" of the session shown before is refused, not counted."""
+    state_dir = synced.parent / "state"
+    with serving(synced) as served:
+        page = requests.get(served.url, timeout=30).text
+        done = done_form(page)
+        feeling = {"csrf": form_tokens(page)[-1], "feeling": "sensitive"}
+        assert post(f"{served.url}checkin", feeling).status_code == 303
+        answer = post(f"{served.url}done", done)
+        assert answer.status_code == 409
+    session, marked = stored(state_dir, TODAY)
+    assert session.kind.value != "focused" and not marked
