@@ -110,6 +110,8 @@ class CappedServer(ThreadingHTTPServer):
         try:
             request.settimeout(1.0)
             request.sendall(head.encode() + body)
+            request.setblocking(False)
+            request.recv(65536)  # what already came: closing on unread data would reset
         except OSError:
             pass
         finally:
