@@ -13,7 +13,7 @@ The HTTP server that answers it (beside the check-in page) is :mod:`sync.serve.s
 from __future__ import annotations
 
 from sync.config.model import Config
-from sync.serve.tokens import secret_token
+from sync.serve.capability import secret_token
 from sync.sinks.ics_file import calendar_of
 from sync.store.database import StateDatabase
 from sync.store.serialize import session_from_body

@@ -99,7 +99,7 @@ def page_token(create: bool = True) -> tuple[str, bool]:
     too short to be secret or cannot stand in an address as it is, or that is the feed's.
     """
     from connectors.errors import EXIT_CONFIG
-    from sync.serve.tokens import secret_token
+    from sync.serve.capability import secret_token
 
     token, new = secret_token("page", create)
     if not _GOOD_TOKEN.fullmatch(token):

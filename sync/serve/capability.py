@@ -1,5 +1,5 @@
-"""The secret tokens in the served paths: the feed's (``feed.token``) and the page's
-(``page.token``).
+"""Capability paths: the unguessable tokens in the served paths, the feed's (``feed.token``)
+and the page's (``page.token``).
 
 Each is read from ``HAMSYNC_<NAME>_TOKEN`` or the keyring entry ``<name>.token``
 (:mod:`sync.config.keystore`), and made on first use: 24 random bytes, URL-safe (192 bits,
