@@ -132,6 +132,14 @@ TodayOption = Annotated[
     str | None, typer.Option("--today", help="Plan as if today were YYYY-MM-DD.")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+# The options every `hamsync login <platform>` with a browser sign-in takes.
+PasteOption = Annotated[
+    bool, typer.Option("--paste", help="Headless server: paste the address the browser ends on.")
+]
+CallbackPortOption = Annotated[
+    int, typer.Option("--port", help="Port of the one-shot callback on 127.0.0.1.")
+]
+WaitOption = Annotated[int, typer.Option("--wait", help="Seconds to wait for the approval.")]
 
 
 def fail(message: str, code: int, fix: str = "") -> NoReturn:

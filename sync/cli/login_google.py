@@ -10,23 +10,30 @@ with ``--paste`` on a headless server, the runner pastes the address the browser
 from __future__ import annotations
 
 import webbrowser
-from typing import Annotated
 
 import typer
 
-from sync.cli.app import EXIT_CONFIG, EXIT_FAILED, ConfigOption, fail, load, login_app, out
+from sync.cli.app import (
+    EXIT_CONFIG,
+    EXIT_FAILED,
+    CallbackPortOption,
+    ConfigOption,
+    PasteOption,
+    WaitOption,
+    fail,
+    load,
+    login_app,
+    out,
+)
 from sync.cli.keyring_entry import ask_and_store
 
 
 @login_app.command("google")
 def login_google(
     config_path: ConfigOption = None,
-    paste: Annotated[
-        bool,
-        typer.Option("--paste", help="Headless server: paste the address the browser ends on."),
-    ] = False,
-    port: Annotated[int, typer.Option(help="Port of the one-shot callback on 127.0.0.1.")] = 0,
-    wait_s: Annotated[int, typer.Option("--wait", help="Seconds to wait for the approval.")] = 300,
+    paste: PasteOption = False,
+    port: CallbackPortOption = 0,
+    wait_s: WaitOption = 300,
 ) -> None:
     """Sign in to Google Calendar once: open the printed address, approve, and you are done."""
     from connectors.google.auth import loopback_login, missing, paste_login

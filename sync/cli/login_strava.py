@@ -7,7 +7,19 @@ from typing import Annotated
 
 import typer
 
-from sync.cli.app import EXIT_CONFIG, EXIT_FAILED, ConfigOption, err, fail, load, login_app, out
+from sync.cli.app import (
+    EXIT_CONFIG,
+    EXIT_FAILED,
+    CallbackPortOption,
+    ConfigOption,
+    PasteOption,
+    WaitOption,
+    err,
+    fail,
+    load,
+    login_app,
+    out,
+)
 from sync.cli.keyring_entry import ask_and_store
 
 PASTE_REDIRECT = "http://127.0.0.1/hamsync-callback"
@@ -21,12 +33,9 @@ spelt out here so that ``hamsync --help`` does not load stravalib.
 @login_app.command("strava")
 def login_strava(
     config_path: ConfigOption = None,
-    paste: Annotated[
-        bool,
-        typer.Option("--paste", help="Headless server: paste the address the browser ends on."),
-    ] = False,
-    port: Annotated[int, typer.Option(help="Port of the one-shot callback on 127.0.0.1.")] = 0,
-    wait_s: Annotated[int, typer.Option("--wait", help="Seconds to wait for the approval.")] = 300,
+    paste: PasteOption = False,
+    port: CallbackPortOption = 0,
+    wait_s: WaitOption = 300,
     new_secret: Annotated[
         bool,
         typer.Option(
@@ -68,8 +77,7 @@ def login_strava(
         fail(NO_BACKEND_HELP.format(env=env_name(SECTION, "refresh_token")), EXIT_CONFIG)
     if new_secret and env_name(SECTION, "client_secret") in os.environ:
         fail(
-            f"the client secret comes from {env_name(SECTION, 'client_secret')}: "
-            "correct it there",
+            f"the client secret comes from {env_name(SECTION, 'client_secret')}: correct it there",
             EXIT_CONFIG,
         )
     secret = (None if new_secret else client_secret()) or ask_and_store(

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from dav_server import LocalDavServer, free_port
 
-__all__ = ["Radicale", "free_port"]
+__all__ = ["PASSWORD", "Radicale", "free_port", "training_radicale"]
+
+PASSWORD = "correct horse battery"
 
 
 class Radicale(LocalDavServer):
@@ -29,3 +34,16 @@ class Radicale(LocalDavServer):
             "--auth-type", "htpasswd", "--auth-htpasswd-filename", str(users),
             "--auth-htpasswd-encryption", "plain", "--auth-delay", "0",
         ]  # fmt: skip
+
+
+@contextmanager
+def training_radicale(folder: Path) -> Iterator[Radicale]:
+    """A running Radicale whose user has ``PASSWORD`` and a "Training" calendar; stopped on exit."""
+    server = Radicale(folder, password=PASSWORD)
+    server.folder.mkdir()
+    server.start()
+    try:
+        server.make_calendar("Training")
+        yield server
+    finally:
+        server.stop()

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from icalendar import Calendar, Event
-from radicale_server import Radicale
+from radicale_server import PASSWORD, Radicale, training_radicale
 from typer.testing import CliRunner
 
 from sync.cli import app
@@ -19,18 +19,13 @@ from sync.engine.run import SyncReport, look_ahead
 
 WriteConfig = Callable[..., Path]
 TODAY = "2026-11-25"
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
 def radicale(tmp_path: Path) -> Iterator[Radicale]:
     """A Radicale with one user and a password, with a "Training" calendar."""
-    server = Radicale(tmp_path / "radicale", password=PASSWORD)
-    server.folder.mkdir()
-    server.start()
-    server.make_calendar("Training")
-    yield server
-    server.stop()
+    with training_radicale(tmp_path / "radicale") as server:
+        yield server
 
 
 def caldav_config(write_config: WriteConfig, server: Radicale, level: int = 3) -> Path:

@@ -11,24 +11,19 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from radicale_server import Radicale
+from radicale_server import PASSWORD, Radicale, training_radicale
 from typer.testing import CliRunner
 
 from sync.cli import app
 
 WriteConfig = Callable[..., Path]
 TODAY = "2026-11-25"
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
 def radicale(tmp_path: Path) -> Iterator[Radicale]:
-    server = Radicale(tmp_path / "radicale", password=PASSWORD)
-    server.folder.mkdir()
-    server.start()
-    server.make_calendar("Training")
-    yield server
-    server.stop()
+    with training_radicale(tmp_path / "radicale") as server:
+        yield server
 
 
 def _config(write_config: WriteConfig, url: str, user: str, calendar: str) -> Path:

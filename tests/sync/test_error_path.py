@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from radicale_server import Radicale
+from radicale_server import PASSWORD, Radicale, training_radicale
 
 from connectors.base import SourceError
 from connectors.errors import HamsyncError, StateError
@@ -24,17 +24,12 @@ from sync.store.lock import LockHeld
 WriteConfig = Callable[..., Path]
 HAMSYNC = str(Path(sys.executable).with_name("hamsync"))
 TODAY = "2026-11-25"
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
 def radicale(tmp_path: Path) -> Iterator[Radicale]:
-    server = Radicale(tmp_path / "radicale", password=PASSWORD)
-    server.folder.mkdir()
-    server.start()
-    server.make_calendar("Training")
-    yield server
-    server.stop()
+    with training_radicale(tmp_path / "radicale") as server:
+        yield server
 
 
 def run(*args: str, merged: bool = False) -> subprocess.CompletedProcess[str]:
